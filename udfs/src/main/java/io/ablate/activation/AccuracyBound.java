@@ -1,0 +1,43 @@
+package io.ablate.activation;
+
+/**
+ * The error a float32 form of a variant may have against its float64 reference: at most
+ * {@code ulps} units in the last place of the reference rounded to float32, <b>or</b> at most
+ * {@code absolute} (which governs where outputs are tiny, e.g. GELU's left tail). NaN must match NaN
+ * and an infinite reference must be matched exactly.
+ */
+public record AccuracyBound(double ulps, double absolute) {
+  /** Exact: the float32 value nearest the reference. */
+  public static final AccuracyBound EXACT = new AccuracyBound(0.5, 0);
+
+  /** Whether {@code actual} is within this bound of {@code reference}. */
+  public boolean accepts(double reference, float actual) {
+    if (Double.isNaN(reference) || Double.isNaN(actual)) {
+      return Double.isNaN(reference) && Double.isNaN(actual);
+    }
+    float rounded = (float) reference;
+    if (Float.isInfinite(rounded) || Float.isInfinite(actual)) {
+      // An infinite result is right only where the reference itself overflows float32.
+      return rounded == actual;
+    }
+    double err = Math.abs(actual - reference);
+    return err <= absolute || err <= ulps * Math.ulp(rounded);
+  }
+
+  /** The error in float32 ULPs of the reference (for reporting). */
+  public static double ulpError(double reference, float actual) {
+    if (Double.isNaN(reference) || Double.isNaN(actual)) {
+      return Double.isNaN(reference) && Double.isNaN(actual) ? 0 : Double.POSITIVE_INFINITY;
+    }
+    if (reference == actual) {
+      return 0;
+    }
+    return Math.abs(actual - reference) / Math.ulp((float) reference);
+  }
+
+  @Override
+  public String toString() {
+    return absolute > 0 ? String.format("<= %s ulp or <= %s abs", Params.format(ulps), absolute)
+        : String.format("<= %s ulp", Params.format(ulps));
+  }
+}

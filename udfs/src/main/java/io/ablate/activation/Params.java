@@ -1,0 +1,67 @@
+package io.ablate.activation;
+
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** Checked parameter values of one variant, by name; immutable. */
+public final class Params {
+  private final Map<String, double[]> values;
+  private final Set<String> lists;
+
+  Params(Map<String, double[]> values, Set<String> lists) {
+    this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+    this.lists = Set.copyOf(lists);
+  }
+
+  /** One number. */
+  public double get(String name) {
+    return values.get(name)[0];
+  }
+
+  /** A list of numbers (a copy). */
+  public double[] list(String name) {
+    return values.get(name).clone();
+  }
+
+  public boolean isEmpty() {
+    return values.isEmpty();
+  }
+
+  /** Names in order. */
+  public Iterable<String> names() {
+    return values.keySet();
+  }
+
+  /** Shortest round-tripping text of a number, without a trailing ".0". */
+  public static String format(double v) {
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return Long.toString((long) v);
+    }
+    return Double.toString(v).toLowerCase(Locale.ROOT);
+  }
+
+  /** {@code k=v,...} with lists as {@code [a,b]}; empty when there are none. */
+  public String text() {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, double[]> e : values.entrySet()) {
+      if (sb.length() > 0) {
+        sb.append(',');
+      }
+      sb.append(e.getKey()).append('=');
+      double[] v = e.getValue();
+      if (!lists.contains(e.getKey())) {
+        sb.append(format(v[0]));
+      } else {
+        sb.append('[');
+        for (int i = 0; i < v.length; i++) {
+          sb.append(i == 0 ? "" : ",").append(format(v[i]));
+        }
+        sb.append(']');
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,67 @@
+package io.ablate.activation.defs;
+
+import static io.ablate.expr.Expr.*;
+
+import io.ablate.activation.AccuracyBound;
+import io.ablate.activation.Activation;
+import io.ablate.activation.Param;
+import io.ablate.activation.Params;
+import io.ablate.expr.Expr;
+import io.ablate.expr.Expr.Cmp;
+import io.ablate.kernel.Kernel;
+import io.ablate.kernel.ScalarFn;
+import io.ablate.kernel.simd.EluSimd;
+import java.util.List;
+
+/**
+ * ELU, x for x &gt; 0, α·(eˣ − 1) otherwise (Clevert, Unterthiner &amp; Hochreiter 2016).
+ *
+ * <p>Accuracy of the float32 forms against the float64 reference: ≤ 2 ulp or ≤ 1e-7 absolute.
+ */
+public final class Elu implements Activation {
+  @Override
+  public String name() {
+    return "elu";
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.ELEMENTWISE;
+  }
+
+  @Override
+  public List<Param> params() {
+    return List.of(Param.number("alpha", 1.0, 0, false, "saturation value for x -> -inf"));
+  }
+
+  @Override
+  public String formula() {
+    return "x if x > 0 else alpha*(e^x - 1)";
+  }
+
+  @Override
+  public String source() {
+    return "Clevert et al., ICLR 2016";
+  }
+
+  @Override
+  public AccuracyBound bound() {
+    return new AccuracyBound(2, 1e-7);
+  }
+
+  @Override
+  public Expr expr(Params p) {
+    return select(x(), Cmp.GT, c(0), x(), mul(p.get("alpha"), expm1(x())));
+  }
+
+  @Override
+  public ScalarFn scalar(Params p) {
+    double alpha = p.get("alpha");
+    return x -> x > 0f ? x : (float) (alpha * Math.expm1(x));
+  }
+
+  @Override
+  public Kernel simd(Params p) {
+    return new EluSimd(p.get("alpha"));
+  }
+}

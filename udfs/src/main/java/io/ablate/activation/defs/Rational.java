@@ -1,0 +1,101 @@
+package io.ablate.activation.defs;
+
+import static io.ablate.expr.Expr.abs;
+import static io.ablate.expr.Expr.add;
+import static io.ablate.expr.Expr.c;
+import static io.ablate.expr.Expr.div;
+import static io.ablate.expr.Expr.mul;
+import static io.ablate.expr.Expr.x;
+
+import io.ablate.activation.AccuracyBound;
+import io.ablate.activation.Activation;
+import io.ablate.activation.Param;
+import io.ablate.activation.Params;
+import io.ablate.expr.Expr;
+import io.ablate.kernel.Kernel;
+import io.ablate.kernel.ScalarFn;
+import io.ablate.kernel.simd.RationalSimd;
+import java.util.List;
+
+/**
+ * A rational (Padé) activation in the "safe" form of Padé Activation Units (Molina, Schramowski &amp;
+ * Kersting, ICLR 2020): P(x) / (1 + |q1·x + q2·x² + … + qn·xⁿ|) with P(x) = p0 + p1·x + … + pm·xᵐ.
+ * The denominator is at least 1, so there are no poles. This is the form learnable activations take
+ * in practice; the coefficients are given in the spec: {@code rational(p=[p0,...,pm],q=[q1,...,qn])}.
+ *
+ * <p>At ±∞ the formula is ∞/∞ for most coefficient sets: the output is NaN there, in every form.
+ *
+ * <p>Accuracy of the float32 forms: ≤ 4 ulp or ≤ 1e-6·(1 + |x|)^m/(1 + |Q(x)|) absolute, i.e. the
+ * rounding of Horner's rule in float32 relative to the size of the terms (cancellation between terms
+ * of P cannot be avoided in float32). The suite enforces it on the coefficients it tests.
+ */
+public final class Rational implements Activation {
+  @Override
+  public String name() {
+    return "rational";
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.ELEMENTWISE;
+  }
+
+  @Override
+  public List<Param> params() {
+    return List.of(
+        Param.requiredList("p", "numerator coefficients p0..pm"),
+        Param.requiredList("q", "denominator coefficients q1..qn (no constant: it is 1)"));
+  }
+
+  @Override
+  public String formula() {
+    return "(p0 + p1*x + ... + pm*x^m) / (1 + |q1*x + ... + qn*x^n|)";
+  }
+
+  @Override
+  public String source() {
+    return "Molina, Schramowski & Kersting, ICLR 2020 (Pade Activation Units)";
+  }
+
+  @Override
+  public AccuracyBound bound() {
+    return new AccuracyBound(4, 1e-6);
+  }
+
+  @Override
+  public Expr expr(Params p) {
+    double[] pc = p.list("p");
+    double[] qc = p.list("q");
+    Expr num = c(pc[pc.length - 1]);
+    for (int k = pc.length - 2; k >= 0; k--) {
+      num = add(c(pc[k]), mul(x(), num));
+    }
+    Expr den = c(qc[qc.length - 1]);
+    for (int k = qc.length - 2; k >= 0; k--) {
+      den = add(c(qc[k]), mul(x(), den));
+    }
+    return div(num, add(c(1), abs(mul(x(), den))));
+  }
+
+  @Override
+  public ScalarFn scalar(Params p) {
+    double[] pc = p.list("p");
+    double[] qc = p.list("q");
+    return x -> {
+      double num = pc[pc.length - 1];
+      for (int k = pc.length - 2; k >= 0; k--) {
+        num = pc[k] + x * num;
+      }
+      double den = qc[qc.length - 1];
+      for (int k = qc.length - 2; k >= 0; k--) {
+        den = qc[k] + x * den;
+      }
+      return (float) (num / (1 + Math.abs(x * den)));
+    };
+  }
+
+  @Override
+  public Kernel simd(Params p) {
+    return new RationalSimd(p.list("p"), p.list("q"));
+  }
+}

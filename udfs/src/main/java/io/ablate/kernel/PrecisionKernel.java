@@ -1,0 +1,63 @@
+package io.ablate.kernel;
+
+import io.ablate.precision.FloatFormat;
+import io.ablate.precision.Int8Quantiser;
+import io.ablate.precision.Precision;
+
+/**
+ * A kernel run at a reduced precision: inputs rounded (or int8 fake-quantised) into a scratch
+ * array, the float32 kernel applied, the output rounded in place. Each call is one tensor for int8
+ * calibration. Allocates one scratch array per call (per input), so instances are thread-safe.
+ */
+public final class PrecisionKernel implements Kernel {
+  private final Kernel inner;
+  private final Precision precision;
+
+  private PrecisionKernel(Kernel inner, Precision precision) {
+    this.inner = inner;
+    this.precision = precision;
+  }
+
+  /** {@code inner} itself for fp32 and fp64, else a wrapper. */
+  public static Kernel wrap(Kernel inner, Precision precision) {
+    if (precision instanceof Precision.Float32 || precision instanceof Precision.Float64) {
+      return inner;
+    }
+    return new PrecisionKernel(inner, precision);
+  }
+
+  @Override
+  public void apply(float[] in, int inOff, float[] out, int outOff, int len) {
+    float[] x = new float[len];
+    toPrecision(in, inOff, x, 0, len);
+    inner.apply(x, 0, out, outOff, len);
+    toPrecision(out, outOff, out, outOff, len);
+  }
+
+  @Override
+  public void applyGated(float[] gate, int gateOff, float[] up, int upOff, float[] out, int outOff,
+      int len) {
+    float[] g = new float[len];
+    float[] u = new float[len];
+    toPrecision(gate, gateOff, g, 0, len);
+    toPrecision(up, upOff, u, 0, len);
+    inner.applyGated(g, 0, u, 0, out, outOff, len);
+    toPrecision(out, outOff, out, outOff, len);
+  }
+
+  private void toPrecision(float[] in, int inOff, float[] out, int outOff, int len) {
+    if (precision instanceof Precision.Reduced r) {
+      FloatFormat f = r.format();
+      f.round(in, inOff, out, outOff, len);
+    } else {
+      Precision.Int8 q = (Precision.Int8) precision;
+      double scale = q.isStatic() ? q.scale() : Int8Quantiser.calibrate(in, inOff, len, q.percentile());
+      Int8Quantiser.quantise(in, inOff, out, outOff, len, scale);
+    }
+  }
+
+  @Override
+  public String impl() {
+    return inner.impl();
+  }
+}

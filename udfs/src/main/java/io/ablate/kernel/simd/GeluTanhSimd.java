@@ -1,0 +1,40 @@
+package io.ablate.kernel.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+/** SIMD kernel of gelu_tanh. */
+public final class GeluTanhSimd extends SimdKernel {
+  /** 2·√(2/π) and 2·√(2/π)·0.044715: the sigmoid argument is x·(LINEAR + CUBIC·x²). */
+  private static final float LINEAR = (float) (2 * Math.sqrt(2 / Math.PI));
+  private static final float CUBIC = (float) (2 * Math.sqrt(2 / Math.PI) * 0.044715);
+
+  @Override
+  public void apply(float[] in, int inOff, float[] out, int outOff, int len) {
+    int i = 0;
+    for (int n = S.loopBound(len); i < n; i += L) {
+      f(load(in, inOff + i)).intoArray(out, outOff + i);
+    }
+    if (i < len) {
+      VectorMask<Float> m = tail(i, len);
+      f(load(in, inOff + i, m)).intoArray(out, outOff + i, m);
+    }
+  }
+
+  @Override
+  public void applyGated(float[] gate, int gateOff, float[] up, int upOff, float[] out, int outOff,
+      int len) {
+    int i = 0;
+    for (int n = S.loopBound(len); i < n; i += L) {
+      f(load(gate, gateOff + i)).mul(load(up, upOff + i)).intoArray(out, outOff + i);
+    }
+    if (i < len) {
+      VectorMask<Float> m = tail(i, len);
+      f(load(gate, gateOff + i, m)).mul(load(up, upOff + i, m)).intoArray(out, outOff + i, m);
+    }
+  }
+
+  private static FloatVector f(FloatVector x) {
+    return VectorMath.timesSigmoid(x, x, x.mul(x.mul(x).fma(CUBIC, LINEAR)));
+  }
+}

@@ -1,0 +1,63 @@
+package io.ablate.precision;
+
+/**
+ * A small binary floating-point format, emulated by rounding float32/float64 values to the nearest
+ * value it can hold (round to nearest, ties to even), subnormals included.
+ *
+ * <ul>
+ *   <li>{@link #BF16}: 8 exponent bits, 7 mantissa bits; float32's range; overflow to ±∞.</li>
+ *   <li>{@link #FP16}: IEEE binary16, 5 + 10 bits, max 65504; overflow to ±∞.</li>
+ *   <li>{@link #FP8_E4M3}: OCP 8-bit "E4M3FN": 4 + 3 bits, bias 7, max 448, no infinities. Conversion
+ *       <b>saturates</b>: values beyond the range, and ±∞, become ±448 (NVIDIA's {@code __NV_SATFINITE}
+ *       behaviour); NaN stays NaN.</li>
+ *   <li>{@link #FP8_E5M2}: OCP 8-bit E5M2: 5 + 2 bits, bias 15, max 57344, with infinities.</li>
+ * </ul>
+ *
+ * @param name the precision's name in variant specs ({@code gelu@bf16})
+ * @param mantissaBits stored fraction bits (the significand has one more)
+ * @param minExponent exponent of the smallest normal number (1 − bias)
+ * @param maxFinite the largest finite value
+ * @param hasInfinity whether overflow gives ±∞ (otherwise it saturates at ±maxFinite)
+ */
+public record FloatFormat(String name, int mantissaBits, int minExponent, double maxFinite,
+    boolean hasInfinity) {
+
+  public static final FloatFormat BF16 = new FloatFormat("bf16", 7, -126, 0x1.FEp127, true);
+  public static final FloatFormat FP16 = new FloatFormat("fp16", 10, -14, 65504.0, true);
+  public static final FloatFormat FP8_E4M3 = new FloatFormat("fp8_e4m3", 3, -6, 448.0, false);
+  public static final FloatFormat FP8_E5M2 = new FloatFormat("fp8_e5m2", 2, -14, 57344.0, true);
+
+  /** The value of this format nearest to {@code x}: ties to even, with this format's overflow rule. */
+  public double round(double x) {
+    double a = Math.abs(x);
+    if (Double.isNaN(x)) {
+      return x;
+    }
+    if (a == Double.POSITIVE_INFINITY) {
+      return hasInfinity ? x : Math.copySign(maxFinite, x);
+    }
+    if (a == 0) {
+      return x;
+    }
+    // Spacing of representable values around a: 2^(e - mantissaBits), fixed below the normal range.
+    int e = Math.max(Math.getExponent(a), minExponent);
+    double quantum = Math.scalb(1.0, e - mantissaBits);
+    double r = Math.rint(a / quantum) * quantum; // a / quantum is exact: a power-of-two scaling
+    if (r > maxFinite) {
+      r = hasInfinity ? Double.POSITIVE_INFINITY : maxFinite;
+    }
+    return Math.copySign(r, x);
+  }
+
+  /** {@link #round(double)} of a float32 value; exact, since every value of these formats is a float. */
+  public float round(float x) {
+    return (float) round((double) x);
+  }
+
+  /** Rounds {@code len} values of {@code in} from {@code inOff} into {@code out} from {@code outOff}. */
+  public void round(float[] in, int inOff, float[] out, int outOff, int len) {
+    for (int i = 0; i < len; i++) {
+      out[outOff + i] = round(in[inOff + i]);
+    }
+  }
+}

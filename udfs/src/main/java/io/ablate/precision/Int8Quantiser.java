@@ -1,0 +1,58 @@
+package io.ablate.precision;
+
+import java.util.Arrays;
+
+/**
+ * Symmetric int8 quantise–dequantise of float32 tensors (see {@link Precision.Int8}). The arithmetic
+ * is done in double, so the only rounding is the one to the int8 grid (ties to even).
+ */
+public final class Int8Quantiser {
+  private Int8Quantiser() {}
+
+  /**
+   * The scale of one tensor: (absmax, or the given percentile of |x|) / 127 over its finite values;
+   * 0 when there are none or all are zero.
+   */
+  public static double calibrate(float[] a, int off, int len, double percentile) {
+    if (Double.isNaN(percentile)) {
+      double max = 0;
+      for (int i = 0; i < len; i++) {
+        float v = Math.abs(a[off + i]);
+        if (v > max && v != Float.POSITIVE_INFINITY) {
+          max = v;
+        }
+      }
+      return max / 127.0;
+    }
+    float[] mags = new float[len];
+    int n = 0;
+    for (int i = 0; i < len; i++) {
+      float v = Math.abs(a[off + i]);
+      if (v < Float.POSITIVE_INFINITY) { // drops NaN too
+        mags[n++] = v;
+      }
+    }
+    if (n == 0) {
+      return 0;
+    }
+    Arrays.sort(mags, 0, n);
+    int rank = (int) Math.ceil(percentile / 100.0 * n) - 1;
+    return mags[Math.max(0, Math.min(n - 1, rank))] / 127.0;
+  }
+
+  /** q(x) = clamp(rint(x / s), −127, 127) · s; s = 0 leaves values unchanged; NaN stays NaN. */
+  public static float quantise(float x, double scale) {
+    if (scale == 0) {
+      return x;
+    }
+    double level = Math.rint(x / scale);
+    return (float) (Math.max(-127, Math.min(127, level)) * scale);
+  }
+
+  public static void quantise(float[] in, int inOff, float[] out, int outOff, int len,
+      double scale) {
+    for (int i = 0; i < len; i++) {
+      out[outOff + i] = quantise(in[inOff + i], scale);
+    }
+  }
+}
