@@ -12,6 +12,14 @@ public record AccuracyBound(double ulps, double absolute) {
 
   /** Whether {@code actual} is within this bound of {@code reference}. */
   public boolean accepts(double reference, float actual) {
+    return accepts(reference, actual, 1);
+  }
+
+  /**
+   * As {@link #accepts(double, float)}, with the absolute part scaled by {@code absScale}: for gated
+   * variants f(gate)·up the absolute error of f is multiplied by |up|.
+   */
+  public boolean accepts(double reference, float actual, double absScale) {
     if (Double.isNaN(reference) || Double.isNaN(actual)) {
       return Double.isNaN(reference) && Double.isNaN(actual);
     }
@@ -21,7 +29,7 @@ public record AccuracyBound(double ulps, double absolute) {
       return rounded == actual;
     }
     double err = Math.abs(actual - reference);
-    return err <= absolute || err <= ulps * Math.ulp(rounded);
+    return err <= absolute * Math.max(1, absScale) || err <= ulps * Math.ulp(rounded);
   }
 
   /** The error in float32 ULPs of the reference (for reporting). */

@@ -52,11 +52,15 @@ public abstract class GatedActivation implements Activation {
     return source;
   }
 
-  /** The gate's bound plus one rounding of the product. */
+  /**
+   * The gate's bound carried through the product: u ulp of f(gate) is a relative error of up to
+   * u·2⁻²³, which is up to 2u ulp of the product wherever its significand falls; plus the product's
+   * own rounding (½ ulp). The absolute floor scales with |up|.
+   */
   @Override
   public AccuracyBound bound() {
     AccuracyBound g = gate.bound();
-    return new AccuracyBound(g.ulps() + 0.5, g.absolute());
+    return new AccuracyBound(2 * g.ulps() + 0.5, g.absolute());
   }
 
   @Override

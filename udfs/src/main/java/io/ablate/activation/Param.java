@@ -12,20 +12,21 @@ import java.util.Arrays;
  * @param list whether the value is a list {@code [a,b,...]} rather than one number
  * @param min the smallest allowed value (for lists: of each element)
  * @param minExclusive whether {@code min} itself is not allowed
+ * @param maxLength the most values a list may have (1 for numbers)
  * @param description one line for {@code ablate variants}
  */
 public record Param(String name, double[] defaultValue, boolean list, double min,
-    boolean minExclusive, String description) {
+    boolean minExclusive, int maxLength, String description) {
 
   /** A number with a default, allowed in [min, ∞) or (min, ∞). */
   public static Param number(String name, double defaultValue, double min, boolean minExclusive,
       String description) {
-    return new Param(name, new double[] {defaultValue}, false, min, minExclusive, description);
+    return new Param(name, new double[] {defaultValue}, false, min, minExclusive, 1, description);
   }
 
-  /** A required list of numbers (any finite values). */
-  public static Param requiredList(String name, String description) {
-    return new Param(name, null, true, Double.NEGATIVE_INFINITY, false, description);
+  /** A required list of at most {@code maxLength} numbers (any finite values). */
+  public static Param requiredList(String name, String description, int maxLength) {
+    return new Param(name, null, true, Double.NEGATIVE_INFINITY, false, maxLength, description);
   }
 
   /** Checks a value given for this parameter of {@code activation}; returns it. */
@@ -34,8 +35,9 @@ public record Param(String name, double[] defaultValue, boolean list, double min
       throw AblateException.badInput("%s: parameter %s takes one number, got a list %s",
           activation, name, Arrays.toString(value));
     }
-    if (list && value.length == 0) {
-      throw AblateException.badInput("%s: parameter %s takes a non-empty list", activation, name);
+    if (list && (value.length == 0 || value.length > maxLength)) {
+      throw AblateException.badInput("%s: parameter %s takes a list of 1 to %d numbers, got %d",
+          activation, name, maxLength, value.length);
     }
     for (double v : value) {
       boolean ok = Double.isFinite(v) && (minExclusive ? v > min : v >= min);

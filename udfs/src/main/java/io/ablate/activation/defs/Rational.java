@@ -25,9 +25,10 @@ import java.util.List;
  *
  * <p>At ±∞ the formula is ∞/∞ for most coefficient sets: the output is NaN there, in every form.
  *
- * <p>Accuracy of the float32 forms: ≤ 4 ulp or ≤ 1e-6·(1 + |x|)^m/(1 + |Q(x)|) absolute, i.e. the
- * rounding of Horner's rule in float32 relative to the size of the terms (cancellation between terms
- * of P cannot be avoided in float32). The suite enforces it on the coefficients it tests.
+ * <p>Accuracy of the float32 forms: ≤ 1 ulp. Every form evaluates the polynomials in double (the
+ * SIMD kernel in double lanes), so cancellation between the terms of P stays below float32
+ * resolution and no power of a float32 input overflows: hence at most 9 numerator and 8 denominator
+ * coefficients (degree ≤ 8), which the parameters enforce.
  */
 public final class Rational implements Activation {
   @Override
@@ -43,8 +44,8 @@ public final class Rational implements Activation {
   @Override
   public List<Param> params() {
     return List.of(
-        Param.requiredList("p", "numerator coefficients p0..pm"),
-        Param.requiredList("q", "denominator coefficients q1..qn (no constant: it is 1)"));
+        Param.requiredList("p", "numerator coefficients p0..pm, m <= 8", 9),
+        Param.requiredList("q", "denominator coefficients q1..qn, n <= 8 (no constant: it is 1)", 8));
   }
 
   @Override
@@ -59,7 +60,7 @@ public final class Rational implements Activation {
 
   @Override
   public AccuracyBound bound() {
-    return new AccuracyBound(4, 1e-6);
+    return new AccuracyBound(1, 0);
   }
 
   @Override

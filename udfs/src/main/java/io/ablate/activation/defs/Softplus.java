@@ -13,7 +13,7 @@ import io.ablate.kernel.simd.SoftplusSimd;
 import java.util.List;
 
 /**
- * Softplus, (1/β)·ln(1 + e^(β·x)), written (max(βx, 0) + log1p(e^(−|βx|)))/β so that it neither
+ * Softplus, (1/β)·ln(1 + e^(β·x)), written max(x, 0) + log1p(e^(−|βx|))/β so that it neither
  * overflows nor loses the left tail (PyTorch's threshold switch is not needed).
  *
  * <p>Accuracy of the float32 forms against the float64 reference: ≤ 2 ulp or ≤ 1e-7 absolute.
@@ -52,7 +52,7 @@ public final class Softplus implements Activation {
   @Override
   public Expr expr(Params p) {
     Expr bx = mul(p.get("beta"), x());
-    return div(add(max(bx, c(0)), log1p(exp(neg(abs(bx))))), c(p.get("beta")));
+    return add(max(x(), c(0)), div(log1p(exp(neg(abs(bx)))), c(p.get("beta"))));
   }
 
   @Override
@@ -60,7 +60,7 @@ public final class Softplus implements Activation {
     double beta = p.get("beta");
     return x -> {
       double bx = beta * x;
-      return (float) ((Math.max(bx, 0) + Math.log1p(Math.exp(-Math.abs(bx)))) / beta);
+      return (float) (Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(bx))) / beta);
     };
   }
 

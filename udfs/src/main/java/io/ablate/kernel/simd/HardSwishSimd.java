@@ -1,5 +1,6 @@
 package io.ablate.kernel.simd;
 
+import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.LE;
 
 import jdk.incubator.vector.FloatVector;
@@ -33,7 +34,8 @@ public final class HardSwishSimd extends SimdKernel {
   }
 
   private static FloatVector f(FloatVector x) {
-    FloatVector r = x.mul(x.add(3f).max(0f).min(6f).mul(1f / 6f));
-    return r.blend(0f, x.compare(LE, -3f));
+    // x·(x + 3)/6 rounds three times (x + 3 is exact near −3); the ends are exact, as in the reference.
+    FloatVector r = x.mul(x.add(3f).max(0f).min(6f)).div(6f);
+    return r.blend(x, x.compare(GE, 3f)).blend(0f, x.compare(LE, -3f));
   }
 }

@@ -36,6 +36,6 @@ public final class MishSimd extends SimdKernel {
   private static FloatVector f(FloatVector x) {
     FloatVector e = x.min(20f).lanewise(EXP);
     FloatVector n = e.mul(e.add(2f));
-    return x.mul(n).div(n.add(2f)).blend(-0f, x.compare(EQ, Float.NEGATIVE_INFINITY));
+    return x.mul(n.div(n.add(2f))).blend(-0f, x.compare(EQ, Float.NEGATIVE_INFINITY));
   }
 }

@@ -1,24 +1,30 @@
 package io.ablate.kernel.simd;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
-/** SIMD kernel of the rational (Padé) activation P(x) / (1 + |q1·x + … + qn·xⁿ|), Horner with fma. */
+/** SIMD kernel of the rational (Padé) activation P(x) / (1 + |q1·x + … + qn·xⁿ|). */
 public final class RationalSimd extends SimdKernel {
-  private final float[] p;
-  private final float[] q;
+  private static final VectorSpecies<Double> D = S.withLanes(double.class);
+  private static final VectorMask<Float> UPPER_HALF = upperHalf();
+
+  private final double[] p;
+  private final double[] q;
 
   public RationalSimd(double[] p, double[] q) {
-    this.p = toFloats(p);
-    this.q = toFloats(q);
+    this.p = p.clone();
+    this.q = q.clone();
   }
 
-  private static float[] toFloats(double[] v) {
-    float[] f = new float[v.length];
-    for (int i = 0; i < v.length; i++) {
-      f[i] = (float) v[i];
+  private static VectorMask<Float> upperHalf() {
+    boolean[] bits = new boolean[L];
+    for (int i = L / 2; i < L; i++) {
+      bits[i] = true;
     }
-    return f;
+    return VectorMask.fromArray(S, bits, 0);
   }
 
   @Override
@@ -46,16 +52,29 @@ public final class RationalSimd extends SimdKernel {
     }
   }
 
+  /**
+   * Horner's rule in double lanes: float32 inputs raised to the 8th power stay finite in double, and
+   * double arithmetic keeps the cancellation between terms of P (which float32 Horner cannot avoid
+   * for negative x) below float32 resolution. Two double vectors per float vector.
+   */
   private FloatVector f(FloatVector x) {
-    FloatVector num = FloatVector.broadcast(S, p[p.length - 1]);
+    DoubleVector lo = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 0);
+    DoubleVector hi = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 1);
+    FloatVector lower = (FloatVector) g(lo).convertShape(VectorOperators.D2F, S, 0);
+    FloatVector upper = (FloatVector) g(hi).convertShape(VectorOperators.D2F, S, -1);
+    return lower.blend(upper, UPPER_HALF);
+  }
+
+  private DoubleVector g(DoubleVector x) {
+    DoubleVector num = DoubleVector.broadcast(D, p[p.length - 1]);
     for (int k = p.length - 2; k >= 0; k--) {
-      num = num.fma(x, FloatVector.broadcast(S, p[k]));
+      num = num.fma(x, DoubleVector.broadcast(D, p[k]));
     }
     // q has no constant term: Q(x) = x·(q1 + x·(q2 + …)).
-    FloatVector den = FloatVector.broadcast(S, q[q.length - 1]);
+    DoubleVector den = DoubleVector.broadcast(D, q[q.length - 1]);
     for (int k = q.length - 2; k >= 0; k--) {
-      den = den.fma(x, FloatVector.broadcast(S, q[k]));
+      den = den.fma(x, DoubleVector.broadcast(D, q[k]));
     }
-    return num.div(den.mul(x).abs().add(1f));
+    return num.div(den.mul(x).abs().add(1.0));
   }
 }

@@ -41,6 +41,7 @@ public final class SoftplusSimd extends SimdKernel {
 
   private FloatVector f(FloatVector x) {
     FloatVector bx = x.mul(beta);
-    return bx.max(0f).add(bx.abs().neg().lanewise(EXP).lanewise(LOG1P)).div(beta);
+    // max(x, 0) rather than max(βx, 0)/β: βx may overflow where x does not.
+    return x.max(0f).add(bx.abs().neg().lanewise(EXP).lanewise(LOG1P).div(beta));
   }
 }

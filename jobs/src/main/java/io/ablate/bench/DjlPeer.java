@@ -1,0 +1,239 @@
+package io.ablate.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Activation;
+import ai.djl.pytorch.jni.JniUtils;
+import io.ablate.activation.Variant;
+import io.ablate.kernel.Kernel;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * The PyTorch peer of the kernel benchmark: the same function run by PyTorch through DJL, one
+ * thread, on a tensor already on the engine. Only the op call is timed (the result is closed after
+ * the clock stops); the result is checked against Ablate's float64 reference first, so a row is
+ * known to compute the same function.
+ *
+ * <p>"native" rows are one PyTorch op that DJL exposes ({@code Activation.gelu} is the exact, erf,
+ * form). "composed" rows are built from several PyTorch ops, because DJL 0.36 exposes no single op
+ * for them (PyTorch itself has {@code gelu(approximate='tanh')}, {@code silu}, {@code mish},
+ * {@code hardswish}); intermediates are updated in place where DJL allows it and closed at once.
+ */
+final class DjlPeer implements AutoCloseable {
+  /** Elements checked against the reference. */
+  static final int VERIFY = 4096;
+
+  /** How one activation is computed in PyTorch. */
+  record Op(String how, int torchOps, UnaryOperator<NDArray> fn) {
+    String label() {
+      return torchOps == 1 ? how : how + ", " + torchOps + " torch ops";
+    }
+  }
+
+  private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
+
+  private final NDManager manager;
+  private final String engineInfo;
+
+  private DjlPeer(NDManager manager, String engineInfo) {
+    this.manager = manager;
+    this.engineInfo = engineInfo;
+  }
+
+  /**
+   * Loads the PyTorch engine single-threaded. The thread properties only take effect if they are set
+   * before the engine first loads in this JVM; the counts actually in force are checked afterwards.
+   */
+  static DjlPeer open() {
+    setIfAbsent("ai.djl.offline", "true");
+    setIfAbsent("ai.djl.pytorch.num_threads", "1");
+    setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+    Engine engine = Engine.getEngine("PyTorch");
+    if (JniUtils.getNumThreads() != 1) {
+      JniUtils.setNumThreads(1); // the engine was loaded earlier with another setting
+    }
+    String info = String.format(Locale.ROOT, "PyTorch %s via DJL %s, intra-op threads %d, inter-op %d",
+        engine.getVersion(), Engine.getDjlVersion(), JniUtils.getNumThreads(),
+        JniUtils.getNumInteropThreads());
+    return new DjlPeer(NDManager.newBaseManager("PyTorch"), info);
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+
+  String engineInfo() {
+    return engineInfo;
+  }
+
+  /** The PyTorch form of a variant, if PyTorch (through DJL) has the function. */
+  static Optional<Op> op(Variant v) {
+    if (!(v.precision() instanceof io.ablate.precision.Precision.Float32)) {
+      return Optional.empty();
+    }
+    switch (v.activation().name()) {
+      case "gelu":
+        return Optional.of(new Op("native", 1, Activation::gelu));
+      case "gelu_tanh":
+        return Optional.of(new Op("composed", 8, DjlPeer::geluTanh));
+      case "relu":
+        return Optional.of(new Op("native", 1, Activation::relu));
+      case "leaky_relu": {
+        float alpha = (float) v.params().get("alpha");
+        return Optional.of(new Op("native", 1, x -> Activation.leakyRelu(x, alpha)));
+      }
+      case "elu": {
+        float alpha = (float) v.params().get("alpha");
+        return Optional.of(new Op("native", 1, x -> Activation.elu(x, alpha)));
+      }
+      case "sigmoid":
+        return Optional.of(new Op("native", 1, Activation::sigmoid));
+      case "softplus":
+        return v.params().get("beta") == 1.0
+            ? Optional.of(new Op("native", 1, Activation::softPlus)) : Optional.empty();
+      case "silu":
+        return Optional.of(new Op("composed", 2, x -> swish(x, 1f)));
+      case "swish": {
+        float beta = (float) v.params().get("beta");
+        return Optional.of(new Op("composed", beta == 1f ? 2 : 3, x -> swish(x, beta)));
+      }
+      case "mish":
+        return Optional.of(new Op("composed", 3, DjlPeer::mish));
+      case "hard_swish":
+        return Optional.of(new Op("composed", 4, DjlPeer::hardSwish));
+      default:
+        return Optional.empty();
+    }
+  }
+
+  /** ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), PyTorch's {@code gelu(approximate='tanh')}. */
+  static NDArray geluTanh(NDArray x) {
+    NDArray u = x.square();
+    u.muli(SQRT_2_OVER_PI * 0.044715f).addi(SQRT_2_OVER_PI).muli(x);
+    NDArray t = u.tanh();
+    u.close();
+    return t.addi(1f).muli(0.5f).muli(x);
+  }
+
+  /** x·σ(β·x). (DJL's own {@code Activation.swish} leaves its intermediates open.) */
+  static NDArray swish(NDArray x, float beta) {
+    if (beta == 1f) {
+      return Activation.sigmoid(x).muli(x);
+    }
+    NDArray bx = x.mul(beta);
+    NDArray s = Activation.sigmoid(bx);
+    bx.close();
+    return s.muli(x);
+  }
+
+  /**
+   * x·tanh(softplus(x)). Not DJL's {@code Activation.mish}: in DJL 0.36 that computes
+   * x·tanh(log2(eˣ + 1)), with a base-2 logarithm, which is not mish.
+   */
+  static NDArray mish(NDArray x) {
+    NDArray sp = Activation.softPlus(x);
+    NDArray t = sp.tanh();
+    sp.close();
+    return t.muli(x);
+  }
+
+  /** x·clip(x + 3, 0, 6)/6. */
+  static NDArray hardSwish(NDArray x) {
+    NDArray h = x.add(3f);
+    NDArray c = h.clip(0f, 6f);
+    h.close();
+    return c.muli(x).divi(6f);
+  }
+
+  /** Largest |f(x) − reference(x)| over the first {@link #VERIFY} elements of {@code x}. */
+  double verify(UnaryOperator<NDArray> fn, Variant v, float[] x) {
+    int n = Math.min(VERIFY, x.length);
+    float[] head = Arrays.copyOf(x, n);
+    float[] got;
+    try (NDManager sub = manager.newSubManager()) {
+      NDArray in = sub.create(head);
+      NDArray out = fn.apply(in);
+      got = out.toFloatArray();
+    }
+    float[] ref = new float[n];
+    Kernel reference = v.kernel(Variant.Impl.REFERENCE);
+    reference.apply(head, 0, ref, 0, n);
+    return KernelBench.maxAbsDiff(got, ref, n);
+  }
+
+  /** Times {@code op} over all of {@code x}; {@code copyBytesPerSec} is the roofline. */
+  BenchResult measure(Variant v, Op op, float[] x, int warmups, int reps, double copyBytesPerSec) {
+    double diff = verify(op.fn(), v, x);
+    String extra = "";
+    if (v.activation().name().equals("mish")) {
+      extra = String.format(Locale.ROOT, "; DJL Activation.mish differs by %.2g (log2 bug)",
+          verify(Activation::mish, v, x));
+    }
+    int n = x.length;
+    double[] ns = new double[Math.max(1, reps)];
+    double cpuOverWall;
+    try (NDManager sub = manager.newSubManager()) {
+      NDArray in = sub.create(x);
+      for (int w = 0; w < warmups; w++) {
+        op.fn().apply(in).close();
+      }
+      long wall = 0;
+      long cpu0 = processCpuNanos();
+      for (int r = 0; r < ns.length; r++) {
+        long t0 = System.nanoTime();
+        NDArray out = op.fn().apply(in);
+        long dt = System.nanoTime() - t0;
+        out.close();
+        wall += dt;
+        ns[r] = (double) dt / n;
+      }
+      long cpu = processCpuNanos() - cpu0;
+      cpuOverWall = cpu0 < 0 || wall == 0 ? Double.NaN : (double) cpu / wall;
+    }
+    Timing.Stats s = Timing.Stats.of(ns);
+    double eps = 1e9 / s.p50();
+    double bps = eps * 8;
+    String note = String.format(Locale.ROOT, "%s; max abs diff vs reference %.2g on %d el; "
+            + "process cpu/wall %.2f%s", op.label(), diff, Math.min(VERIFY, n), cpuOverWall, extra);
+    return new BenchResult(v.name(), "djl", s.p50(), s.p10(), s.p90(), eps, bps,
+        bps / copyBytesPerSec, diff, note);
+  }
+
+  /** PyTorch's own copy ({@code clone}, which allocates its output as every op here does), in GB/s. */
+  double cloneBytesPerSec(float[] x, int warmups, int reps) {
+    try (NDManager sub = manager.newSubManager()) {
+      NDArray in = sub.create(x);
+      double[] ns = new double[Math.max(1, reps)];
+      for (int w = 0; w < warmups; w++) {
+        in.duplicate().close();
+      }
+      for (int r = 0; r < ns.length; r++) {
+        long t0 = System.nanoTime();
+        NDArray out = in.duplicate();
+        ns[r] = (double) (System.nanoTime() - t0) / x.length;
+        out.close();
+      }
+      return 8e9 / Timing.Stats.of(ns).p50();
+    }
+  }
+
+  private static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+      return sun.getProcessCpuTime();
+    }
+    return -1;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
