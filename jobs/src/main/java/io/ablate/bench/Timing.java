@@ -25,6 +25,32 @@ final class Timing {
     }
   }
 
+  /** Elements per call while warming the JIT up: small enough to stay in the L1/L2 caches. */
+  static final int JIT_CHUNK = 4096;
+
+  /**
+   * Gets a kernel compiled by C2 before it is timed: calls {@code chunk} (one small call) at least
+   * 2000 times and for at least {@code minMillis} (at most 10 times that); nothing when
+   * {@code minMillis} is 0. Whole passes alone are a poor warm-up: a
+   * kernel called a handful of times runs its first passes interpreted or OSR-compiled, and Vector
+   * API code outside C2 allocates an object per vector, hundreds of times slower.
+   */
+  static void warmJit(Runnable chunk, long minMillis) {
+    if (minMillis <= 0) {
+      return;
+    }
+    long start = System.nanoTime();
+    long min = minMillis * 1_000_000L;
+    long max = 10 * min;
+    for (int calls = 0; ; calls++) {
+      long t = System.nanoTime() - start;
+      if ((calls >= 2000 && t >= min) || t >= max) {
+        return;
+      }
+      chunk.run();
+    }
+  }
+
   /** Runs {@code pass} {@code warmups} times untimed, then {@code reps} times timed. */
   static Stats time(Runnable pass, int warmups, int reps, long elems) {
     for (int w = 0; w < warmups; w++) {

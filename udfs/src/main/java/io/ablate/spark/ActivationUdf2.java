@@ -1,0 +1,38 @@
+package io.ablate.spark;
+
+import ai.rapids.cudf.ColumnVector;
+import com.nvidia.spark.RapidsUDF;
+import io.ablate.expr.Expr;
+import io.ablate.gpu.GpuActivation;
+import java.io.Serializable;
+import scala.runtime.AbstractFunction2;
+
+/**
+ * The GPU-capable form of an activation call with 2 data arguments: the function of a
+ * {@code ScalaUDF} that also implements {@link RapidsUDF}, so the RAPIDS Accelerator runs
+ * {@link #evaluateColumnar} on the GPU; {@link #apply} is the CPU path of the same call.
+ */
+public final class ActivationUdf2 extends AbstractFunction2<Object, Object, Object>
+    implements RapidsUDF, Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final SqlCall call;
+  private transient Expr gpuExpression;
+
+  public ActivationUdf2(SqlCall call) {
+    this.call = call;
+  }
+
+  @Override
+  public Object apply(Object a, Object b) {
+    return call.evalExternal(a, b);
+  }
+
+  @Override
+  public ColumnVector evaluateColumnar(int numRows, ColumnVector... args) {
+    if (gpuExpression == null) {
+      gpuExpression = call.gpuExpression();
+    }
+    return GpuActivation.apply(gpuExpression, call.kind(), call.dtype(), call.packed(), args);
+  }
+}
