@@ -1,0 +1,84 @@
+package io.ablate.spark;
+
+import com.nvidia.spark.rapids.ExplainPlan;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Where the RAPIDS Accelerator would run each activation call of a query, without a GPU: the plugin
+ * in explain-only mode plans the query as if it had one, and {@link ExplainPlan} reports the plan.
+ * In the report {@code *} marks what runs on the GPU, {@code !} what cannot, {@code ^} what runs on
+ * the CPU through the "CPU bridge"; the bridge is off in {@link #explainOnlySession}, so a UDF marked
+ * {@code *} really has a GPU form.
+ */
+public final class GpuPlacement {
+  /**
+   * {@code *Expression <ScalaUDF> gelu_tanh(x#1) will run on GPU} and its {@code !}, {@code @}
+   * ("could run", its operator stays on the CPU) and {@code ^} kin.
+   */
+  private static final Pattern UDF_LINE = Pattern.compile(
+      "^([*!^@#])Expression <ScalaUDF> (.*?) ((?:will|cannot|could|will not) .*)$");
+
+  /** Where a call runs. */
+  public enum Where {
+    GPU, CPU
+  }
+
+  /** One UDF of the report: the name shown in the plan, where it runs, and the plugin's words. */
+  public record Placement(String name, Where where, String reason) {}
+
+  private GpuPlacement() {}
+
+  /**
+   * A local session with the RAPIDS plugin in explain-only mode and the CPU bridge off. The plugin
+   * needs Spark's mutable class loader as the thread's context loader when the session starts.
+   */
+  public static SparkSession explainOnlySession(String master) {
+    Thread t = Thread.currentThread();
+    if (!(t.getContextClassLoader() instanceof org.apache.spark.util.MutableURLClassLoader)) {
+      t.setContextClassLoader(new org.apache.spark.util.MutableURLClassLoader(
+          new java.net.URL[0], t.getContextClassLoader()));
+    }
+    return SparkSession.builder()
+        .master(master)
+        .appName("ablate-explain-gpu")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.plugins", "com.nvidia.spark.SQLPlugin")
+        .config("spark.rapids.sql.mode", "explainOnly")
+        .config("spark.rapids.sql.explain", "NONE")
+        .config("spark.rapids.sql.expression.cpuBridge.enabled", "false")
+        .getOrCreate();
+  }
+
+  /** The plugin's report for a query (every node, GPU or not). */
+  public static String report(Dataset<Row> query) {
+    return ExplainPlan.explainPotentialGpuPlan(query, "ALL");
+  }
+
+  /** {@code act(gelu@bf16)(v#3, x#1)} → {@code act(gelu@bf16)}: the part before the argument list. */
+  static String functionName(String call) {
+    int attribute = call.indexOf('#');
+    int open = call.lastIndexOf('(', attribute < 0 ? call.length() - 1 : attribute);
+    return open < 0 ? call : call.substring(0, open);
+  }
+
+  /** The ScalaUDFs of a report, by the name shown in the plan (first occurrence wins). */
+  public static Map<String, Placement> udfs(String report) {
+    Map<String, Placement> out = new LinkedHashMap<>();
+    for (String line : report.split("\n")) {
+      Matcher m = UDF_LINE.matcher(line.trim());
+      if (m.find()) {
+        Where where = m.group(1).equals("*") ? Where.GPU : Where.CPU;
+        String name = functionName(m.group(2));
+        out.putIfAbsent(name, new Placement(name, where, m.group(3).trim()));
+      }
+    }
+    return out;
+  }
+}
