@@ -52,4 +52,32 @@ public final class Catalogue {
     Precision precision = Precision.of(spec.precision(), spec.precisionParams());
     return new Variant(a, params, precision);
   }
+
+  /**
+   * A list of variant names separated by commas or semicolons outside parentheses and brackets,
+   * e.g. {@code gelu_tanh,swish(beta=1.5)@bf16;rational(p=[0,1],q=[1])}, each resolved.
+   */
+  public static java.util.List<Variant> variants(String list) {
+    java.util.List<Variant> out = new java.util.ArrayList<>();
+    int depth = 0;
+    int start = 0;
+    for (int i = 0; i <= list.length(); i++) {
+      char ch = i < list.length() ? list.charAt(i) : ',';
+      if (ch == '(' || ch == '[') {
+        depth++;
+      } else if (ch == ')' || ch == ']') {
+        depth--;
+      } else if ((ch == ',' || ch == ';') && depth == 0) {
+        String item = list.substring(start, i).trim();
+        if (!item.isEmpty()) {
+          out.add(variant(item));
+        }
+        start = i + 1;
+      }
+    }
+    if (out.isEmpty()) {
+      throw AblateException.badInput("empty variant list '%s'", list);
+    }
+    return out;
+  }
 }

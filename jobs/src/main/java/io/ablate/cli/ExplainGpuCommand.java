@@ -1,0 +1,136 @@
+package io.ablate.cli;
+
+import io.ablate.activation.Catalogue;
+import io.ablate.activation.Variant;
+import io.ablate.spark.ActivationExpression;
+import io.ablate.spark.ActivationFunctions;
+import io.ablate.spark.GpuPlacement;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+
+/**
+ * {@code ablate explain-gpu}: where the RAPIDS Accelerator would run each activation, per column
+ * kind, from the plugin's explain-only planning of real queries over a small Parquet table (no GPU
+ * needed). Later job plans join this report.
+ */
+final class ExplainGpuCommand implements Command {
+  /** Column kinds: label, the call's arguments for elementwise and for gated variants. */
+  private static final String[][] KINDS = {
+    {"float", "x", "x, x"},
+    {"double", "d", "d, d"},
+    {"array<float>", "v", "v"},
+    {"binary f32", "b", "b"},
+    {"binary bf16", "b, 'bf16'", "b, 'bf16'"},
+    {"binary f16", "b, 'f16'", "b, 'f16'"},
+  };
+
+  @Override
+  public String name() {
+    return "explain-gpu";
+  }
+
+  @Override
+  public String summary() {
+    return "which activation calls would run on the GPU (RAPIDS explain-only, no GPU needed)";
+  }
+
+  @Override
+  public String usage() {
+    return "  --variants LIST   variant names (default: the whole catalogue; rational needs p, q)\n"
+        + "  --format text|md  (default text)\n";
+  }
+
+  @Override
+  public int run(Options options, PrintStream out) {
+    List<Variant> variants = Catalogue.variants(options.get("variants", defaultVariants()));
+    boolean md = options.get("format", "text").equals("md");
+    String master = options.get("master", "local[2]");
+    options.confs();
+    options.requireAllUsed(name());
+    SparkSession spark = GpuPlacement.explainOnlySession(master);
+    Path dir = null;
+    try {
+      ActivationFunctions.register(spark);
+      dir = Files.createTempDirectory("ablate-explain");
+      String table = dir.resolve("t.parquet").toString();
+      spark.sql("SELECT CAST(id AS FLOAT) AS x, CAST(id AS DOUBLE) AS d, "
+          + "CAST(array(id, id + 1) AS ARRAY<FLOAT>) AS v, CAST(repeat('abcd', 2) AS BINARY) AS b "
+          + "FROM range(8)").write().parquet(table);
+      spark.read().parquet(table).createOrReplaceTempView("ablate_explain");
+      List<String> header = new ArrayList<>(List.of("variant"));
+      Map<String, List<String>> cells = new LinkedHashMap<>();
+      variants.forEach(v -> cells.put(v.name(), new ArrayList<>(List.of(v.name()))));
+      for (String[] kind : KINDS) {
+        header.add(kind[0]);
+        Map<Variant, String> calls = new LinkedHashMap<>();
+        Map<Variant, String> notOnGpu = new LinkedHashMap<>();
+        for (Variant v : variants) {
+          String call = "act('" + v.name() + "', " + (v.gated() ? kind[2] : kind[1]) + ")";
+          try {
+            Expression e = spark.sql("SELECT " + call + " FROM ablate_explain").queryExecution()
+                .analyzed().expressions().head().children().head();
+            if (e instanceof ActivationExpression) {
+              notOnGpu.put(v, "CPU (no GPU form)"); // planned apart: it would keep the others off too
+            } else {
+              calls.put(v, call);
+            }
+          } catch (RuntimeException e) {
+            notOnGpu.put(v, "n/a");
+          }
+        }
+        Map<String, GpuPlacement.Placement> udfs = calls.isEmpty() ? Map.of()
+            : GpuPlacement.udfs(GpuPlacement.report(spark.sql(
+                "SELECT " + String.join(", ", calls.values()) + " FROM ablate_explain")));
+        for (Variant v : variants) {
+          GpuPlacement.Placement p = udfs.get("act(" + v.name() + ")");
+          cells.get(v.name()).add(notOnGpu.containsKey(v) ? notOnGpu.get(v)
+              : p == null ? "CPU: not in the plugin's report"
+              : p.where() == GpuPlacement.Where.GPU ? "GPU" : "CPU: " + p.reason());
+        }
+      }
+      TextTable t = new TextTable(header.toArray(new String[0]));
+      cells.values().forEach(r -> t.row(r.toArray()));
+      out.println("RAPIDS Accelerator placement (explain-only mode, CPU bridge off):");
+      out.print(md ? t.markdown() : t.render());
+      out.println("GPU: the UDF's RapidsUDF form runs in the plugin's columnar plan. "
+          + "CPU (no GPU form): the call compiles to Ablate's CPU expression. n/a: not a valid "
+          + "call (e.g. dynamic int8 on scalars).");
+      return 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      spark.stop();
+      deleteQuietly(dir);
+    }
+  }
+
+  private static String defaultVariants() {
+    List<String> names = new ArrayList<>();
+    Catalogue.all().forEach(a -> names.add(a.name().equals("rational")
+        ? "rational(p=[0.02,0.5,1.6,1.2,0.5,0.02],q=[2.4,0,1,0])" : a.name()));
+    names.addAll(List.of("gelu@bf16", "gelu@fp8_e4m3", "gelu@int8(scale=0.05)", "gelu@int8"));
+    return String.join(";", names);
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a temp directory left behind is harmless
+    }
+  }
+}

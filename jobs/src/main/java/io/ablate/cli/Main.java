@@ -1,0 +1,82 @@
+package io.ablate.cli;
+
+import io.ablate.AblateException;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code ablate COMMAND [options]}: the entry point of the launcher and of {@code spark-submit}. */
+public final class Main {
+  private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    for (Command c : List.of(new DemoCommand(), new VariantsCommand(), new ExplainGpuCommand(),
+        new BenchCommand())) {
+      COMMANDS.put(c.name(), c);
+    }
+  }
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err);
+    System.out.flush();
+    System.exit(code);
+  }
+
+  /** Runs a command line; returns the exit code (tests call this, not {@link #main}). */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
+      out.print(help());
+      return args.length == 0 ? 2 : 0;
+    }
+    Command command = COMMANDS.get(args[0]);
+    try {
+      if (command == null) {
+        throw AblateException.badInput("unknown command '%s'; valid: %s", args[0],
+            String.join(", ", COMMANDS.keySet()));
+      }
+      Options options = Options.parse(Arrays.asList(args).subList(1, args.length));
+      if (options.flag("help")) {
+        out.println("ablate " + command.name() + " — " + command.summary());
+        out.print(command.usage());
+        return 0;
+      }
+      return command.run(options, out);
+    } catch (AblateException e) {
+      err.println("ablate: " + e.getMessage());
+      return e.exitCode();
+    } catch (Exception e) {
+      AblateException bad = badInputCause(e);
+      if (bad != null) {
+        err.println("ablate: " + bad.getMessage());
+        return bad.exitCode();
+      }
+      err.println("ablate: " + e);
+      e.printStackTrace(err);
+      return 1;
+    }
+  }
+
+  /** Bad input raised inside a Spark task arrives wrapped; unwrap it for the message and the code. */
+  private static AblateException badInputCause(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof AblateException a) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  static String help() {
+    StringBuilder sb = new StringBuilder("usage: ablate COMMAND [options]   (ablate COMMAND --help)\n\n");
+    for (Command c : COMMANDS.values()) {
+      sb.append(String.format("  %-12s %s%n", c.name(), c.summary()));
+    }
+    sb.append("\nEvery command also takes --master URL and --conf key=value (repeatable).\n")
+        .append("Exit codes: 0 success, 2 bad usage or input, 3 a gate tripped, 1 anything else.\n");
+    return sb.toString();
+  }
+}

@@ -1,0 +1,81 @@
+package io.ablate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ablate.activation.Activation;
+import io.ablate.activation.Catalogue;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The CLI as a user runs it: output, exit codes and error messages. */
+class CliTest {
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void variantsListsTheWholeCatalogueWithFormulasAndBounds() {
+    Result r = run("variants");
+    assertEquals(0, r.code(), r.err());
+    for (Activation a : Catalogue.all()) {
+      assertTrue(r.out().contains(a.name()), a.name());
+      assertTrue(r.out().contains(a.formula()), a.formula());
+    }
+    assertTrue(r.out().contains("fp8_e4m3"));
+    assertTrue(r.out().contains("<= 2 ulp or <= 1.0E-7 abs"), r.out());
+  }
+
+  @Test
+  void badUsageExitsWithTwoAndSaysWhatIsValid() {
+    Result unknown = run("ablate-everything");
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().contains("valid: demo, variants, explain-gpu, bench"), unknown.err());
+    Result typo = run("variants", "--fromat", "md");
+    assertEquals(2, typo.code());
+    assertTrue(typo.err().contains("does not take --fromat"), typo.err());
+    Result badVariant = run("demo", "--variants", "gelu,swish(beta=0)");
+    assertEquals(2, badVariant.code());
+    assertTrue(badVariant.err().contains("beta=0 is out of range; valid: > 0"), badVariant.err());
+    Result badNumber = run("demo", "--rows", "many");
+    assertEquals(2, badNumber.code());
+    assertTrue(badNumber.err().contains("--rows many is not a whole number"), badNumber.err());
+    assertEquals(2, run().code());
+  }
+
+  @Test
+  void demoPrintsEveryVariantsErrorPerLayer() {
+    Result r = run("demo", "--master", "local[2]", "--rows", "16", "--dim", "64", "--layers", "2",
+        "--variants", "gelu_tanh;relu;gelu@bf16;gelu@fp64");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("gelu_tanh") && r.out().contains("gelu@bf16"), r.out());
+    // gelu@fp64 is the reference itself: zero error on every layer.
+    long exact = r.out().lines().filter(l -> l.startsWith("gelu@fp64") && l.contains("0.000e+00"))
+        .count();
+    assertEquals(2, exact, r.out());
+    // relu against gelu: errors of order 0.17 (the gap at x ≈ -0.75) and larger.
+    assertTrue(r.out().lines().anyMatch(l -> l.startsWith("relu ") && l.contains("e-01")), r.out());
+  }
+
+  @Test
+  void explainGpuShowsGpuPlacementPerColumnKind() {
+    Result r = run("explain-gpu", "--variants", "gelu;swiglu;gelu@int8");
+    assertEquals(0, r.code(), r.err());
+    String gelu = r.out().lines().filter(l -> l.startsWith("gelu ")).findFirst().orElseThrow();
+    // float, double, array<float>, binary f32, binary bf16 on the GPU; binary f16 has no GPU form.
+    assertEquals(5, gelu.split("GPU", -1).length - 1, gelu);
+    assertTrue(gelu.contains("CPU (no GPU form)"), gelu);
+    String int8 = r.out().lines().filter(l -> l.startsWith("gelu@int8")).findFirst().orElseThrow();
+    assertTrue(int8.contains("CPU (no GPU form)"), int8);
+    String swiglu = r.out().lines().filter(l -> l.startsWith("swiglu")).findFirst().orElseThrow();
+    assertTrue(swiglu.contains("GPU"), swiglu);
+  }
+}
