@@ -59,20 +59,9 @@ public final class Catalogue {
    */
   public static java.util.List<Variant> variants(String list) {
     java.util.List<Variant> out = new java.util.ArrayList<>();
-    int depth = 0;
-    int start = 0;
-    for (int i = 0; i <= list.length(); i++) {
-      char ch = i < list.length() ? list.charAt(i) : ',';
-      if (ch == '(' || ch == '[') {
-        depth++;
-      } else if (ch == ')' || ch == ']') {
-        depth--;
-      } else if ((ch == ',' || ch == ';') && depth == 0) {
-        String item = list.substring(start, i).trim();
-        if (!item.isEmpty()) {
-          out.add(variant(item));
-        }
-        start = i + 1;
+    for (String item : VariantSpec.splitTopLevel(list, ",;")) {
+      if (!item.isBlank()) {
+        out.add(variant(item.trim()));
       }
     }
     if (out.isEmpty()) {

@@ -21,7 +21,7 @@ public record VariantSpec(String name, Map<String, String> params, String precis
           + "e.g. gelu_tanh, swish(beta=1.5)@bf16");
     }
     String s = text.trim();
-    int at = topLevelIndexOf(s, '@');
+    int at = topLevelIndexOf(s, "@", 0);
     String act = at < 0 ? s : s.substring(0, at);
     String prec = at < 0 ? "fp32" : s.substring(at + 1);
     String[] a = nameAndArgs(act, text);
@@ -49,7 +49,7 @@ public record VariantSpec(String name, Map<String, String> params, String precis
     if (body == null || body.isBlank()) {
       return out;
     }
-    for (String part : splitTopLevel(body)) {
+    for (String part : splitTopLevel(body, ",")) {
       int eq = part.indexOf('=');
       check(eq > 0, whole, "parameter '" + part.trim() + "' is not k=v");
       String k = part.substring(0, eq).trim().toLowerCase(Locale.ROOT);
@@ -58,27 +58,21 @@ public record VariantSpec(String name, Map<String, String> params, String precis
     return out;
   }
 
-  /** Splits on commas outside brackets. */
-  private static List<String> splitTopLevel(String s) {
+  /** Splits on any of {@code separators} outside parentheses and brackets. */
+  static List<String> splitTopLevel(String s, String separators) {
     List<String> parts = new ArrayList<>();
-    int depth = 0;
     int start = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char ch = s.charAt(i);
-      if (ch == '[' || ch == '(') {
-        depth++;
-      } else if (ch == ']' || ch == ')') {
-        depth--;
-      } else if (ch == ',' && depth == 0) {
-        parts.add(s.substring(start, i));
-        start = i + 1;
-      }
+    int i;
+    while ((i = topLevelIndexOf(s, separators, start)) >= 0) {
+      parts.add(s.substring(start, i));
+      start = i + 1;
     }
     parts.add(s.substring(start));
     return parts;
   }
 
-  private static int topLevelIndexOf(String s, char c) {
+  /** The first index at or after {@code from} of any of {@code chars} outside () and [], or −1. */
+  static int topLevelIndexOf(String s, String chars, int from) {
     int depth = 0;
     for (int i = 0; i < s.length(); i++) {
       char ch = s.charAt(i);
@@ -86,7 +80,7 @@ public record VariantSpec(String name, Map<String, String> params, String precis
         depth++;
       } else if (ch == ']' || ch == ')') {
         depth--;
-      } else if (ch == c && depth == 0) {
+      } else if (depth == 0 && i >= from && chars.indexOf(ch) >= 0) {
         return i;
       }
     }

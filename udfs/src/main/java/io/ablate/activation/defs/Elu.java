@@ -3,7 +3,7 @@ package io.ablate.activation.defs;
 import static io.ablate.expr.Expr.*;
 
 import io.ablate.activation.AccuracyBound;
-import io.ablate.activation.Activation;
+import io.ablate.activation.ElementwiseActivation;
 import io.ablate.activation.Param;
 import io.ablate.activation.Params;
 import io.ablate.expr.Expr;
@@ -11,42 +11,17 @@ import io.ablate.expr.Expr.Cmp;
 import io.ablate.kernel.Kernel;
 import io.ablate.kernel.ScalarFn;
 import io.ablate.kernel.simd.EluSimd;
-import java.util.List;
 
 /**
  * ELU, x for x &gt; 0, α·(eˣ − 1) otherwise (Clevert, Unterthiner &amp; Hochreiter 2016).
  *
  * <p>Accuracy of the float32 forms against the float64 reference: ≤ 2 ulp or ≤ 1e-7 absolute.
  */
-public final class Elu implements Activation {
-  @Override
-  public String name() {
-    return "elu";
-  }
-
-  @Override
-  public Kind kind() {
-    return Kind.ELEMENTWISE;
-  }
-
-  @Override
-  public List<Param> params() {
-    return List.of(Param.number("alpha", 1.0, 0, false, "saturation value for x -> -inf"));
-  }
-
-  @Override
-  public String formula() {
-    return "x if x > 0 else alpha*(e^x - 1)";
-  }
-
-  @Override
-  public String source() {
-    return "Clevert et al., ICLR 2016";
-  }
-
-  @Override
-  public AccuracyBound bound() {
-    return new AccuracyBound(2, 1e-7);
+public final class Elu extends ElementwiseActivation {
+  public Elu() {
+    super("elu", "x if x > 0 else alpha*(e^x - 1)",
+        "Clevert et al., ICLR 2016", new AccuracyBound(2, 1e-7),
+        Param.number("alpha", 1.0, 0, false, "saturation value for x -> -inf"));
   }
 
   @Override

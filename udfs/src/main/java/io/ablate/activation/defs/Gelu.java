@@ -3,7 +3,7 @@ package io.ablate.activation.defs;
 import static io.ablate.expr.Expr.*;
 
 import io.ablate.activation.AccuracyBound;
-import io.ablate.activation.Activation;
+import io.ablate.activation.ElementwiseActivation;
 import io.ablate.activation.Params;
 import io.ablate.expr.Expr;
 import io.ablate.kernel.Kernel;
@@ -16,32 +16,12 @@ import io.ablate.kernel.simd.GeluSimd;
  *
  * <p>Accuracy of the float32 forms against the float64 reference: ≤ 2 ulp or ≤ 1e-7 absolute.
  */
-public final class Gelu implements Activation {
+public final class Gelu extends ElementwiseActivation {
   private static final double INV_SQRT2 = 1 / Math.sqrt(2);
 
-  @Override
-  public String name() {
-    return "gelu";
-  }
-
-  @Override
-  public Kind kind() {
-    return Kind.ELEMENTWISE;
-  }
-
-  @Override
-  public String formula() {
-    return "x * Phi(x) = 0.5 * x * erfc(-x / sqrt(2))";
-  }
-
-  @Override
-  public String source() {
-    return "Hendrycks & Gimpel, arXiv:1606.08415";
-  }
-
-  @Override
-  public AccuracyBound bound() {
-    return new AccuracyBound(2, 1e-7);
+  public Gelu() {
+    super("gelu", "x * Phi(x) = 0.5 * x * erfc(-x / sqrt(2))",
+        "Hendrycks & Gimpel, arXiv:1606.08415", new AccuracyBound(2, 1e-7));
   }
 
   @Override

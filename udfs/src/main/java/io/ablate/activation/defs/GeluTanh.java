@@ -3,7 +3,7 @@ package io.ablate.activation.defs;
 import static io.ablate.expr.Expr.*;
 
 import io.ablate.activation.AccuracyBound;
-import io.ablate.activation.Activation;
+import io.ablate.activation.ElementwiseActivation;
 import io.ablate.activation.Params;
 import io.ablate.expr.Expr;
 import io.ablate.kernel.Kernel;
@@ -17,32 +17,12 @@ import io.ablate.kernel.simd.GeluTanhSimd;
  *
  * <p>Accuracy of the float32 forms against the float64 reference: ≤ 2 ulp or ≤ 1e-7 absolute.
  */
-public final class GeluTanh implements Activation {
+public final class GeluTanh extends ElementwiseActivation {
   private static final double K = 2 * Math.sqrt(2 / Math.PI);
 
-  @Override
-  public String name() {
-    return "gelu_tanh";
-  }
-
-  @Override
-  public Kind kind() {
-    return Kind.ELEMENTWISE;
-  }
-
-  @Override
-  public String formula() {
-    return "0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3)))";
-  }
-
-  @Override
-  public String source() {
-    return "Hendrycks & Gimpel, arXiv:1606.08415";
-  }
-
-  @Override
-  public AccuracyBound bound() {
-    return new AccuracyBound(2, 1e-7);
+  public GeluTanh() {
+    super("gelu_tanh", "0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3)))",
+        "Hendrycks & Gimpel, arXiv:1606.08415", new AccuracyBound(2, 1e-7));
   }
 
   @Override

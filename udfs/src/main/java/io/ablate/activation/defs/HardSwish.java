@@ -3,7 +3,7 @@ package io.ablate.activation.defs;
 import static io.ablate.expr.Expr.*;
 
 import io.ablate.activation.AccuracyBound;
-import io.ablate.activation.Activation;
+import io.ablate.activation.ElementwiseActivation;
 import io.ablate.activation.Params;
 import io.ablate.expr.Expr;
 import io.ablate.expr.Expr.Cmp;
@@ -16,30 +16,10 @@ import io.ablate.kernel.simd.HardSwishSimd;
  *
  * <p>Accuracy of the float32 forms against the float64 reference: ≤ 2 ulp.
  */
-public final class HardSwish implements Activation {
-  @Override
-  public String name() {
-    return "hard_swish";
-  }
-
-  @Override
-  public Kind kind() {
-    return Kind.ELEMENTWISE;
-  }
-
-  @Override
-  public String formula() {
-    return "x * min(max(x + 3, 0), 6) / 6";
-  }
-
-  @Override
-  public String source() {
-    return "Howard et al., ICCV 2019";
-  }
-
-  @Override
-  public AccuracyBound bound() {
-    return new AccuracyBound(2, 0);
+public final class HardSwish extends ElementwiseActivation {
+  public HardSwish() {
+    super("hard_swish", "x * min(max(x + 3, 0), 6) / 6",
+        "Howard et al., ICCV 2019", new AccuracyBound(2, 0));
   }
 
   @Override

@@ -3,7 +3,7 @@ package io.ablate.activation.defs;
 import static io.ablate.expr.Expr.*;
 
 import io.ablate.activation.AccuracyBound;
-import io.ablate.activation.Activation;
+import io.ablate.activation.ElementwiseActivation;
 import io.ablate.activation.Params;
 import io.ablate.expr.Expr;
 import io.ablate.kernel.Kernel;
@@ -15,30 +15,10 @@ import io.ablate.kernel.simd.IdentitySimd;
  *
  * <p>Accuracy of the float32 forms against the float64 reference: exact.
  */
-public final class Identity implements Activation {
-  @Override
-  public String name() {
-    return "identity";
-  }
-
-  @Override
-  public Kind kind() {
-    return Kind.ELEMENTWISE;
-  }
-
-  @Override
-  public String formula() {
-    return "x";
-  }
-
-  @Override
-  public String source() {
-    return "Shazeer, arXiv:2002.05202 (bilinear GLU variant)";
-  }
-
-  @Override
-  public AccuracyBound bound() {
-    return AccuracyBound.EXACT;
+public final class Identity extends ElementwiseActivation {
+  public Identity() {
+    super("identity", "x",
+        "Shazeer, arXiv:2002.05202 (bilinear GLU variant)", AccuracyBound.EXACT);
   }
 
   @Override

@@ -3,7 +3,7 @@ package io.ablate.activation.defs;
 import static io.ablate.expr.Expr.*;
 
 import io.ablate.activation.AccuracyBound;
-import io.ablate.activation.Activation;
+import io.ablate.activation.ElementwiseActivation;
 import io.ablate.activation.Params;
 import io.ablate.expr.Expr;
 import io.ablate.kernel.Kernel;
@@ -16,30 +16,10 @@ import io.ablate.kernel.simd.MishSimd;
  *
  * <p>Accuracy of the float32 forms against the float64 reference: ≤ 3 ulp or ≤ 1e-7 absolute.
  */
-public final class Mish implements Activation {
-  @Override
-  public String name() {
-    return "mish";
-  }
-
-  @Override
-  public Kind kind() {
-    return Kind.ELEMENTWISE;
-  }
-
-  @Override
-  public String formula() {
-    return "x * tanh(ln(1 + e^x))";
-  }
-
-  @Override
-  public String source() {
-    return "Misra, arXiv:1908.08681";
-  }
-
-  @Override
-  public AccuracyBound bound() {
-    return new AccuracyBound(3, 1e-7);
+public final class Mish extends ElementwiseActivation {
+  public Mish() {
+    super("mish", "x * tanh(ln(1 + e^x))",
+        "Misra, arXiv:1908.08681", new AccuracyBound(3, 1e-7));
   }
 
   @Override

@@ -8,14 +8,13 @@ import static io.ablate.expr.Expr.mul;
 import static io.ablate.expr.Expr.x;
 
 import io.ablate.activation.AccuracyBound;
-import io.ablate.activation.Activation;
+import io.ablate.activation.ElementwiseActivation;
 import io.ablate.activation.Param;
 import io.ablate.activation.Params;
 import io.ablate.expr.Expr;
 import io.ablate.kernel.Kernel;
 import io.ablate.kernel.ScalarFn;
 import io.ablate.kernel.simd.RationalSimd;
-import java.util.List;
 
 /**
  * A rational (Padé) activation in the "safe" form of Padé Activation Units (Molina, Schramowski &amp;
@@ -30,37 +29,12 @@ import java.util.List;
  * resolution and no power of a float32 input overflows: hence at most 9 numerator and 8 denominator
  * coefficients (degree ≤ 8), which the parameters enforce.
  */
-public final class Rational implements Activation {
-  @Override
-  public String name() {
-    return "rational";
-  }
-
-  @Override
-  public Kind kind() {
-    return Kind.ELEMENTWISE;
-  }
-
-  @Override
-  public List<Param> params() {
-    return List.of(
+public final class Rational extends ElementwiseActivation {
+  public Rational() {
+    super("rational", "(p0 + p1*x + ... + pm*x^m) / (1 + |q1*x + ... + qn*x^n|)",
+        "Molina, Schramowski & Kersting, ICLR 2020 (Pade Activation Units)", new AccuracyBound(1, 0),
         Param.requiredList("p", "numerator coefficients p0..pm, m <= 8", 9),
         Param.requiredList("q", "denominator coefficients q1..qn, n <= 8 (no constant: it is 1)", 8));
-  }
-
-  @Override
-  public String formula() {
-    return "(p0 + p1*x + ... + pm*x^m) / (1 + |q1*x + ... + qn*x^n|)";
-  }
-
-  @Override
-  public String source() {
-    return "Molina, Schramowski & Kersting, ICLR 2020 (Pade Activation Units)";
-  }
-
-  @Override
-  public AccuracyBound bound() {
-    return new AccuracyBound(1, 0);
   }
 
   @Override

@@ -3,7 +3,7 @@ package io.ablate.activation.defs;
 import static io.ablate.expr.Expr.*;
 
 import io.ablate.activation.AccuracyBound;
-import io.ablate.activation.Activation;
+import io.ablate.activation.ElementwiseActivation;
 import io.ablate.activation.Params;
 import io.ablate.expr.Expr;
 import io.ablate.expr.Expr.Cmp;
@@ -16,30 +16,10 @@ import io.ablate.kernel.simd.ReluSimd;
  *
  * <p>Accuracy of the float32 forms against the float64 reference: exact.
  */
-public final class Relu implements Activation {
-  @Override
-  public String name() {
-    return "relu";
-  }
-
-  @Override
-  public Kind kind() {
-    return Kind.ELEMENTWISE;
-  }
-
-  @Override
-  public String formula() {
-    return "max(x, 0)";
-  }
-
-  @Override
-  public String source() {
-    return "Nair & Hinton, ICML 2010";
-  }
-
-  @Override
-  public AccuracyBound bound() {
-    return AccuracyBound.EXACT;
+public final class Relu extends ElementwiseActivation {
+  public Relu() {
+    super("relu", "max(x, 0)",
+        "Nair & Hinton, ICML 2010", AccuracyBound.EXACT);
   }
 
   @Override

@@ -3,7 +3,7 @@ package io.ablate.activation.defs;
 import static io.ablate.expr.Expr.*;
 
 import io.ablate.activation.AccuracyBound;
-import io.ablate.activation.Activation;
+import io.ablate.activation.ElementwiseActivation;
 import io.ablate.activation.Params;
 import io.ablate.expr.Expr;
 import io.ablate.expr.Expr.Cmp;
@@ -16,30 +16,10 @@ import io.ablate.kernel.simd.Relu2Simd;
  *
  * <p>Accuracy of the float32 forms against the float64 reference: exact (one rounding).
  */
-public final class Relu2 implements Activation {
-  @Override
-  public String name() {
-    return "relu2";
-  }
-
-  @Override
-  public Kind kind() {
-    return Kind.ELEMENTWISE;
-  }
-
-  @Override
-  public String formula() {
-    return "max(x, 0)^2";
-  }
-
-  @Override
-  public String source() {
-    return "So et al., Primer, NeurIPS 2021";
-  }
-
-  @Override
-  public AccuracyBound bound() {
-    return AccuracyBound.EXACT;
+public final class Relu2 extends ElementwiseActivation {
+  public Relu2() {
+    super("relu2", "max(x, 0)^2",
+        "So et al., Primer, NeurIPS 2021", AccuracyBound.EXACT);
   }
 
   @Override

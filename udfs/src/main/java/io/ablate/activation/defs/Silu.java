@@ -3,7 +3,7 @@ package io.ablate.activation.defs;
 import static io.ablate.expr.Expr.*;
 
 import io.ablate.activation.AccuracyBound;
-import io.ablate.activation.Activation;
+import io.ablate.activation.ElementwiseActivation;
 import io.ablate.activation.Params;
 import io.ablate.expr.Expr;
 import io.ablate.kernel.Kernel;
@@ -15,30 +15,10 @@ import io.ablate.kernel.simd.SiluSimd;
  *
  * <p>Accuracy of the float32 forms against the float64 reference: ≤ 2 ulp or ≤ 1e-7 absolute.
  */
-public final class Silu implements Activation {
-  @Override
-  public String name() {
-    return "silu";
-  }
-
-  @Override
-  public Kind kind() {
-    return Kind.ELEMENTWISE;
-  }
-
-  @Override
-  public String formula() {
-    return "x * sigmoid(x)";
-  }
-
-  @Override
-  public String source() {
-    return "Elfwing, Uchibe & Doya, Neural Networks 2018";
-  }
-
-  @Override
-  public AccuracyBound bound() {
-    return new AccuracyBound(2, 1e-7);
+public final class Silu extends ElementwiseActivation {
+  public Silu() {
+    super("silu", "x * sigmoid(x)",
+        "Elfwing, Uchibe & Doya, Neural Networks 2018", new AccuracyBound(2, 1e-7));
   }
 
   @Override

@@ -3,14 +3,13 @@ package io.ablate.activation.defs;
 import static io.ablate.expr.Expr.*;
 
 import io.ablate.activation.AccuracyBound;
-import io.ablate.activation.Activation;
+import io.ablate.activation.ElementwiseActivation;
 import io.ablate.activation.Param;
 import io.ablate.activation.Params;
 import io.ablate.expr.Expr;
 import io.ablate.kernel.Kernel;
 import io.ablate.kernel.ScalarFn;
 import io.ablate.kernel.simd.SoftplusSimd;
-import java.util.List;
 
 /**
  * Softplus, (1/β)·ln(1 + e^(β·x)), written max(x, 0) + log1p(e^(−|βx|))/β so that it neither
@@ -18,35 +17,11 @@ import java.util.List;
  *
  * <p>Accuracy of the float32 forms against the float64 reference: ≤ 2 ulp or ≤ 1e-7 absolute.
  */
-public final class Softplus implements Activation {
-  @Override
-  public String name() {
-    return "softplus";
-  }
-
-  @Override
-  public Kind kind() {
-    return Kind.ELEMENTWISE;
-  }
-
-  @Override
-  public List<Param> params() {
-    return List.of(Param.number("beta", 1.0, 0, true, "sharpness"));
-  }
-
-  @Override
-  public String formula() {
-    return "ln(1 + e^(beta*x)) / beta";
-  }
-
-  @Override
-  public String source() {
-    return "Dugas et al., NeurIPS 2000";
-  }
-
-  @Override
-  public AccuracyBound bound() {
-    return new AccuracyBound(2, 1e-7);
+public final class Softplus extends ElementwiseActivation {
+  public Softplus() {
+    super("softplus", "ln(1 + e^(beta*x)) / beta",
+        "Dugas et al., NeurIPS 2000", new AccuracyBound(2, 1e-7),
+        Param.number("beta", 1.0, 0, true, "sharpness"));
   }
 
   @Override
