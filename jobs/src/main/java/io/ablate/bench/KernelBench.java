@@ -115,7 +115,6 @@ public final class KernelBench {
     double copyBps = copy.bytesPerSec();
 
     DjlPeer djl = null;
-    String djlProblem = null;
     try {
       djl = DjlPeer.open();
       log.println("PyTorch peer: " + djl.engineInfo());
@@ -123,8 +122,8 @@ public final class KernelBench {
           "; PyTorch clone (allocating) %.2f GB/s, %s",
           djl.cloneBytesPerSec(x, warmups, reps) / 1e9, DjlPeer.thpSetting()));
     } catch (Throwable t) { // native library missing, engine not on the classpath, ...
-      djlProblem = t.toString();
-      log.println("PyTorch peer unavailable: " + djlProblem);
+      log.println("PyTorch peer unavailable: " + t);
+      copy = withNote(copy, copy.note() + "; PyTorch peer unavailable: " + t);
     }
     rows.add(copy);
     log.println(copy);

@@ -64,24 +64,24 @@ public record Variant(Activation activation, Params params, Precision precision)
    */
   public Optional<Expr> expression() {
     Expr f = definition();
+    java.util.function.UnaryOperator<Expr> toPrecision;
     if (precision instanceof Precision.Reduced r) {
-      Expr[] in = new Expr[arity()];
-      for (int i = 0; i < in.length; i++) {
-        in[i] = Expr.round(r.format(), Expr.var(i));
-      }
-      return Optional.of(Expr.round(r.format(), Expr.substitute(f, in)));
+      toPrecision = e -> Expr.round(r.format(), e);
+    } else if (precision instanceof Precision.Int8 q && q.isStatic()) {
+      toPrecision = e -> quantise(e, q.scale());
+    } else if (precision instanceof Precision.Int8) {
+      return Optional.empty();
+    } else {
+      return Optional.of(f);
     }
-    if (precision instanceof Precision.Int8 q) {
-      if (!q.isStatic()) {
-        return Optional.empty();
-      }
-      Expr[] in = new Expr[arity()];
-      for (int i = 0; i < in.length; i++) {
-        in[i] = quantise(Expr.var(i), q.scale());
-      }
-      return Optional.of(quantise(Expr.substitute(f, in), q.scale()));
+    // Each input rounded once (bound, not copied into every place the definition reads it).
+    Expr in0 = toPrecision.apply(Expr.var(0));
+    if (!gated()) {
+      return Optional.of(Expr.let(in0, x -> toPrecision.apply(Expr.substitute(f, x))));
     }
-    return Optional.of(f);
+    Expr in1 = toPrecision.apply(Expr.var(1));
+    return Optional.of(Expr.let(in0, g -> Expr.let(in1,
+        u -> toPrecision.apply(Expr.substitute(f, g, u)))));
   }
 
   private static Expr quantise(Expr e, double scale) {

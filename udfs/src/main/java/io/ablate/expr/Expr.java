@@ -8,7 +8,8 @@ import java.util.Objects;
  * ({@code Expr.x()}, {@code mul(a, b)}, {@code erf(a)}, ...); they read like the formula they define.
  */
 public sealed interface Expr
-    permits Expr.Var, Expr.Const, Expr.Unary, Expr.Binary, Expr.Select, Expr.Round {
+    permits Expr.Var, Expr.Const, Expr.Unary, Expr.Binary, Expr.Select, Expr.Round, Expr.Let,
+    Expr.Ref {
 
   /** Elementwise functions of one argument. Those marked {@code gpu=false} are expanded for cuDF. */
   enum Fn1 {
@@ -77,7 +78,34 @@ public sealed interface Expr
     }
   }
 
+  /**
+   * {@code body} with {@link Ref}{@code (id)} standing for {@code value}, computed once: the
+   * interpreter evaluates it once per element, the GPU lowering materialises it as one column.
+   * Without it, a value used k times would be a subtree copied k times (and nested uses multiply).
+   */
+  record Let(int id, Expr value, Expr body) implements Expr {
+    public Let {
+      Objects.requireNonNull(value);
+      Objects.requireNonNull(body);
+    }
+  }
+
+  /** The value bound by the enclosing {@link Let} with the same id. */
+  record Ref(int id) implements Expr {}
+
+  /** Ids of {@link Let}s: unique in the JVM, so that trees built apart can be combined. */
+  java.util.concurrent.atomic.AtomicInteger LET_IDS = new java.util.concurrent.atomic.AtomicInteger();
+
   // ---- builders: they read like the formulas they define ----
+
+  /** {@code body(v)} where {@code v} is {@code value}, computed once. */
+  static Expr let(Expr value, java.util.function.UnaryOperator<Expr> body) {
+    if (value instanceof Var || value instanceof Const || value instanceof Ref) {
+      return body.apply(value); // nothing to share
+    }
+    int id = LET_IDS.incrementAndGet();
+    return new Let(id, value, body.apply(new Ref(id)));
+  }
 
   static Expr x() {
     return new Var(0);
@@ -206,7 +234,9 @@ public sealed interface Expr
           substitute(s.ifTrue(), inputs), substitute(s.ifFalse(), inputs));
     } else if (e instanceof Round r) {
       return new Round(r.format(), substitute(r.arg(), inputs));
+    } else if (e instanceof Let l) {
+      return new Let(l.id(), substitute(l.value(), inputs), substitute(l.body(), inputs));
     }
-    return e; // Const
+    return e; // Const, Ref
   }
 }

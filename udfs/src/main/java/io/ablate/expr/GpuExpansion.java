@@ -6,6 +6,7 @@ import static io.ablate.expr.Expr.c;
 import static io.ablate.expr.Expr.div;
 import static io.ablate.expr.Expr.exp;
 import static io.ablate.expr.Expr.floor;
+import static io.ablate.expr.Expr.let;
 import static io.ablate.expr.Expr.log;
 import static io.ablate.expr.Expr.mul;
 import static io.ablate.expr.Expr.neg;
@@ -55,27 +56,31 @@ public final class GpuExpansion {
     if (e instanceof Unary u) {
       Expr a = expand(u.arg());
       switch (u.fn()) {
-        case ERFC: return erfc(a);
-        case ERF: return sub(c(1), erfc(a));
-        case LOG1P: return small(a, add(a, mul(mul(a, a), add(c(-0.5), div(a, c(3))))), log(add(c(1), a)));
-        case EXPM1: return small(a, add(a, mul(mul(a, a), add(c(0.5), div(a, c(6))))), sub(exp(a), c(1)));
+        case ERFC: return let(a, GpuExpansion::erfc);
+        case ERF: return sub(c(1), let(a, GpuExpansion::erfc));
+        case LOG1P: return let(a, v -> small(v, add(v, mul(mul(v, v), add(c(-0.5), div(v, c(3))))),
+            log(add(c(1), v))));
+        case EXPM1: return let(a, v -> small(v, add(v, mul(mul(v, v), add(c(0.5), div(v, c(6))))),
+            sub(exp(v), c(1))));
         default: return new Unary(u.fn(), a);
       }
     } else if (e instanceof Binary b) {
       Expr l = expand(b.left());
       Expr r = expand(b.right());
       switch (b.fn()) {
-        case MAX: return select(l, Cmp.LT, r, r, select(l, Cmp.GE, r, l, add(l, r)));
-        case MIN: return select(l, Cmp.GT, r, r, select(l, Cmp.LE, r, l, add(l, r)));
+        case MAX: return let(l, p -> let(r, q -> select(p, Cmp.LT, q, q, select(p, Cmp.GE, q, p, add(p, q)))));
+        case MIN: return let(l, p -> let(r, q -> select(p, Cmp.GT, q, q, select(p, Cmp.LE, q, p, add(p, q)))));
         default: return new Binary(b.fn(), l, r);
       }
     } else if (e instanceof Select s) {
       return new Select(s.cmp(), expand(s.left()), expand(s.right()), expand(s.ifTrue()),
           expand(s.ifFalse()));
     } else if (e instanceof Round r) {
-      return roundTo(r.format(), expand(r.arg()));
+      return let(expand(r.arg()), x -> roundTo(r.format(), x));
+    } else if (e instanceof Expr.Let l) {
+      return new Expr.Let(l.id(), expand(l.value()), expand(l.body()));
     }
-    return e; // Var, Const
+    return e; // Var, Const, Ref
   }
 
   /** Whether {@code e} uses only GPU-native operators (true of every {@link #expand} result). */
@@ -87,6 +92,8 @@ public final class GpuExpansion {
     } else if (e instanceof Select s) {
       return isGpuNative(s.left()) && isGpuNative(s.right()) && isGpuNative(s.ifTrue())
           && isGpuNative(s.ifFalse());
+    } else if (e instanceof Expr.Let l) {
+      return isGpuNative(l.value()) && isGpuNative(l.body());
     }
     return !(e instanceof Round);
   }
@@ -95,30 +102,32 @@ public final class GpuExpansion {
     return select(abs(a), Cmp.LT, c(TAYLOR_LIMIT), taylor, direct);
   }
 
+  /** erfc of {@code a}, which must be a {@link Var} or {@link Expr.Ref} (it is read twice). */
   private static Expr erfc(Expr a) {
-    Expr z = abs(a);
-    Expr t = div(c(1), add(c(1), mul(c(0.5), z)));
-    Expr poly = c(ERFCC[ERFCC.length - 1]);
-    for (int i = ERFCC.length - 2; i >= 0; i--) {
-      poly = add(c(ERFCC[i]), mul(t, poly));
-    }
-    Expr y = mul(t, exp(add(neg(mul(z, z)), poly)));
-    return select(a, Cmp.GE, c(0), y, sub(c(2), y)); // NaN: 2 − NaN
+    return let(abs(a), z -> let(div(c(1), add(c(1), mul(c(0.5), z))), t -> {
+      Expr poly = c(ERFCC[ERFCC.length - 1]);
+      for (int i = ERFCC.length - 2; i >= 0; i--) {
+        poly = add(c(ERFCC[i]), mul(t, poly));
+      }
+      return let(mul(t, exp(add(neg(mul(z, z)), poly))),
+          y -> select(a, Cmp.GE, c(0), y, sub(c(2), y))); // NaN: 2 − NaN
+    }));
   }
 
+  /** {@code x} rounded to {@code f}; {@code x} must be a {@link Var} or {@link Expr.Ref}. */
   private static Expr roundTo(FloatFormat f, Expr x) {
-    Expr a = abs(x);
-    Expr e0 = floor(mul(log(a), c(INV_LN2)));
-    // log2 may be off by one next to a power of two: correct with exact comparisons.
-    Expr e1 = select(pow(c(2), add(e0, c(1))), Cmp.LE, a, add(e0, c(1)),
-        select(pow(c(2), e0), Cmp.GT, a, sub(e0, c(1)), e0));
-    Expr e = select(e1, Cmp.LT, c(f.minExponent()), c(f.minExponent()), e1); // a = 0 gives −∞ here
-    Expr q = pow(c(2), sub(e, c(f.mantissaBits())));
-    Expr r = mul(rint(div(a, q)), q);
     Expr overflow = f.hasInfinity() ? c(Double.POSITIVE_INFINITY) : c(f.maxFinite());
-    Expr finite = select(r, Cmp.GT, c(f.maxFinite()), overflow, r);
-    Expr magnitude = select(a, Cmp.EQ, c(Double.POSITIVE_INFINITY), overflow, finite);
-    // Sign back; ±0 and NaN pass through unchanged.
-    return select(x, Cmp.LT, c(0), neg(magnitude), select(x, Cmp.EQ, c(0), x, magnitude));
+    return let(abs(x), a -> let(floor(mul(log(a), c(INV_LN2))), e0 ->
+        // log2 may be off by one next to a power of two: correct with exact comparisons.
+        let(select(pow(c(2), add(e0, c(1))), Cmp.LE, a, add(e0, c(1)),
+            select(pow(c(2), e0), Cmp.GT, a, sub(e0, c(1)), e0)), e1 ->
+        // a = 0 gives −∞ here: the smallest exponent
+        let(pow(c(2), sub(select(e1, Cmp.LT, c(f.minExponent()), c(f.minExponent()), e1),
+            c(f.mantissaBits()))), q ->
+        let(mul(rint(div(a, q)), q), r ->
+        let(select(a, Cmp.EQ, c(Double.POSITIVE_INFINITY), overflow,
+            select(r, Cmp.GT, c(f.maxFinite()), overflow, r)), magnitude ->
+        // Sign back; ±0 and NaN pass through unchanged.
+        select(x, Cmp.LT, c(0), neg(magnitude), select(x, Cmp.EQ, c(0), x, magnitude))))))));
   }
 }

@@ -28,25 +28,76 @@ public final class Interpreter {
   private Interpreter() {}
 
   public static Compiled compile(Expr e) {
+    // Inputs first, then one slot per Let: each evaluation gets a fresh frame.
+    java.util.Map<Integer, Integer> slots = new java.util.HashMap<>();
+    int inputs = arity(e);
+    Compiled body = compile(e, slots, inputs);
+    int frameSize = inputs + slots.size();
+    if (slots.isEmpty()) {
+      return body;
+    }
+    return in -> {
+      double[] frame = new double[frameSize];
+      System.arraycopy(in, 0, frame, 0, Math.min(in.length, inputs));
+      return body.eval(frame);
+    };
+  }
+
+  /** One more than the largest input index read (0 for constants). */
+  static int arity(Expr e) {
     if (e instanceof Var v) {
+      return v.index() + 1;
+    } else if (e instanceof Unary u) {
+      return arity(u.arg());
+    } else if (e instanceof Binary b) {
+      return Math.max(arity(b.left()), arity(b.right()));
+    } else if (e instanceof Select s) {
+      return Math.max(Math.max(arity(s.left()), arity(s.right())),
+          Math.max(arity(s.ifTrue()), arity(s.ifFalse())));
+    } else if (e instanceof Round r) {
+      return arity(r.arg());
+    } else if (e instanceof Expr.Let l) {
+      return Math.max(arity(l.value()), arity(l.body()));
+    }
+    return 0;
+  }
+
+  private static Compiled compile(Expr e, java.util.Map<Integer, Integer> slots, int inputs) {
+    if (e instanceof Expr.Let l) {
+      Compiled value = compile(l.value(), slots, inputs);
+      int slot = inputs + slots.size();
+      slots.put(l.id(), slot);
+      Compiled body = compile(l.body(), slots, inputs);
+      return in -> {
+        in[slot] = value.eval(in);
+        return body.eval(in);
+      };
+    } else if (e instanceof Expr.Ref r) {
+      Integer slot = slots.get(r.id());
+      if (slot == null) {
+        throw new IllegalArgumentException("reference to an unbound value " + r);
+      }
+      int i = slot;
+      return in -> in[i];
+    } else if (e instanceof Var v) {
       int i = v.index();
       return in -> in[i];
     } else if (e instanceof Const k) {
       double value = k.value();
       return in -> value;
     } else if (e instanceof Unary u) {
-      return unary(u.fn(), compile(u.arg()));
+      return unary(u.fn(), compile(u.arg(), slots, inputs));
     } else if (e instanceof Binary b) {
-      return binary(b.fn(), compile(b.left()), compile(b.right()));
+      return binary(b.fn(), compile(b.left(), slots, inputs), compile(b.right(), slots, inputs));
     } else if (e instanceof Select s) {
-      Compiled l = compile(s.left());
-      Compiled r = compile(s.right());
-      Compiled t = compile(s.ifTrue());
-      Compiled f = compile(s.ifFalse());
+      Compiled l = compile(s.left(), slots, inputs);
+      Compiled r = compile(s.right(), slots, inputs);
+      Compiled t = compile(s.ifTrue(), slots, inputs);
+      Compiled f = compile(s.ifFalse(), slots, inputs);
       Expr.Cmp cmp = s.cmp();
       return in -> compare(cmp, l.eval(in), r.eval(in)) ? t.eval(in) : f.eval(in);
     } else if (e instanceof Round r) {
-      Compiled a = compile(r.arg());
+      Compiled a = compile(r.arg(), slots, inputs);
       io.ablate.precision.FloatFormat format = r.format();
       return in -> format.round(a.eval(in));
     }

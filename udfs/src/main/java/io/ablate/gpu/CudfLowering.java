@@ -36,7 +36,7 @@ public final class CudfLowering {
     List<ColumnVector> owned = new ArrayList<>();
     try {
       List<ColumnVector> columns = new ArrayList<>(List.of(inputs));
-      AstExpression ast = lower(expanded, columns, owned);
+      AstExpression ast = lower(expanded, columns, owned, new java.util.HashMap<>());
       return compute(ast, columns);
     } finally {
       owned.forEach(ColumnVector::close);
@@ -50,25 +50,37 @@ public final class CudfLowering {
     }
   }
 
-  /** The AST of {@code e}; selects inside it are computed now and referenced as columns. */
-  private static AstExpression lower(Expr e, List<ColumnVector> columns, List<ColumnVector> owned) {
-    if (e instanceof Expr.Var v) {
+  /**
+   * The AST of {@code e}; selects and let-bound values inside it are computed now and referenced as
+   * columns ({@code bound} maps a let's id to its column).
+   */
+  private static AstExpression lower(Expr e, List<ColumnVector> columns, List<ColumnVector> owned,
+      java.util.Map<Integer, Integer> bound) {
+    if (e instanceof Expr.Let l) {
+      ColumnVector value = compute(lower(l.value(), columns, owned, bound), columns);
+      owned.add(value);
+      columns.add(value);
+      bound.put(l.id(), columns.size() - 1);
+      return lower(l.body(), columns, owned, bound);
+    } else if (e instanceof Expr.Ref r) {
+      return new ColumnReference(bound.get(r.id()));
+    } else if (e instanceof Expr.Var v) {
       ColumnReference ref = new ColumnReference(v.index());
       return columns.get(v.index()).getType().equals(DType.FLOAT64) ? ref
           : new UnaryOperation(UnaryOperator.CAST_TO_FLOAT64, ref);
     } else if (e instanceof Expr.Const k) {
       return Literal.ofDouble(k.value());
     } else if (e instanceof Expr.Unary u) {
-      AstExpression a = lower(u.arg(), columns, owned);
+      AstExpression a = lower(u.arg(), columns, owned, bound);
       if (u.fn() == Expr.Fn1.NEG) {
         return new BinaryOperation(BinaryOperator.MUL, Literal.ofDouble(-1.0), a);
       }
       return new UnaryOperation(unary(u.fn()), a);
     } else if (e instanceof Expr.Binary b) {
-      return new BinaryOperation(binary(b.fn()), lower(b.left(), columns, owned),
-          lower(b.right(), columns, owned));
+      return new BinaryOperation(binary(b.fn()), lower(b.left(), columns, owned, bound),
+          lower(b.right(), columns, owned, bound));
     } else if (e instanceof Expr.Select s) {
-      ColumnVector selected = select(s, columns, owned);
+      ColumnVector selected = select(s, columns, owned, bound);
       owned.add(selected);
       columns.add(selected);
       return new ColumnReference(columns.size() - 1);
@@ -77,11 +89,11 @@ public final class CudfLowering {
   }
 
   private static ColumnVector select(Expr.Select s, List<ColumnVector> columns,
-      List<ColumnVector> owned) {
-    AstExpression cond = new BinaryOperation(compare(s.cmp()), lower(s.left(), columns, owned),
-        lower(s.right(), columns, owned));
-    AstExpression ifTrue = lower(s.ifTrue(), columns, owned);
-    AstExpression ifFalse = lower(s.ifFalse(), columns, owned);
+      List<ColumnVector> owned, java.util.Map<Integer, Integer> bound) {
+    AstExpression cond = new BinaryOperation(compare(s.cmp()), lower(s.left(), columns, owned, bound),
+        lower(s.right(), columns, owned, bound));
+    AstExpression ifTrue = lower(s.ifTrue(), columns, owned, bound);
+    AstExpression ifFalse = lower(s.ifFalse(), columns, owned, bound);
     try (ColumnVector c = compute(cond, columns);
          ColumnVector t = compute(ifTrue, columns);
          ColumnVector f = compute(ifFalse, columns)) {
