@@ -35,6 +35,25 @@ public final class Params {
     return values.keySet();
   }
 
+  /** Whether {@code s} is a plain decimal number: digits, an optional point, an optional exponent. */
+  public static boolean isPlainNumber(String s) {
+    return s.matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof Params other) || !other.values.keySet().equals(values.keySet())) {
+      return false;
+    }
+    return values.entrySet().stream()
+        .allMatch(e -> java.util.Arrays.equals(e.getValue(), other.values.get(e.getKey())));
+  }
+
+  @Override
+  public int hashCode() {
+    return text().hashCode();
+  }
+
   /** Shortest round-tripping text of a number, without a trailing ".0". */
   public static String format(double v) {
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {

@@ -97,12 +97,12 @@ public record VariantSpec(String name, Map<String, String> params, String precis
     }
     double[] v = new double[items.length];
     for (int i = 0; i < items.length; i++) {
-      try {
-        v[i] = Double.parseDouble(items[i].trim());
-      } catch (NumberFormatException e) {
+      String item = items[i].trim();
+      if (!Params.isPlainNumber(item)) {
         throw AblateException.badInput("%s: parameter %s=%s is not a number%s", activation, key, text,
             list ? " list" : "");
       }
+      v[i] = Double.parseDouble(item);
     }
     return v;
   }

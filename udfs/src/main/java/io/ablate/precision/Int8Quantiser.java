@@ -36,14 +36,19 @@ public final class Int8Quantiser {
       return 0;
     }
     Arrays.sort(mags, 0, n);
-    int rank = (int) Math.ceil(percentile / 100.0 * n) - 1;
+    // Nearest rank, ceil(p/100 · n), guarded against p/100 · n landing just above an integer
+    // through rounding (99.9/100 · 1000 = 999.0000000000001).
+    int rank = (int) Math.ceil(percentile * n / 100.0 - 1e-9) - 1;
     return mags[Math.max(0, Math.min(n - 1, rank))] / 127.0;
   }
 
-  /** q(x) = clamp(rint(x / s), −127, 127) · s; s = 0 leaves values unchanged; NaN stays NaN. */
+  /**
+   * q(x) = clamp(rint(x / s), −127, 127) · s: ±∞ saturate to ±127·s, NaN stays NaN. With s = 0 (a
+   * tensor with no finite non-zero value) every non-NaN value becomes a zero of its sign.
+   */
   public static float quantise(float x, double scale) {
     if (scale == 0) {
-      return x;
+      return Float.isNaN(x) ? x : Math.copySign(0f, x);
     }
     double level = Math.rint(x / scale);
     return (float) (Math.max(-127, Math.min(127, level)) * scale);

@@ -61,7 +61,7 @@ public sealed interface Precision permits Precision.Float64, Precision.Float32, 
     @Override
     public String name() {
       if (!Double.isNaN(scale)) {
-        return "int8(scale=" + scale + ")";
+        return "int8(scale=" + io.ablate.activation.Params.format(scale) + ")";
       }
       return Double.isNaN(percentile) ? "int8" : "int8(calib=p" + formatPercentile() + ")";
     }
@@ -102,13 +102,17 @@ public sealed interface Precision permits Precision.Float64, Precision.Float32, 
   private static Precision int8(Map<String, String> params) {
     double percentile = Double.NaN;
     double scale = Double.NaN;
+    if (params.containsKey("calib") && params.containsKey("scale")) {
+      throw AblateException.badInput("int8: give calib or scale, not both (scale fixes the scale; "
+          + "calib chooses how to compute it per tensor)");
+    }
     for (Map.Entry<String, String> e : params.entrySet()) {
       String v = e.getValue().trim();
       if (e.getKey().equals("calib")) {
-        if (v.equals("absmax")) {
+        if (v.equalsIgnoreCase("absmax")) {
           percentile = Double.NaN;
-        } else if (v.startsWith("p")) {
-          percentile = parseNumber("calib", v.substring(1));
+        } else if (v.startsWith("p") || v.startsWith("P")) {
+          percentile = parseNumber("calib", v.substring(1), v);
           if (!(percentile > 0 && percentile <= 100)) {
             throw AblateException.badInput("int8: calib=%s is out of range; valid: p0 < pNN <= p100",
                 v);
@@ -118,7 +122,7 @@ public sealed interface Precision permits Precision.Float64, Precision.Float32, 
               v);
         }
       } else if (e.getKey().equals("scale")) {
-        scale = parseNumber("scale", v);
+        scale = parseNumber("scale", v, v);
         if (!(scale > 0 && Double.isFinite(scale))) {
           throw AblateException.badInput("int8: scale=%s must be a positive finite number", v);
         }
@@ -130,11 +134,10 @@ public sealed interface Precision permits Precision.Float64, Precision.Float32, 
     return new Int8(percentile, scale);
   }
 
-  private static double parseNumber(String key, String v) {
-    try {
-      return Double.parseDouble(v);
-    } catch (NumberFormatException ex) {
-      throw AblateException.badInput("int8: %s=%s is not a number", key, v);
+  private static double parseNumber(String key, String number, String given) {
+    if (!io.ablate.activation.Params.isPlainNumber(number)) {
+      throw AblateException.badInput("int8: %s=%s is not a number", key, given);
     }
+    return Double.parseDouble(number);
   }
 }

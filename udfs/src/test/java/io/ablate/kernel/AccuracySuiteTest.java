@@ -154,4 +154,33 @@ class AccuracySuiteTest {
       }
     }
   }
+
+  @Test
+  void tinyOutputsFallThroughTheSubnormalsInsteadOfFlushingToZero() {
+    // x·σ(k) for k in [-104, -85]: the true values are tiny normal and subnormal float32 numbers.
+    // The absolute floor of the bounds would accept 0; this checks the SIMD forms keep them.
+    float[] x = Inputs.grid(-104f, -85f, 20_000);
+    for (String name : List.of("silu", "swish(beta=1.5)", "gelu_sigmoid", "sigmoid", "glu")) {
+      Variant v = Catalogue.variant(name);
+      Interpreter.Compiled ref = Interpreter.compile(v.definition());
+      float[] out = new float[x.length];
+      float[] ones = new float[x.length];
+      java.util.Arrays.fill(ones, 1f);
+      Kernel k = v.kernel(Variant.Impl.SIMD);
+      if (v.gated()) {
+        k.applyGated(x, 0, ones, 0, out, 0, x.length);
+      } else {
+        k.apply(x, 0, out, 0, x.length);
+      }
+      for (int i = 0; i < x.length; i++) {
+        double r = ref.eval(new double[] {x[i], 1});
+        if (Math.abs(r) >= Float.MIN_NORMAL) {
+          double rel = Math.abs(out[i] - r) / Math.abs(r);
+          assertTrue(rel < 1e-5, name + "(" + x[i] + ") = " + out[i] + ", reference " + r);
+        } else if ((float) r != 0f) {
+          assertTrue(out[i] != 0f, name + "(" + x[i] + ") flushed to zero; reference " + r);
+        }
+      }
+    }
+  }
 }

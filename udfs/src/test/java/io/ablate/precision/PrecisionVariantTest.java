@@ -178,6 +178,7 @@ class PrecisionVariantTest {
   private static final Map<String, float[]> ELEMENTWISE_INPUTS = new ConcurrentHashMap<>();
   private static final Map<String, float[][]> GATED_INPUTS = new ConcurrentHashMap<>();
   private static final Map<String, double[]> REFERENCE = new ConcurrentHashMap<>();
+  private static final Map<String, Interpreter.Compiled> GPU = new ConcurrentHashMap<>();
 
   /**
    * Every value of the format (both signs), every midpoint between neighbours and the floats next to
@@ -323,7 +324,8 @@ class PrecisionVariantTest {
   static float[] run(Variant v, Form form, float[] x, float[] up) {
     float[] out = new float[x.length];
     if (form == Form.GPU) {
-      Interpreter.Compiled g = Interpreter.compile(GpuExpansion.expand(v.expression().orElseThrow()));
+      Interpreter.Compiled g = GPU.computeIfAbsent(v.name(),
+          k -> Interpreter.compile(GpuExpansion.expand(v.expression().orElseThrow())));
       double[] args = new double[v.arity()];
       for (int i = 0; i < out.length; i++) {
         args[0] = x[i];
@@ -388,15 +390,48 @@ class PrecisionVariantTest {
       x = elementwiseInputs(m);
     }
     double[] ref = reference(v, m);
+    // Which inputs the rarity bound counts: all of them, except for the GPU form's sample, whose
+    // specials are over-represented on purpose (only its random picks count).
+    boolean[] counted = null;
+    if (form == Form.GPU) {
+      // The expanded GPU tree is large (every Round expansion repeats its argument), so its CPU
+      // stand-in is slow: check it on a sample, specials included.
+      int[] sel = gpuSample(x, up, m);
+      Set<Integer> random = gpuRandomPicks(x);
+      counted = new boolean[sel.length];
+      for (int i = 0; i < sel.length; i++) {
+        counted[i] = random.contains(sel[i]);
+      }
+      x = gather(x, sel);
+      up = up == null ? null : gather(up, sel);
+      double[] r = new double[sel.length];
+      for (int i = 0; i < sel.length; i++) {
+        r[i] = ref[sel[i]];
+      }
+      ref = r;
+    }
     float[] out = run(v, form, x, up);
 
+    // The float32 forms are specified to within their bound of the reference: ≤ n ulp, or within an
+    // absolute floor (times |up| for gated activations). Where a float32 result is off by more than
+    // an ulp but within that floor — e.g. a result of ~1e-37 flushed to zero — the rounded result
+    // may be many steps of bf16 (which has float32's range) away. Those are accepted, counted and
+    // must be rare too; everything else must be within one step.
+    double floor = v.activation().bound().absolute();
     int bad = 0;
     int offByOne = 0;
+    int withinFloor = 0;
+    int countedInputs = 0;
     StringBuilder examples = new StringBuilder();
     StringBuilder steps = new StringBuilder();
+    StringBuilder floors = new StringBuilder();
     for (int i = 0; i < out.length; i++) {
       double r = ref[i];
       float o = out[i];
+      boolean count = counted == null || counted[i];
+      if (count) {
+        countedInputs++;
+      }
       String where = String.format("%n  x=%s%s ref=%s got=%s", x[i], up != null ? " up=" + up[i] : "",
           r, o);
       if (Double.isNaN(r) || Float.isNaN(o)) {
@@ -421,8 +456,12 @@ class PrecisionVariantTest {
           }
         }
       } else if (d == 1) {
-        if (offByOne++ < 3) {
+        if (count && offByOne++ < 3) {
           steps.append(where);
+        }
+      } else if (Math.abs(o - r) <= floor * (up != null ? Math.abs(m.roundInput(up[i])) : 1)) {
+        if (count && withinFloor++ < 3) {
+          floors.append(where);
         }
       } else {
         if (bad++ < 8) {
@@ -433,11 +472,63 @@ class PrecisionVariantTest {
     String name = v.name() + " " + form;
     assertTrue(bad == 0, String.format("%s: %d of %d values wrong (seed %d)%s", name, bad, out.length,
         SEED, examples));
-    assertTrue(offByOne <= RARE * out.length, String.format(
-        "%s: %d of %d values one step off, not rare (seed %d)%s", name, offByOne, out.length, SEED,
+    assertTrue(offByOne <= RARE * countedInputs, String.format(
+        "%s: %d of %d values one step off, not rare (seed %d)%s", name, offByOne, countedInputs, SEED,
         steps));
-    System.out.printf("precision %-22s %-6s %7d inputs, %5d one step off%s%n", v.name(), form,
-        out.length, offByOne, steps);
+    assertTrue(withinFloor <= RARE * countedInputs, String.format(
+        "%s: %d of %d values off by more than a step (within the float32 absolute floor %s), not rare"
+        + " (seed %d)%s", name, withinFloor, countedInputs, floor, SEED, floors));
+    System.out.printf("precision %-22s %-6s %7d inputs, %5d one step off, %4d more but within the"
+        + " float32 floor%s%s%n", v.name(), form, out.length, offByOne, withinFloor, steps, floors);
+  }
+
+  /** Sample size of the GPU form: random picks, plus special inputs. */
+  static final int GPU_SAMPLE = 1200;
+
+  /**
+   * Indices for the GPU form: every input that is not finite, zero, beyond the format's range or in
+   * its subnormal range (at most 400 of those, spread), and {@link #GPU_SAMPLE} random others.
+   */
+  static int[] gpuSample(float[] x, float[] up, Model m) {
+    Random rnd = new Random(SEED ^ x.length);
+    List<Integer> special = new ArrayList<>();
+    for (int i = 0; i < x.length; i++) {
+      if (isSpecial(x[i], m) || (up != null && isSpecial(up[i], m))) {
+        special.add(i);
+      }
+    }
+    Set<Integer> picked = new java.util.TreeSet<>();
+    for (int i = 0; i < GPU_SAMPLE; i++) {
+      picked.add(rnd.nextInt(x.length));
+    }
+    int step = Math.max(1, special.size() / 400);
+    for (int i = rnd.nextInt(step); i < special.size(); i += step) {
+      picked.add(special.get(i));
+    }
+    return picked.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** The random picks of {@link #gpuSample} (same seed), which the rarity bound applies to. */
+  static Set<Integer> gpuRandomPicks(float[] x) {
+    Random rnd = new Random(SEED ^ x.length);
+    Set<Integer> picked = new HashSet<>();
+    for (int i = 0; i < GPU_SAMPLE; i++) {
+      picked.add(rnd.nextInt(x.length));
+    }
+    return picked;
+  }
+
+  static boolean isSpecial(float f, Model m) {
+    double a = Math.abs((double) f);
+    return !Float.isFinite(f) || f == 0 || a >= m.max() || a < Math.scalb(1.0, m.format.minExponent());
+  }
+
+  static float[] gather(float[] a, int[] sel) {
+    float[] out = new float[sel.length];
+    for (int i = 0; i < sel.length; i++) {
+      out[i] = a[sel[i]];
+    }
+    return out;
   }
 
   static Stream<Arguments> forms() {

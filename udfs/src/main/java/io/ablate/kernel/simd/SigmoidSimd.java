@@ -1,6 +1,5 @@
 package io.ablate.kernel.simd;
 
-import static jdk.incubator.vector.VectorOperators.EXP;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -33,6 +32,6 @@ public final class SigmoidSimd extends SimdKernel {
   }
 
   private static FloatVector f(FloatVector x) {
-    return FloatVector.broadcast(S, 1f).div(x.neg().lanewise(EXP).add(1f));
+    return VectorMath.sigmoid(x);
   }
 }

@@ -2,10 +2,12 @@ package io.ablate.kernel.simd;
 
 import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.EXP;
+import static jdk.incubator.vector.VectorOperators.LOG;
 import static jdk.incubator.vector.VectorOperators.LT;
 
 import io.ablate.expr.GpuExpansion;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * Vector forms of the shared pieces of the definitions. Static, so they inline into every kernel
@@ -25,13 +27,31 @@ final class VectorMath {
 
   private VectorMath() {}
 
+  /** Below this k, e^−k overflows float32 and a·σ(k) is a·e^k to float32 precision. */
+  private static final float DEEP_TAIL = -80f;
+
   /**
-   * {@code a · σ(k) = a / (1 + e^-k)}, with the limit −0 at {@code x = −∞} (where it would be
-   * −∞/∞). {@code x} is the activation's input.
+   * {@code a · σ(k) = a / (1 + e^−k)}: one exponential, three roundings. Where k &lt; −80 (e^−k would
+   * overflow and flush the result to 0) the value is a·e^k, computed as ±exp(k + ln|a|) so that it
+   * falls through the float32 subnormals like the true value; that branch only runs for vectors
+   * that have such lanes. The limit −0 at {@code x = −∞} is taken explicitly (there it is −∞·0).
    */
   static FloatVector timesSigmoid(FloatVector x, FloatVector a, FloatVector k) {
-    FloatVector r = a.div(k.neg().lanewise(EXP).add(1f));
+    FloatVector r = a.div(k.max(DEEP_TAIL).neg().lanewise(EXP).add(1f));
+    VectorMask<Float> deep = k.compare(LT, DEEP_TAIL);
+    if (deep.anyTrue()) {
+      FloatVector tail = k.add(a.abs().lanewise(LOG)).lanewise(EXP);
+      r = r.blend(tail.blend(tail.neg(), a.compare(LT, 0f)), deep);
+    }
     return r.blend(-0f, x.compare(EQ, Float.NEGATIVE_INFINITY));
+  }
+
+  /** σ(x) = 1 / (1 + e^−x), and e^x where x &lt; −80 (gradual underflow instead of 0). */
+  static FloatVector sigmoid(FloatVector x) {
+    FloatVector one = FloatVector.broadcast(x.species(), 1f);
+    FloatVector r = one.div(x.max(DEEP_TAIL).neg().lanewise(EXP).add(1f));
+    VectorMask<Float> deep = x.compare(LT, DEEP_TAIL);
+    return deep.anyTrue() ? r.blend(x.lanewise(EXP), deep) : r;
   }
 
   /**
