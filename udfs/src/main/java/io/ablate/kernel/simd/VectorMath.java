@@ -2,6 +2,8 @@ package io.ablate.kernel.simd;
 
 import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.EXP;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LE;
 import static jdk.incubator.vector.VectorOperators.LOG;
 import static jdk.incubator.vector.VectorOperators.LT;
 
@@ -55,19 +57,21 @@ final class VectorMath {
   }
 
   /**
-   * Φ(x), the standard normal CDF, from the erfcc fit: Φ(x) = ½·erfc(−x/√2), with
-   * erfc(z) = t·exp(−z² + P(t)), t = 1/(1 + z/2) for z = |x|/√2 and the reflection for x &gt; 0.
-   * Relative accuracy in the left tail (where GELU's output is tiny), absolute elsewhere.
+   * GELU x·Φ(x) from the erfcc fit: with h = ½·erfc(|x|/√2) = t·exp(−z² + P(t))/2, z = |x|/√2,
+   * t = 1/(1 + z/2), Φ(x) is h for x &lt; 0 and 1 − h for x ≥ 0. For x ≥ 0 the result is formed as
+   * x − x·h rather than x·(1 − h): one rounding fewer where h is small. Relative accuracy in the left
+   * tail (where GELU's output is tiny); x itself above 10 (h &lt; 1e-23), which also covers +∞.
    */
-  static FloatVector normalCdf(FloatVector x) {
+  static FloatVector gelu(FloatVector x) {
     FloatVector z = x.abs().mul(INV_SQRT2);
-    FloatVector t = z.fma(0.5f, 1f);
-    t = FloatVector.broadcast(x.species(), 1f).div(t);
+    FloatVector t = FloatVector.broadcast(x.species(), 1f).div(z.fma(0.5f, 1f));
     FloatVector p = FloatVector.broadcast(x.species(), ERFCC[ERFCC.length - 1]);
     for (int i = ERFCC.length - 2; i >= 0; i--) {
       p = p.fma(t, FloatVector.broadcast(x.species(), ERFCC[i]));
     }
-    FloatVector halfErfc = t.mul(z.neg().fma(z, p).lanewise(EXP)).mul(0.5f);
-    return halfErfc.neg().add(1f).blend(halfErfc, x.compare(LT, 0f));
+    FloatVector xh = x.mul(t.mul(z.neg().fma(z, p).lanewise(EXP)).mul(0.5f));
+    // x ≤ 0 (−0 included, whose GELU is −0) takes x·h.
+    return x.sub(xh).blend(xh, x.compare(LE, 0f)).blend(x, x.compare(GT, 10f))
+        .blend(-0f, x.compare(EQ, Float.NEGATIVE_INFINITY));
   }
 }
