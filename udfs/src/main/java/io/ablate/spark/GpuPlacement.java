@@ -53,6 +53,8 @@ public final class GpuPlacement {
         .config("spark.rapids.sql.mode", "explainOnly")
         .config("spark.rapids.sql.explain", "NONE")
         .config("spark.rapids.sql.expression.cpuBridge.enabled", "false")
+        // Planning only: keep Spark's own shuffle (the plugin's is for GPU executors).
+        .config("spark.rapids.shuffle.enabled", "false")
         .getOrCreate();
   }
 

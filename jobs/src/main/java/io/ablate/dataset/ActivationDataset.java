@@ -1,0 +1,289 @@
+package io.ablate.dataset;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.lit;
+
+import io.ablate.AblateException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.ByteType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * An activation dataset (the contract in ARCHITECTURE.md), opened and checked before any job reads
+ * it: every Parquet file's footer is read (a corrupt file is named, or skipped and counted with
+ * {@link OnBadFile#SKIP}), the schema is checked column by column (a missing or wrongly typed
+ * column is named with the type expected), and optional columns get their defaults. Row-level
+ * checks (dtype values, vector lengths per key, binary lengths) belong to the pass that reads the
+ * vectors, so that they cost no extra scan.
+ *
+ * <p>{@link #rows()} has the normalised columns {@code model, checkpoint, layer, site, sample_id,
+ * token}, then either {@code values} (array&lt;float&gt;) or {@code data, dtype}, then {@code _file}
+ * (the source file, for error messages).
+ */
+public final class ActivationDataset {
+  /** What to do with a file that is not readable Parquet. */
+  public enum OnBadFile {
+    FAIL, SKIP;
+
+    public static OnBadFile parse(String s) {
+      switch (s.trim().toLowerCase(Locale.ROOT)) {
+        case "fail": return FAIL;
+        case "skip": return SKIP;
+        default: throw AblateException.badInput("--on-bad-file %s; valid: fail, skip", s);
+      }
+    }
+  }
+
+  /** How vectors are stored. */
+  public enum Encoding {
+    ARRAY, BINARY
+  }
+
+  public static final String DEFAULT_SITE = "ffn.pre";
+  public static final String GATED_SITE = "ffn.gate_up";
+
+  private final Dataset<Row> rows;
+  private final Encoding encoding;
+  private final List<String> files;
+  private final List<String> skipped;
+  private final String fingerprint;
+
+  private ActivationDataset(Dataset<Row> rows, Encoding encoding, List<String> files,
+      List<String> skipped, String fingerprint) {
+    this.rows = rows;
+    this.encoding = encoding;
+    this.files = List.copyOf(files);
+    this.skipped = List.copyOf(skipped);
+    this.fingerprint = fingerprint;
+  }
+
+  public static ActivationDataset open(SparkSession spark, String path, OnBadFile onBadFile) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    List<FileStatus> candidates = listParquetFiles(conf, path);
+    List<String> good = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    MessageDigest digest = sha256();
+    for (FileStatus f : candidates) {
+      String name = f.getPath().toString();
+      String problem = footerProblem(conf, f.getPath());
+      if (problem == null) {
+        good.add(name);
+        digest.update((name + '|' + f.getLen() + '|' + f.getModificationTime() + '\n')
+            .getBytes(StandardCharsets.UTF_8));
+      } else if (onBadFile == OnBadFile.SKIP) {
+        skipped.add(name);
+      } else {
+        throw AblateException.badInput("corrupt Parquet file %s (%s); pass --on-bad-file skip to "
+            + "skip such files", name, problem);
+      }
+    }
+    if (good.isEmpty()) {
+      throw AblateException.badInput(candidates.isEmpty() ? "no Parquet files under %s"
+          : "all %d Parquet files under %s are corrupt", candidates.isEmpty() ? path
+          : candidates.size(), path);
+    }
+    Dataset<Row> raw = spark.read()
+        .option("mergeSchema", "false")
+        .parquet(good.toArray(new String[0]));
+    Encoding encoding = checkVectorColumns(raw.schema(), path);
+    List<Column> cols = new ArrayList<>();
+    cols.add(optionalString(raw.schema(), "model", "unknown", path));
+    cols.add(optionalString(raw.schema(), "checkpoint", "unknown", path));
+    cols.add(integer(raw.schema(), "layer", true, path));
+    cols.add(optionalString(raw.schema(), "site", DEFAULT_SITE, path));
+    cols.add(optionalString(raw.schema(), "sample_id", null, path));
+    cols.add(integer(raw.schema(), "token", false, path));
+    if (encoding == Encoding.ARRAY) {
+      cols.add(col("values"));
+    } else {
+      cols.add(col("data"));
+      cols.add(col("dtype"));
+    }
+    cols.add(input_file_name().as("_file"));
+    String fingerprint = HexFormat.of().formatHex(digest.digest());
+    return new ActivationDataset(raw.select(cols.toArray(new Column[0])), encoding, good, skipped,
+        fingerprint);
+  }
+
+  public Dataset<Row> rows() {
+    return rows;
+  }
+
+  public Encoding encoding() {
+    return encoding;
+  }
+
+  /** The Parquet files read. */
+  public List<String> files() {
+    return files;
+  }
+
+  /** Files skipped as corrupt (only with {@link OnBadFile#SKIP}). */
+  public List<String> skipped() {
+    return skipped;
+  }
+
+  /** SHA-256 over the files' paths, sizes and modification times: changes when the input does. */
+  public String fingerprint() {
+    return fingerprint;
+  }
+
+  private static List<FileStatus> listParquetFiles(Configuration conf, String path) {
+    try {
+      Path root = new Path(path);
+      FileSystem fs = root.getFileSystem(conf);
+      if (!fs.exists(root)) {
+        throw AblateException.badInput("input %s does not exist", path);
+      }
+      List<FileStatus> out = new ArrayList<>();
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+      while (it.hasNext()) {
+        LocatedFileStatus f = it.next();
+        if (isDataFile(root, f.getPath()) && f.getPath().getName().endsWith(".parquet")) {
+          out.add(f);
+        }
+      }
+      out.sort((a, b) -> a.getPath().toString().compareTo(b.getPath().toString()));
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + path, e);
+    }
+  }
+
+  /** Files and directories starting with _ or . (Spark's _SUCCESS, .crc, _staging) are not data. */
+  private static boolean isDataFile(Path root, Path p) {
+    for (Path q = p; q != null && !q.equals(root); q = q.getParent()) {
+      String n = q.getName();
+      if (n.startsWith("_") || n.startsWith(".")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Null when the footer reads, else what went wrong. */
+  private static String footerProblem(Configuration conf, Path p) {
+    try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(p, conf))) {
+      r.getFooter();
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+  }
+
+  private static Encoding checkVectorColumns(StructType schema, String path) {
+    boolean hasValues = has(schema, "values");
+    boolean hasData = has(schema, "data");
+    if (hasValues && hasData) {
+      throw AblateException.badInput("%s has both 'values' and 'data' columns; an activation dataset "
+          + "uses one encoding: values array<float>, or data binary + dtype string", path);
+    }
+    if (hasValues) {
+      DataType t = schema.apply("values").dataType();
+      if (!(t instanceof ArrayType a && a.elementType() instanceof FloatType)) {
+        throw wrongType(path, "values", t, "array<float>");
+      }
+      return Encoding.ARRAY;
+    }
+    if (hasData) {
+      DataType t = schema.apply("data").dataType();
+      if (!(t instanceof BinaryType)) {
+        throw wrongType(path, "data", t, "binary");
+      }
+      if (!has(schema, "dtype")) {
+        throw AblateException.badInput("%s: column 'dtype' is missing; binary vectors in 'data' need "
+            + "a dtype string column (f32, bf16 or f16)", path);
+      }
+      if (!(schema.apply("dtype").dataType() instanceof StringType)) {
+        throw wrongType(path, "dtype", schema.apply("dtype").dataType(), "string");
+      }
+      return Encoding.BINARY;
+    }
+    throw AblateException.badInput("%s has no vector column: expected 'values' (array<float>) or "
+        + "'data' (binary) with 'dtype' (string); columns found: %s", path,
+        String.join(", ", schema.fieldNames()));
+  }
+
+  private static Column optionalString(StructType schema, String name, String fallback,
+      String path) {
+    if (!has(schema, name)) {
+      return lit(fallback).cast(DataTypes.StringType).as(name);
+    }
+    DataType t = schema.apply(name).dataType();
+    if (!(t instanceof StringType)) {
+      throw wrongType(path, name, t, "string");
+    }
+    Column c = col(name);
+    return (fallback == null ? c : org.apache.spark.sql.functions.coalesce(c, lit(fallback))).as(name);
+  }
+
+  private static Column integer(StructType schema, String name, boolean required, String path) {
+    if (!has(schema, name)) {
+      if (required) {
+        throw AblateException.badInput("%s: required column '%s' (int) is missing; columns found: %s",
+            path, name, String.join(", ", schema.fieldNames()));
+      }
+      return lit(null).cast(DataTypes.IntegerType).as(name);
+    }
+    DataType t = schema.apply(name).dataType();
+    if (!(t instanceof IntegerType || t instanceof ShortType || t instanceof ByteType
+        || t instanceof LongType)) {
+      throw wrongType(path, name, t, "int");
+    }
+    return col(name).cast(DataTypes.IntegerType).as(name);
+  }
+
+  private static boolean has(StructType schema, String name) {
+    for (StructField f : schema.fields()) {
+      if (f.name().equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static AblateException wrongType(String path, String column, DataType actual,
+      String expected) {
+    return AblateException.badInput("%s: column '%s' has type %s; expected %s", path, column,
+        actual.simpleString(), expected);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
