@@ -12,8 +12,8 @@ public final class Main {
   private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
   static {
-    for (Command c : List.of(new DemoCommand(), new VariantsCommand(), new ExplainGpuCommand(),
-        new BenchCommand())) {
+    for (Command c : List.of(new DemoCommand(), new VariantsCommand(), new GenerateCommand(),
+        new ExplainGpuCommand(), new BenchCommand())) {
       COMMANDS.put(c.name(), c);
     }
   }

@@ -20,7 +20,7 @@ public final class Options {
   private final Set<String> used = new TreeSet<>();
 
   /** Option names that take no value. */
-  private static final Set<String> FLAGS = Set.of("help", "quick", "latency");
+  private static final Set<String> FLAGS = Set.of("help", "quick", "latency", "overwrite");
 
   public static Options parse(List<String> args) {
     Options o = new Options();
