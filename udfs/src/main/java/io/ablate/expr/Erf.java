@@ -42,6 +42,18 @@ public final class Erf {
     return x < ERFC_SERIES_LIMIT ? 1.0 - series(x) : erfcContinuedFraction(x);
   }
 
+  /**
+   * The scaled complement erfcx(a) = e^(a²)·erfc(a) for a ≥ 0, without forming e^(a²): from the
+   * continued fraction (1/√π)/K for a ≥ 0.5, from the series below. Smooth and slowly varying
+   * (≈ 1/(a√π) for large a): {@link FastErf} tabulates it.
+   */
+  static double erfcx(double a) {
+    if (a >= ERFC_SERIES_LIMIT) {
+      return ONE_OVER_SQRT_PI / continuedFraction(a);
+    }
+    return (1.0 - series(a)) * Math.exp(a * a);
+  }
+
   /** erf(a) for 0 ≤ a &lt; 2 by A&amp;S 7.1.6. */
   private static double series(double a) {
     double a2 = a * a;
@@ -65,6 +77,11 @@ public final class Erf {
     if (a > 27.3) {
       return 0.0; // below Double.MIN_VALUE
     }
+    return expMinusSquare(a) * ONE_OVER_SQRT_PI / continuedFraction(a);
+  }
+
+  /** K(a) = a + (1/2)/(a + 1/(a + (3/2)/(a + …))), by the modified Lentz method. */
+  private static double continuedFraction(double a) {
     final double tiny = 1e-300;
     // Modified Lentz for f = a + k1/(a + k2/(a + ...)) with k_n = n/2.
     double f = a;
@@ -87,7 +104,7 @@ public final class Erf {
         break;
       }
     }
-    return expMinusSquare(a) * ONE_OVER_SQRT_PI / f;
+    return f;
   }
 
   /** e^(−a²) with a² split exactly (a = hi + lo, hi with 26 significant bits) to avoid its rounding. */

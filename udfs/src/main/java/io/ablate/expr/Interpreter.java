@@ -127,7 +127,7 @@ public final class Interpreter {
       case RINT: return in -> Math.rint(a.eval(in));
       case FLOOR: return in -> Math.floor(a.eval(in));
       case ERF: return in -> Erf.erf(a.eval(in));
-      case ERFC: return in -> Erf.erfc(a.eval(in));
+      case ERFC: return in -> FastErf.erfc(a.eval(in));
       case LOG1P: return in -> Math.log1p(a.eval(in));
       case EXPM1: return in -> Math.expm1(a.eval(in));
       default: throw new IllegalArgumentException(fn.name());

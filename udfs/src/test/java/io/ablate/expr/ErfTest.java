@@ -94,4 +94,24 @@ class ErfTest {
       assertTrue(rel < 1.2e-7, "erfcc(" + x + ") rel " + rel);
     }
   }
+
+  @Test
+  void fastErfcMatchesTheAccurateOneToAFewUlps() {
+    Random rnd = new Random();
+    long seed = rnd.nextLong();
+    rnd.setSeed(seed);
+    for (int i = 0; i < 400_000; i++) {
+      double x = i < 200_000 ? -28 + i * 56.0 / 200_000 : rnd.nextGaussian() * 5;
+      double exact = Erf.erfc(x);
+      double fast = FastErf.erfc(x);
+      double rel = exact == 0 ? Math.abs(fast) : Math.abs(fast - exact) / exact;
+      assertTrue(rel <= 2e-14, "FastErf.erfc(" + x + ") = " + fast + ", accurate " + exact
+          + " (seed " + seed + ")");
+    }
+    assertTrue(Double.isNaN(FastErf.erfc(Double.NaN)));
+    assertEquals(0.0, FastErf.erfc(Double.POSITIVE_INFINITY));
+    assertEquals(2.0, FastErf.erfc(Double.NEGATIVE_INFINITY));
+    assertEquals(1.0, FastErf.erfc(0.0), 2e-14);
+    assertEquals(1.0, FastErf.erfc(Double.MIN_VALUE), 2e-14);
+  }
 }
