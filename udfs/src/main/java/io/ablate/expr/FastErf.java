@@ -2,7 +2,8 @@ package io.ablate.expr;
 
 /**
  * erfc at the speed a job's reference pass needs (tens of nanoseconds, not the microseconds of the
- * continued fraction near 0.5), to 2e-14 relative (tested; about 1e-14 measured): erfc(x) = erfcx(x)·e^(−x²) for x ≥ 0, with
+ * continued fraction near 0.5), to 2e-14 relative (tested; about 1e-14 measured):
+ * erfc(x) = erfcx(x)·e^(−x²) for x ≥ 0, with
  * erfcx = e^(x²)·erfc(x) tabulated as piecewise Chebyshev polynomials (degree 9 on intervals of 1/16
  * over [0, 26]) built at class load from {@link Erf}'s accurate erfcx, and e^(−x²) from an exact split
  * of x². Beyond 26, erfc(x) &lt; 1e-295 and {@link Erf#erfc} (a few continued-fraction steps) is used;
