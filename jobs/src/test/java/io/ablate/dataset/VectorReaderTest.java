@@ -1,0 +1,91 @@
+package io.ablate.dataset;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Vectors read from internal rows equal what was written; bad rows are named. */
+class VectorReaderTest {
+  @TempDir
+  static Path dir;
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkSession.builder().master("local[2]").appName("vector-reader")
+        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+        .getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  /** (layer, first value) of every row, read through the reader on the executors. */
+  private static List<String> read(String path) {
+    ActivationDataset ds = ActivationDataset.open(spark, path, ActivationDataset.OnBadFile.FAIL);
+    VectorReader reader = new VectorReader(ds);
+    return ds.rows().queryExecution().toRdd().toJavaRDD()
+        .map(r -> reader.key(r).layer() + ":" + java.util.Arrays.toString(reader.vector(r)))
+        .collect();
+  }
+
+  @Test
+  void bothEncodingsAndEveryDtypeGiveTheWrittenValues() {
+    for (String enc : List.of("array", "f32", "bf16", "f16")) {
+      Generator.Spec spec = new Generator.Spec(5, 8, 2, "m", "c", 3, !enc.equals("array"),
+          enc.equals("array") ? Dtype.F32 : Dtype.parse(enc), 0, 1, 0.25, List.of(),
+          List.of("ffn.pre"), 2);
+      Generator g = new Generator(spec);
+      String path = dir.resolve("gen-" + enc).toString();
+      g.generate(spark).write().parquet(path);
+      List<String> got = read(path);
+      assertEquals(10, got.size());
+      float[] expected = g.vector(1, "ffn.pre", 0, false);
+      if (!enc.equals("array") && !enc.equals("f32")) {
+        Dtype d = Dtype.parse(enc);
+        expected = d.decode(d.encode(expected, 0, expected.length)); // stored at that precision
+      }
+      assertTrue(got.contains("1:" + java.util.Arrays.toString(expected)), enc + ": " + got);
+    }
+  }
+
+  @Test
+  void badRowsAreNamedByFileSampleAndValue() {
+    String unknown = dir.resolve("f64").toString();
+    spark.sql("SELECT 1 AS layer, 's7' AS sample_id, 3 AS token, CAST('abcdefgh' AS BINARY) AS data, "
+        + "'f64' AS dtype").write().parquet(unknown);
+    assertFails(unknown, "unknown dtype 'f64'", "sample_id s7", "token 3", "f64/part-");
+    String odd = dir.resolve("odd").toString();
+    spark.sql("SELECT 2 AS layer, CAST('abcdefg' AS BINARY) AS data, 'f32' AS dtype")
+        .write().parquet(odd);
+    assertFails(odd, "7 bytes is not a multiple of 4", "layer 2");
+  }
+
+  private static void assertFails(String path, String... expected) {
+    Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> read(path));
+    StringBuilder all = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      all.append(t.getMessage()).append('\n');
+    }
+    for (String s : expected) {
+      assertTrue(all.toString().contains(s), "expected '" + s + "' in: " + all);
+    }
+  }
+
+  @Test
+  void readsArrayVectorsExactly() {
+    String path = dir.resolve("arr").toString();
+    spark.sql("SELECT 4 AS layer, CAST(array(1.5, -2.25, 3) AS ARRAY<FLOAT>) AS values")
+        .write().parquet(path);
+    assertEquals(List.of("4:[1.5, -2.25, 3.0]"), read(path));
+  }
+}
