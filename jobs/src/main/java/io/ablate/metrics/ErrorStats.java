@@ -1,0 +1,377 @@
+package io.ablate.metrics;
+
+import io.ablate.AblateException;
+import java.io.Serializable;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Objects;
+
+/**
+ * The accuracy accumulator for one key (model, checkpoint, layer, site, variant, ...): how far a
+ * variant's float32 outputs are from the float64 reference outputs for the same inputs. Its derived
+ * values are the metric columns of the {@code accuracy} table.
+ *
+ * <h2>Semantics (the contract of the {@code accuracy} table)</h2>
+ * Each element is an (input {@code x}, output {@code y}, reference {@code r}) triple; {@code r} is a
+ * double (a float32-rounded reference may be passed widened). Elements fall into exactly one class:
+ * <ol>
+ *   <li><b>NaN input</b> ({@code nan_in}) or <b>±Inf input</b> ({@code inf_in}): excluded from every
+ *       other metric, sparsity included.
+ *   <li><b>NaN output</b> (finite input, {@code y} NaN, whatever {@code r} is): counted in
+ *       {@code nan_out}, excluded from every error metric.
+ *   <li><b>Special reference</b> (finite input, non-NaN output, {@code r} NaN or ±Inf, e.g. an
+ *       overflow): compared by equality only. They are left out of m and of every sum; one that
+ *       differs ({@code y != r}, always so when {@code r} is NaN) makes {@code max_abs_err} +Inf.
+ *       Counted in {@link #special()} and {@link #specialMismatch()} (not v1 table columns).
+ *   <li><b>Compared</b>: everything else (finite input, non-NaN output, finite reference); m is
+ *       their number. For them {@code err = y − r} computed in double.
+ * </ol>
+ * Over the compared elements:
+ * <ul>
+ *   <li>{@code max_abs_err} = max |err| (+Inf if a special element mismatched);
+ *   <li>{@code mean_abs_err} = Σ|err| / m; {@code rmse} = sqrt(Σerr² / m);
+ *   <li>{@code max_rel_err} = max |err| / |r| over the elements with |r| ≥ {@value #REL_FLOOR}
+ *       (NaN if there are none);
+ *   <li>{@code max_ulp} = max |err| / ulp((float) r), in float32 ULPs of the reference; the ulp of 0
+ *       is {@link Float#MIN_VALUE} and a reference beyond the float range uses ulp(Float.MAX_VALUE)
+ *       = 2<sup>104</sup>;
+ *   <li>{@code cos_sim} = Σ(r·y) / sqrt(Σr² · Σy²), computed as Σry / (sqrt Σr² · sqrt Σy²); 1 when
+ *       both sums of squares are 0, 0 when exactly one is;
+ *   <li>{@code snr_db} = 10·log10(Σr² / Σerr²); +Inf when Σerr² = 0;
+ *   <li>{@code sparsity_out} = (number of compared elements with y = ±0) / m.
+ * </ul>
+ * An infinite output against a finite reference is an infinite error: the maxima and error sums
+ * become +Inf, {@code snr_db} −Inf and {@code cos_sim} NaN.
+ *
+ * <h2>Determinism</h2>
+ * The five sums (Σ|err|, Σerr², Σr², Σy², Σr·y) are {@link ExactSum}s of the exact terms (products
+ * by {@link ExactSum#addProduct}, exact unless they overflow or underflow), counts are longs and
+ * maxima doubles, so {@link #merge} is exactly associative and commutative: the derived metrics are
+ * bit-identical however the elements are split into partitions and in whatever order those merge.
+ * Each derived metric is computed from the correctly rounded sums and the counts.
+ *
+ * <h2>Empty</h2>
+ * With no compared element (m = 0) every derived metric is NaN, except {@code max_abs_err}, which is
+ * 0 or +Inf when there are special elements; counts are 0 when nothing was added.
+ *
+ * <p>Also {@link Serializable} (for RDD aggregation); {@link #toBytes()} is the compact form.
+ * Mutable, like a DataSketches sketch (update, merge, serialise); not thread-safe. The bulk
+ * {@link #update} does not allocate.
+ */
+public final class ErrorStats implements Serializable {
+  private static final long serialVersionUID = 1L;
+  /** |reference| below this is left out of {@code max_rel_err}. */
+  public static final double REL_FLOOR = 1e-6;
+  private static final int FORMAT_VERSION = 1;
+
+  private long n;
+  private long nanIn;
+  private long infIn;
+  private long nanOut;
+  private long special;
+  private long specialMismatch;
+  private long compared;
+  private long zerosOut;
+  // Maxima of non-negative values; -Inf means "none yet".
+  private double maxAbs = Double.NEGATIVE_INFINITY;
+  private double maxRel = Double.NEGATIVE_INFINITY;
+  private double maxUlp = Double.NEGATIVE_INFINITY;
+  private final ExactSum sumAbsErr;
+  private final ExactSum sumSqErr;
+  private final ExactSum sumSqRef;
+  private final ExactSum sumSqOut;
+  private final ExactSum sumRefOut;
+
+  private ErrorStats(
+      ExactSum absErr, ExactSum sqErr, ExactSum sqRef, ExactSum sqOut, ExactSum refOut) {
+    this.sumAbsErr = absErr;
+    this.sumSqErr = sqErr;
+    this.sumSqRef = sqRef;
+    this.sumSqOut = sqOut;
+    this.sumRefOut = refOut;
+  }
+
+  /** An accumulator of nothing. */
+  public static ErrorStats empty() {
+    return new ErrorStats(ExactSum.empty(), ExactSum.empty(), ExactSum.empty(), ExactSum.empty(),
+        ExactSum.empty());
+  }
+
+  /**
+   * Adds {@code len} elements: {@code input[inOff + k]}, {@code output[outOff + k]} and
+   * {@code reference[refOff + k]} for k in [0, len).
+   */
+  public void update(float[] input, int inOff, float[] output, int outOff, double[] reference,
+      int refOff, int len) {
+    Objects.checkFromIndexSize(inOff, len, input.length);
+    Objects.checkFromIndexSize(outOff, len, output.length);
+    Objects.checkFromIndexSize(refOff, len, reference.length);
+    for (int k = 0; k < len; k++) {
+      update(input[inOff + k], output[outOff + k], reference[refOff + k]);
+    }
+  }
+
+  /** Adds one element. */
+  public void update(float input, float output, double reference) {
+    n++;
+    if (Float.isNaN(input)) {
+      nanIn++;
+      return;
+    }
+    if (Float.isInfinite(input)) {
+      infIn++;
+      return;
+    }
+    if (Float.isNaN(output)) {
+      nanOut++;
+      return;
+    }
+    double y = output;
+    double r = reference;
+    if (!Double.isFinite(r)) {
+      special++;
+      if (y != r) {
+        specialMismatch++;
+      }
+      return;
+    }
+    compared++;
+    if (output == 0f) {
+      zerosOut++;
+    }
+    double err = y - r;
+    double abs = Math.abs(err);
+    maxAbs = Math.max(maxAbs, abs);
+    double absRef = Math.abs(r);
+    if (absRef >= REL_FLOOR) {
+      maxRel = Math.max(maxRel, abs / absRef);
+    }
+    maxUlp = Math.max(maxUlp, abs * inverseFloatUlp(r));
+    sumAbsErr.add(abs);
+    sumSqErr.addProduct(err, err);
+    sumSqRef.addProduct(r, r);
+    sumSqOut.add(y * y); // a float squared is exact in double
+    sumRefOut.addProduct(r, y);
+  }
+
+  /**
+   * 1 / ulp((float) r) as a power of two, so that |err| · it equals |err| / ulp exactly as a division
+   * would round: the float exponent field e (clamped to [1, 254]: ulp(0) = Float.MIN_VALUE, beyond
+   * the float range ulp(Float.MAX_VALUE)) gives ulp = 2^(e − 150).
+   */
+  private static double inverseFloatUlp(double r) {
+    int e = (Float.floatToRawIntBits((float) r) >>> 23) & 0xFF;
+    e = Math.min(Math.max(e, 1), 254);
+    return Double.longBitsToDouble((long) (150 - e + 1023) << 52);
+  }
+
+  /** Adds {@code other} into this accumulator and returns this; {@code other} is not changed. */
+  public ErrorStats merge(ErrorStats other) {
+    n += other.n;
+    nanIn += other.nanIn;
+    infIn += other.infIn;
+    nanOut += other.nanOut;
+    special += other.special;
+    specialMismatch += other.specialMismatch;
+    compared += other.compared;
+    zerosOut += other.zerosOut;
+    maxAbs = Math.max(maxAbs, other.maxAbs);
+    maxRel = Math.max(maxRel, other.maxRel);
+    maxUlp = Math.max(maxUlp, other.maxUlp);
+    sumAbsErr.merge(other.sumAbsErr);
+    sumSqErr.merge(other.sumSqErr);
+    sumSqRef.merge(other.sumSqRef);
+    sumSqOut.merge(other.sumSqOut);
+    sumRefOut.merge(other.sumRefOut);
+    return this;
+  }
+
+  /** True when no element was added. */
+  public boolean isEmpty() {
+    return n == 0;
+  }
+
+  /** {@code n}: all elements added. */
+  public long n() {
+    return n;
+  }
+
+  /** {@code nan_in}: NaN inputs. */
+  public long nanIn() {
+    return nanIn;
+  }
+
+  /** {@code inf_in}: ±Inf inputs. */
+  public long infIn() {
+    return infIn;
+  }
+
+  /** {@code nan_out}: NaN outputs for finite inputs. */
+  public long nanOut() {
+    return nanOut;
+  }
+
+  /** Elements with a finite input, a non-NaN output and a NaN or infinite reference. */
+  public long special() {
+    return special;
+  }
+
+  /** The {@link #special()} elements whose output differs from the reference. */
+  public long specialMismatch() {
+    return specialMismatch;
+  }
+
+  /** m: the elements the numeric error metrics are computed over. */
+  public long compared() {
+    return compared;
+  }
+
+  /** {@code max_abs_err}. */
+  public double maxAbsErr() {
+    if (specialMismatch > 0) {
+      return Double.POSITIVE_INFINITY;
+    }
+    if (compared == 0) {
+      return special > 0 ? 0.0 : Double.NaN;
+    }
+    return maxAbs;
+  }
+
+  /** {@code mean_abs_err} = Σ|err| / m. */
+  public double meanAbsErr() {
+    return compared == 0 ? Double.NaN : sumAbsErr.value() / compared;
+  }
+
+  /** {@code rmse} = sqrt(Σerr² / m). */
+  public double rmse() {
+    return compared == 0 ? Double.NaN : Math.sqrt(sumSqErr.value() / compared);
+  }
+
+  /** {@code max_rel_err} over |reference| ≥ {@value #REL_FLOOR}. */
+  public double maxRelErr() {
+    return orNaN(maxRel);
+  }
+
+  /** {@code max_ulp}, in float32 ULPs of the reference. */
+  public double maxUlp() {
+    return orNaN(maxUlp);
+  }
+
+  /** {@code cos_sim} between the reference and output vectors. */
+  public double cosSim() {
+    if (compared == 0) {
+      return Double.NaN;
+    }
+    double rr = sumSqRef.value();
+    double yy = sumSqOut.value();
+    if (rr == 0 && yy == 0) {
+      return 1.0;
+    }
+    if (rr == 0 || yy == 0) {
+      return 0.0;
+    }
+    return sumRefOut.value() / (Math.sqrt(rr) * Math.sqrt(yy));
+  }
+
+  /** {@code snr_db} = 10·log10(Σr² / Σerr²); +Inf when Σerr² = 0. */
+  public double snrDb() {
+    if (compared == 0) {
+      return Double.NaN;
+    }
+    double ee = sumSqErr.value();
+    if (ee == 0) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return 10.0 * Math.log10(sumSqRef.value() / ee);
+  }
+
+  /** {@code sparsity_out}: fraction of exact zeros among the compared outputs. */
+  public double sparsityOut() {
+    return compared == 0 ? Double.NaN : (double) zerosOut / compared;
+  }
+
+  private double orNaN(double max) {
+    return max == Double.NEGATIVE_INFINITY ? Double.NaN : max;
+  }
+
+  /**
+   * Little-endian: version byte, eight longs (n, nan_in, inf_in, nan_out, special, special
+   * mismatches, compared, zeros), three doubles (maxima; −Inf for none), then the five
+   * {@link ExactSum} encodings (Σ|err|, Σerr², Σr², Σy², Σry), each after its int length.
+   */
+  public byte[] toBytes() {
+    byte[][] sums = {sumAbsErr.toBytes(), sumSqErr.toBytes(), sumSqRef.toBytes(), sumSqOut.toBytes(),
+        sumRefOut.toBytes()};
+    int size = 1 + 8 * 8 + 3 * 8;
+    for (byte[] s : sums) {
+      size += 4 + s.length;
+    }
+    ByteBuffer buf = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    buf.put((byte) FORMAT_VERSION);
+    buf.putLong(n).putLong(nanIn).putLong(infIn).putLong(nanOut).putLong(special)
+        .putLong(specialMismatch).putLong(compared).putLong(zerosOut);
+    buf.putDouble(maxAbs).putDouble(maxRel).putDouble(maxUlp);
+    for (byte[] s : sums) {
+      buf.putInt(s.length).put(s);
+    }
+    return buf.array();
+  }
+
+  /** Reads {@link #toBytes()}; throws {@link AblateException} (bad input) on malformed bytes. */
+  public static ErrorStats fromBytes(byte[] bytes) {
+    ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    try {
+      int version = buf.get();
+      if (version != FORMAT_VERSION) {
+        throw AblateException.badInput("corrupt ErrorStats bytes: unknown version %d", version);
+      }
+      long[] counts = new long[8];
+      for (int k = 0; k < counts.length; k++) {
+        counts[k] = buf.getLong();
+        if (counts[k] < 0) {
+          throw AblateException.badInput("corrupt ErrorStats bytes: negative count");
+        }
+      }
+      double[] maxima = {buf.getDouble(), buf.getDouble(), buf.getDouble()};
+      ExactSum[] sums = new ExactSum[5];
+      for (int k = 0; k < sums.length; k++) {
+        int len = buf.getInt();
+        if (len < 0 || len > buf.remaining()) {
+          throw AblateException.badInput("corrupt ErrorStats bytes: sum length %d", len);
+        }
+        byte[] one = new byte[len];
+        buf.get(one);
+        sums[k] = ExactSum.fromBytes(one);
+      }
+      if (buf.hasRemaining()) {
+        throw AblateException.badInput(
+            "corrupt ErrorStats bytes: %d trailing bytes", buf.remaining());
+      }
+      ErrorStats s = new ErrorStats(sums[0], sums[1], sums[2], sums[3], sums[4]);
+      s.n = counts[0];
+      s.nanIn = counts[1];
+      s.infIn = counts[2];
+      s.nanOut = counts[3];
+      s.special = counts[4];
+      s.specialMismatch = counts[5];
+      s.compared = counts[6];
+      s.zerosOut = counts[7];
+      s.maxAbs = maxima[0];
+      s.maxRel = maxima[1];
+      s.maxUlp = maxima[2];
+      return s;
+    } catch (BufferUnderflowException e) {
+      throw new AblateException(
+          AblateException.Kind.BAD_INPUT, "corrupt ErrorStats bytes: truncated", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ErrorStats[n=" + n + ", nan_in=" + nanIn + ", inf_in=" + infIn + ", nan_out=" + nanOut
+        + ", m=" + compared + ", max_abs_err=" + maxAbsErr() + ", mean_abs_err=" + meanAbsErr()
+        + ", rmse=" + rmse() + ", max_rel_err=" + maxRelErr() + ", max_ulp=" + maxUlp()
+        + ", cos_sim=" + cosSim() + ", snr_db=" + snrDb() + ", sparsity_out=" + sparsityOut() + "]";
+  }
+}
