@@ -121,7 +121,8 @@ public final class Generator implements Serializable {
     return RowFactory.create(java.util.Arrays.copyOf(cells, 7));
   }
 
-  float[] vector(int layer, String site, long sample, boolean gated) {
+  /** The vector of row {@code sample} of (layer, site): what {@link #generate} writes there. */
+  public float[] vector(int layer, String site, long sample, boolean gated) {
     SplittableRandom rnd = new SplittableRandom(mix(spec.seed(), spec.model().hashCode(), layer,
         site.hashCode(), sample));
     boolean drifted = spec.driftLayers().isEmpty() || spec.driftLayers().contains(layer);

@@ -1,0 +1,196 @@
+package io.ablate.ablate;
+
+import io.ablate.AblateException;
+import io.ablate.activation.Catalogue;
+import io.ablate.activation.Variant;
+import io.ablate.dataset.ActivationDataset;
+import io.ablate.dataset.VectorReader;
+import io.ablate.expr.Interpreter;
+import io.ablate.kernel.Kernel;
+import io.ablate.metrics.ErrorStats;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.catalyst.InternalRow;
+import scala.Tuple2;
+
+/**
+ * One pass over an activation dataset that applies every variant to every vector and accumulates
+ * its error against the float64 reference, per (model, checkpoint, layer, site, variant), in
+ * {@link ErrorStats}: exact sums, so the result is bit-identical whatever the partitioning. Raw
+ * vectors never leave the executors. Elementwise variants apply to {@code ffn.pre} sites against
+ * {@code reference}; gated ones to {@code ffn.gate_up} sites ([gate | up]) against
+ * {@code gatedReference}. Vector lengths must agree within a key: the pass counts every length per
+ * key and fails with the counts when they do not.
+ */
+public final class AccuracyPass implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** One metric row of the {@code accuracy} table, before storage. */
+  public record Result(VectorReader.Key key, String variant, String precision, String reference,
+      String impl, ErrorStats stats) {}
+
+  private final List<String> variants;
+  private final String reference;
+  private final String gatedReference;
+
+  public AccuracyPass(List<Variant> variants, Variant reference, Variant gatedReference) {
+    if (reference.gated() || !gatedReference.gated()) {
+      throw AblateException.badInput("reference %s must be elementwise and gated reference %s gated",
+          reference.name(), gatedReference.name());
+    }
+    this.variants = variants.stream().map(Variant::name).toList();
+    this.reference = reference.name();
+    this.gatedReference = gatedReference.name();
+  }
+
+  /** Runs the pass; results sorted by key, then variant in the order given. */
+  public List<Result> run(ActivationDataset dataset) {
+    VectorReader reader = new VectorReader(dataset);
+    JavaRDD<InternalRow> rows = dataset.rows().queryExecution().toRdd().toJavaRDD();
+    AccuracyPass pass = this;
+    List<Tuple2<String, Object>> merged = rows
+        .mapPartitions((Iterator<InternalRow> it) -> pass.partition(reader, it).iterator())
+        .mapToPair(t -> t)
+        .reduceByKey(AccuracyPass::mergeValues)
+        .collect();
+    Map<VectorReader.Key, Map<Integer, Long>> lengths = new TreeMap<>();
+    Map<VectorReader.Key, Map<String, ErrorStats>> stats = new TreeMap<>();
+    for (Tuple2<String, Object> t : merged) {
+      Slot slot = Slot.parse(t._1());
+      if (slot.variant() == null) {
+        @SuppressWarnings("unchecked")
+        Map<Integer, Long> l = (Map<Integer, Long>) t._2();
+        lengths.put(slot.key(), l);
+      } else {
+        stats.computeIfAbsent(slot.key(), k -> new HashMap<>()).put(slot.variant(),
+            (ErrorStats) t._2());
+      }
+    }
+    if (lengths.isEmpty()) {
+      throw AblateException.badInput("the input has no vectors (%d files read)",
+          dataset.files().size());
+    }
+    lengths.forEach((key, byLength) -> {
+      if (byLength.size() > 1) {
+        throw AblateException.badInput("vectors of different lengths in model %s, checkpoint %s, "
+            + "layer %d, site %s: %s (length: rows)", key.model(), key.checkpoint(), key.layer(),
+            key.site(), new TreeMap<>(byLength));
+      }
+    });
+    List<Result> out = new ArrayList<>();
+    for (Map.Entry<VectorReader.Key, Map<String, ErrorStats>> e : stats.entrySet()) {
+      for (String name : variants) {
+        ErrorStats s = e.getValue().get(name);
+        if (s != null) {
+          Variant v = Catalogue.variant(name);
+          out.add(new Result(e.getKey(), v.name(), v.precision().baseName(),
+              (v.gated() ? gatedReference : reference), "simd", s));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Object mergeValues(Object a, Object b) {
+    if (a instanceof ErrorStats s) {
+      return s.merge((ErrorStats) b);
+    }
+    @SuppressWarnings("unchecked")
+    Map<Integer, Long> m = new TreeMap<>((Map<Integer, Long>) a);
+    @SuppressWarnings("unchecked")
+    Map<Integer, Long> other = (Map<Integer, Long>) b;
+    other.forEach((k, v) -> m.merge(k, v, Long::sum));
+    return m;
+  }
+
+  /** Accumulators of one partition, as (slot, ErrorStats or length counts). */
+  List<Tuple2<String, Object>> partition(VectorReader reader, Iterator<InternalRow> rows) {
+    Map<String, Variant> resolved = new HashMap<>();
+    Map<String, Kernel> kernels = new HashMap<>();
+    for (String name : variants) {
+      Variant v = Catalogue.variant(name);
+      resolved.put(name, v);
+      kernels.put(name, v.kernel());
+    }
+    Interpreter.Compiled ref = Interpreter.compile(Catalogue.variant(reference).definition());
+    Interpreter.Compiled gatedRef = Interpreter.compile(
+        Catalogue.variant(gatedReference).definition());
+    Map<String, ErrorStats> stats = new TreeMap<>();
+    Map<String, Map<Integer, Long>> lengths = new TreeMap<>();
+    double[] args = new double[2];
+    while (rows.hasNext()) {
+      InternalRow r = rows.next();
+      VectorReader.Key key = reader.key(r);
+      float[] x = reader.vector(r);
+      if (x == null) {
+        continue;
+      }
+      lengths.computeIfAbsent(new Slot(key, null).text(), k -> new TreeMap<>())
+          .merge(x.length, 1L, Long::sum);
+      boolean gatedSite = key.site().equals(ActivationDataset.GATED_SITE);
+      if (gatedSite && x.length % 2 != 0) {
+        throw AblateException.badInput("%s: a %s vector has odd length %d; expected [gate | up]",
+            reader.where(r), ActivationDataset.GATED_SITE, x.length);
+      }
+      int n = gatedSite ? x.length / 2 : x.length;
+      double[] expected = new double[n];
+      float[] input = new float[n];
+      for (int i = 0; i < n; i++) {
+        if (gatedSite) {
+          float g = x[i];
+          float u = x[n + i];
+          args[0] = g;
+          args[1] = u;
+          expected[i] = gatedRef.eval(args);
+          // An element is non-finite input if its gate or its up is.
+          input[i] = Float.isNaN(u) ? u : Float.isInfinite(u) && Float.isFinite(g) ? u : g;
+        } else {
+          args[0] = x[i];
+          expected[i] = ref.eval(args);
+          input[i] = x[i];
+        }
+      }
+      float[] out = new float[n];
+      for (String name : variants) {
+        Variant v = resolved.get(name);
+        if (v.gated() != gatedSite) {
+          continue;
+        }
+        Kernel k = kernels.get(name);
+        if (gatedSite) {
+          k.applyGated(x, 0, x, n, out, 0, n);
+        } else {
+          k.apply(x, 0, out, 0, n);
+        }
+        stats.computeIfAbsent(new Slot(key, name).text(), s -> ErrorStats.empty())
+            .update(input, 0, out, 0, expected, 0, n);
+      }
+    }
+    List<Tuple2<String, Object>> out = new ArrayList<>();
+    stats.forEach((slot, s) -> out.add(new Tuple2<>(slot, s)));
+    lengths.forEach((slot, l) -> out.add(new Tuple2<>(slot, l)));
+    return out;
+  }
+
+  /** (key, variant) as one string, for the shuffle; variant null for the length counts. */
+  record Slot(VectorReader.Key key, String variant) {
+    private static final String SEP = "\u0001";
+
+    String text() {
+      return String.join(SEP, key.model(), key.checkpoint(), Integer.toString(key.layer()),
+          key.site(), variant == null ? "" : variant);
+    }
+
+    static Slot parse(String s) {
+      String[] p = s.split(SEP, -1);
+      return new Slot(new VectorReader.Key(p[0], p[1], Integer.parseInt(p[2]), p[3]),
+          p[4].isEmpty() ? null : p[4]);
+    }
+  }
+}
