@@ -13,7 +13,7 @@ public final class Main {
 
   static {
     for (Command c : List.of(new DemoCommand(), new VariantsCommand(), new GenerateCommand(),
-        new ExplainGpuCommand(), new BenchCommand())) {
+        new AblateCommand(), new ExplainGpuCommand(), new BenchCommand())) {
       COMMANDS.put(c.name(), c);
     }
   }

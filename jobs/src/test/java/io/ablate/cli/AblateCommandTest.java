@@ -1,0 +1,77 @@
+package io.ablate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ablate.metrics.MetricsRepository;
+import io.ablate.metrics.RunId;
+import io.ablate.metrics.RunRecord;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** generate → ablate → the metrics repository, as a user runs it; a failed run leaves no metrics. */
+class AblateCommandTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void generateThenAblateWritesOneAtomicRunAndPrintsTheTable() {
+    String data = dir.resolve("acts").toString();
+    String metrics = dir.resolve("metrics").toString();
+    String mixed = dir.resolve("mixed").toString();
+    // The CLI commands own (and stop) their sessions: make the bad input first, then run them.
+    SparkSession setup = session();
+    setup.sql("SELECT 1 AS layer, CAST(array(1, 2) AS ARRAY<FLOAT>) AS values UNION ALL "
+        + "SELECT 1, CAST(array(1, 2, 3) AS ARRAY<FLOAT>)").write().parquet(mixed);
+    setup.stop();
+    CliTest.Result gen = CliTest.run("generate", "--master", "local[2]", "--out", data, "--rows",
+        "40", "--dim", "32", "--layers", "2", "--sites", "ffn.pre,ffn.gate_up", "--dtype", "bf16");
+    assertEquals(0, gen.code(), gen.err());
+    CliTest.Result r = CliTest.run("ablate", "--master", "local[2]", "--input", data, "--metrics",
+        metrics, "--run-id", "first", "--variants", "gelu_tanh;relu;swiglu@bf16");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("gelu_tanh") && r.out().contains("swiglu@bf16"), r.out());
+    CliTest.Result bad = CliTest.run("ablate", "--master", "local[2]", "--input", mixed,
+        "--metrics", metrics, "--run-id", "second");
+    assertEquals(2, bad.code(), bad.out() + bad.err());
+    assertTrue(bad.err().contains("vectors of different lengths"), bad.err());
+
+    SparkSession spark = session();
+    try {
+      MetricsRepository repo = MetricsRepository.open(spark, metrics);
+      List<Row> rows = repo.read("accuracy").orderBy("variant", "layer").collectAsList();
+      // 2 layers × (gelu_tanh, relu on ffn.pre + swiglu@bf16 on ffn.gate_up); none from "second"
+      assertEquals(6, rows.size());
+      Row relu = rows.stream().filter(x -> x.getAs("variant").equals("relu")).findFirst()
+          .orElseThrow();
+      assertEquals("gelu", relu.getAs("reference"));
+      assertEquals(40L * 32, (long) relu.getAs("n"));
+      assertEquals("first", relu.getAs("run_id"));
+      Row swiglu = rows.stream().filter(x -> x.getAs("variant").equals("swiglu@bf16")).findFirst()
+          .orElseThrow();
+      assertEquals("bf16", swiglu.getAs("precision"));
+      assertEquals("swiglu", swiglu.getAs("reference"));
+      assertEquals("ffn.gate_up", swiglu.getAs("site"));
+      RunRecord run = repo.runRecord(RunId.of("first")).orElseThrow();
+      assertEquals(RunRecord.Status.SUCCEEDED, run.status());
+      assertTrue(run.args().contains("gelu_tanh"), run.args());
+      assertEquals(64, run.inputFingerprint().length());
+      // The bad input's run is recorded as failed, with the error, and left no metrics.
+      RunRecord failed = repo.runRecord(RunId.of("second")).orElseThrow();
+      assertEquals(RunRecord.Status.FAILED, failed.status());
+      assertTrue(failed.error().contains("different lengths"), failed.error());
+      assertEquals(0, repo.read("accuracy").where("run_id = 'second'").count());
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static SparkSession session() {
+    return SparkSession.builder().master("local[2]").config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1").getOrCreate();
+  }
+}
