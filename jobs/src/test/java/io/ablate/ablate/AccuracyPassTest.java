@@ -16,6 +16,7 @@ import io.ablate.metrics.ErrorStats;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
+import io.ablate.testing.LocalSpark;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,9 +31,7 @@ class AccuracyPassTest {
 
   @BeforeAll
   static void start() {
-    spark = SparkSession.builder().master("local[2]").appName("accuracy-pass")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-        .getOrCreate();
+    spark = LocalSpark.builder("accuracy-pass").getOrCreate();
   }
 
   @AfterAll

@@ -71,7 +71,6 @@ class AblateCommandTest {
   }
 
   private static SparkSession session() {
-    return SparkSession.builder().master("local[2]").config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1").getOrCreate();
+    return io.ablate.testing.LocalSpark.builder("ablate-command").getOrCreate();
   }
 }
