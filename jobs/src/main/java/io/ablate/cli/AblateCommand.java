@@ -73,6 +73,7 @@ final class AblateCommand implements Command {
     AccuracyPass pass = new AccuracyPass(variants, reference, gatedReference);
     SparkSession spark = Sessions.create(name(), options);
     options.requireAllUsed(name());
+    spark.sparkContext().addSparkListener(new ProgressReporter(out, 2000));
     try {
       ActivationDataset dataset = ActivationDataset.open(spark, input, onBadFile);
       MetricsRepository repo = MetricsRepository.open(spark, metrics);

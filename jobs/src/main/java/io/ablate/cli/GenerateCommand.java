@@ -79,6 +79,7 @@ final class GenerateCommand implements Command {
           List.of(options.get("sites", ActivationDataset.DEFAULT_SITE).split(",")),
           (int) options.getLong("partitions", spark.sparkContext().defaultParallelism(), 1, 100_000));
       options.requireAllUsed(name());
+      spark.sparkContext().addSparkListener(new ProgressReporter(out, 2000));
       long start = System.nanoTime();
       write(spark, new Generator(spec), target, overwrite);
       double seconds = (System.nanoTime() - start) / 1e9;

@@ -35,6 +35,9 @@ class AblateCommandTest {
         metrics, "--run-id", "first", "--variants", "gelu_tanh;relu;swiglu@bf16");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("gelu_tanh") && r.out().contains("swiglu@bf16"), r.out());
+    // Progress: every stage reports its tasks and rows when it completes.
+    assertTrue(r.out().lines().anyMatch(l -> l.matches("  stage \\d+ \\(.*\\): (\\d+)/\\1 tasks, "
+        + "[1-9]\\d* rows, .* rows/s, .* s, done")), r.out());
     CliTest.Result bad = CliTest.run("ablate", "--master", "local[2]", "--input", mixed,
         "--metrics", metrics, "--run-id", "second");
     assertEquals(2, bad.code(), bad.out() + bad.err());
