@@ -1,19 +1,14 @@
 package io.ablate.bench;
 
 import io.ablate.dataset.Dtype;
+import io.ablate.dataset.ScratchDir;
 import io.ablate.spark.ActivationFunctions;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.RowFactory;
@@ -45,10 +40,8 @@ public final class UdfBench {
     int partitions = Math.max(2, spark.sparkContext().defaultParallelism());
     long rows = Math.max(partitions, elems / dim);
     long n = rows * dim;
-    Path dir = null;
-    try {
-      dir = Files.createTempDirectory("ablate-udf-bench");
-      String table = dir.resolve("vectors.parquet").toString();
+    try (ScratchDir dir = ScratchDir.create("ablate-udf-bench")) {
+      String table = dir.resolve("vectors.parquet");
       progress.printf("UDF benchmark: %d vectors x %d floats = %d values, array<float> and binary f32,"
           + " %s%n", rows, dim, n, spark.sparkContext().master());
       write(spark, rows, dim, partitions, table);
@@ -69,10 +62,6 @@ public final class UdfBench {
         results.add(time(spark, q, n, reps, progress));
       }
       return results;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      deleteQuietly(dir);
     }
   }
 
@@ -132,16 +121,5 @@ public final class UdfBench {
           return it;
         }, Encoders.row(schema))
         .write().parquet(path);
-  }
-
-  static void deleteQuietly(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a temp directory left behind is harmless
-    }
   }
 }

@@ -89,8 +89,7 @@ final class AblateCommand implements Command {
       try (MetricsRepository.Run run = repo.begin(record)) {
         try {
           results = pass.run(dataset);
-          run.write("accuracy", spark.createDataFrame(rows(results, reference, gatedReference),
-              ACCURACY));
+          run.write("accuracy", spark.createDataFrame(rows(results), ACCURACY));
           run.commit();
         } catch (RuntimeException e) {
           run.fail(e);
@@ -109,14 +108,12 @@ final class AblateCommand implements Command {
     return s.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
-  static List<Row> rows(List<AccuracyPass.Result> results, Variant reference,
-      Variant gatedReference) {
+  static List<Row> rows(List<AccuracyPass.Result> results) {
     List<Row> rows = new ArrayList<>();
     for (AccuracyPass.Result r : results) {
       ErrorStats s = r.stats();
-      String ref = Catalogue.variant(r.variant()).gated() ? gatedReference.name() : reference.name();
       rows.add(RowFactory.create(r.key().model(), r.key().checkpoint(), r.key().layer(),
-          r.key().site(), r.variant(), r.precision(), ref, r.impl(), s.n(), s.nanIn(), s.infIn(),
+          r.key().site(), r.variant(), r.precision(), r.reference(), r.impl(), s.n(), s.nanIn(), s.infIn(),
           s.nanOut(), s.maxAbsErr(), s.meanAbsErr(), s.rmse(), s.maxRelErr(), s.maxUlp(),
           s.cosSim(), s.snrDb(), s.sparsityOut()));
     }

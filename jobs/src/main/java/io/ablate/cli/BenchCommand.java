@@ -52,8 +52,7 @@ final class BenchCommand implements Command {
       throw AblateException.badInput("--only %s; valid: kernels, udf", only);
     }
     String file = options.get("out", null);
-    String master = options.get("master", "local[2]");
-    List<String> confs = options.confs();
+    Sessions.Settings settings = Sessions.Settings.of(options, "local[2]");
     options.requireAllUsed(name());
     String machine = KernelBench.machineDescription();
     String command = "jobs/bin/ablate bench" + (quick ? " --quick" : "");
@@ -70,7 +69,7 @@ final class BenchCommand implements Command {
       md.append(table).append('\n');
     }
     if (!only.equals("kernels")) {
-      SparkSession spark = udfSession(master, confs);
+      SparkSession spark = Sessions.create(name(), settings);
       try {
         List<UdfBench.Result> results = UdfBench.run(spark, udfElems, 1024, quick ? 3 : 5, out);
         TextTable t = new TextTable("column", "query", "form", "seconds (median)", "M values/s",
@@ -84,7 +83,7 @@ final class BenchCommand implements Command {
               String.format("%.1f", r.elemsPerSec() / 1e6), String.format("%.2fx", r.seconds() / scan));
         }
         String header = String.format("SQL functions over %d float32 values in Parquet, %s, %s:%n%n",
-            udfElems, master, command + " (" + LocalDate.now() + ")");
+            udfElems, settings.master(), command + " (" + LocalDate.now() + ")");
         out.println();
         out.print(header + t.markdown());
         md.append(header).append(t.markdown());
@@ -101,17 +100,5 @@ final class BenchCommand implements Command {
       out.println("Written to " + file);
     }
     return 0;
-  }
-
-  private static SparkSession udfSession(String master, List<String> confs) {
-    SparkSession.Builder b = SparkSession.builder().appName("ablate bench").master(master)
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1");
-    for (String kv : confs) {
-      int eq = kv.indexOf('=');
-      b.config(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
-    }
-    SparkSession spark = b.getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
-    return spark;
   }
 }

@@ -2,20 +2,15 @@ package io.ablate.cli;
 
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
+import io.ablate.dataset.ScratchDir;
 import io.ablate.spark.ActivationExpression;
 import io.ablate.spark.ActivationFunctions;
 import io.ablate.spark.GpuPlacement;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 
@@ -55,15 +50,13 @@ final class ExplainGpuCommand implements Command {
   public int run(Options options, PrintStream out) {
     List<Variant> variants = Catalogue.variants(options.get("variants", defaultVariants()));
     boolean md = options.get("format", "text").equals("md");
-    String master = options.get("master", "local[2]");
-    options.confs();
+    Sessions.Settings settings = Sessions.Settings.of(options, "local[2]");
     options.requireAllUsed(name());
-    SparkSession spark = GpuPlacement.explainOnlySession(master);
-    Path dir = null;
-    try {
+    SparkSession spark = GpuPlacement.explainOnlySession(settings.master(),
+        settings.confs());
+    try (ScratchDir dir = ScratchDir.create("ablate-explain")) {
       ActivationFunctions.register(spark);
-      dir = Files.createTempDirectory("ablate-explain");
-      String table = dir.resolve("t.parquet").toString();
+      String table = dir.resolve("t.parquet");
       spark.sql("SELECT CAST(id AS FLOAT) AS x, CAST(id AS DOUBLE) AS d, "
           + "CAST(array(id, id + 1) AS ARRAY<FLOAT>) AS v, CAST(repeat('abcd', 2) AS BINARY) AS b "
           + "FROM range(8)").write().parquet(table);
@@ -107,11 +100,8 @@ final class ExplainGpuCommand implements Command {
           + "CPU (no GPU form): the call compiles to Ablate's CPU expression. n/a: not a valid "
           + "call (e.g. dynamic int8 on scalars).");
       return 0;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     } finally {
       spark.stop();
-      deleteQuietly(dir);
     }
   }
 
@@ -121,16 +111,5 @@ final class ExplainGpuCommand implements Command {
         ? "rational(p=[0.02,0.5,1.6,1.2,0.5,0.02],q=[2.4,0,1,0])" : a.name()));
     names.addAll(List.of("gelu@bf16", "gelu@fp8_e4m3", "gelu@int8(scale=0.05)", "gelu@int8"));
     return String.join(";", names);
-  }
-
-  private static void deleteQuietly(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a temp directory left behind is harmless
-    }
   }
 }

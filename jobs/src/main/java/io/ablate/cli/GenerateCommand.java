@@ -74,8 +74,8 @@ final class GenerateCommand implements Command {
           options.get("model", "synthetic"), options.get("checkpoint", "ckpt-0"),
           options.getLong("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE),
           encoding.equals("binary"), Dtype.parse(options.get("dtype", "f32")),
-          number(options, "shift", 0), number(options, "scale", 1),
-          number(options, "outlier-rate", 0.25), driftLayers,
+          options.getDouble("shift", 0), options.getDouble("scale", 1),
+          options.getDouble("outlier-rate", 0.25), driftLayers,
           List.of(options.get("sites", ActivationDataset.DEFAULT_SITE).split(",")),
           (int) options.getLong("partitions", spark.sparkContext().defaultParallelism(), 1, 100_000));
       options.requireAllUsed(name());
@@ -91,18 +91,6 @@ final class GenerateCommand implements Command {
       return 0;
     } finally {
       spark.stop();
-    }
-  }
-
-  private static double number(Options options, String name, double fallback) {
-    String v = options.get(name, null);
-    if (v == null) {
-      return fallback;
-    }
-    try {
-      return Double.parseDouble(v);
-    } catch (NumberFormatException e) {
-      throw AblateException.badInput("--%s %s is not a number", name, v);
     }
   }
 

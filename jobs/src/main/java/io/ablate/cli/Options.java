@@ -90,6 +90,18 @@ public final class Options {
     }
   }
 
+  public double getDouble(String name, double fallback) {
+    String v = get(name, null);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw AblateException.badInput("--%s %s is not a number", name, v);
+    }
+  }
+
   /** {@code --conf} pairs in order. */
   public List<String> confs() {
     used.add("conf");

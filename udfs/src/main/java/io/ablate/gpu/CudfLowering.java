@@ -1,7 +1,6 @@
 package io.ablate.gpu;
 
 import ai.rapids.cudf.ColumnVector;
-import ai.rapids.cudf.ColumnView;
 import ai.rapids.cudf.DType;
 import ai.rapids.cudf.Table;
 import ai.rapids.cudf.ast.AstExpression;
@@ -135,10 +134,5 @@ public final class CudfLowering {
       case NE: return BinaryOperator.NOT_EQUAL;
       default: throw new IllegalArgumentException(cmp.name());
     }
-  }
-
-  /** A copy of a view as an owned column (Table takes ColumnVectors). */
-  static ColumnVector own(ColumnView view) {
-    return view.copyToColumnVector();
   }
 }

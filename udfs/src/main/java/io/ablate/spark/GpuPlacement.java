@@ -39,13 +39,22 @@ public final class GpuPlacement {
    * needs Spark's mutable class loader as the thread's context loader when the session starts.
    */
   public static SparkSession explainOnlySession(String master) {
+    return explainOnlySession(master, java.util.Map.of());
+  }
+
+  /** As {@link #explainOnlySession(String)}, with further Spark settings (e.g. {@code --conf}). */
+  public static SparkSession explainOnlySession(String master, java.util.Map<String, String> confs) {
     Thread t = Thread.currentThread();
     if (!(t.getContextClassLoader() instanceof org.apache.spark.util.MutableURLClassLoader)) {
       t.setContextClassLoader(new org.apache.spark.util.MutableURLClassLoader(
           new java.net.URL[0], t.getContextClassLoader()));
     }
-    return SparkSession.builder()
-        .master(master)
+    SparkSession.Builder b = SparkSession.builder();
+    if (master != null) {
+      b.master(master);
+    }
+    confs.forEach(b::config);
+    return b
         .appName("ablate-explain-gpu")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")
