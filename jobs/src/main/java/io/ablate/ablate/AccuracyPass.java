@@ -124,6 +124,10 @@ public final class AccuracyPass implements Serializable {
     Map<String, ErrorStats> stats = new TreeMap<>();
     Map<String, Map<Integer, Long>> lengths = new TreeMap<>();
     double[] args = new double[2];
+    // Buffers reused across rows (grown to the longest vector): no allocation per row.
+    double[] expected = new double[0];
+    float[] input = new float[0];
+    float[] out = new float[0];
     while (rows.hasNext()) {
       InternalRow r = rows.next();
       VectorReader.Key key = reader.key(r);
@@ -139,8 +143,11 @@ public final class AccuracyPass implements Serializable {
             reader.where(r), ActivationDataset.GATED_SITE, x.length);
       }
       int n = gatedSite ? x.length / 2 : x.length;
-      double[] expected = new double[n];
-      float[] input = new float[n];
+      if (expected.length < n) {
+        expected = new double[n];
+        input = new float[n];
+        out = new float[n];
+      }
       for (int i = 0; i < n; i++) {
         if (gatedSite) {
           float g = x[i];
@@ -156,7 +163,6 @@ public final class AccuracyPass implements Serializable {
           input[i] = x[i];
         }
       }
-      float[] out = new float[n];
       for (String name : variants) {
         Variant v = resolved.get(name);
         if (v.gated() != gatedSite) {
@@ -172,10 +178,10 @@ public final class AccuracyPass implements Serializable {
             .update(input, 0, out, 0, expected, 0, n);
       }
     }
-    List<Tuple2<String, Object>> out = new ArrayList<>();
-    stats.forEach((slot, s) -> out.add(new Tuple2<>(slot, s)));
-    lengths.forEach((slot, l) -> out.add(new Tuple2<>(slot, l)));
-    return out;
+    List<Tuple2<String, Object>> result = new ArrayList<>();
+    stats.forEach((slot, s) -> result.add(new Tuple2<>(slot, s)));
+    lengths.forEach((slot, l) -> result.add(new Tuple2<>(slot, l)));
+    return result;
   }
 
   /** (key, variant) as one string, for the shuffle; variant null for the length counts. */

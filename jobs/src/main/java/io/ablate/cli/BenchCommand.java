@@ -2,8 +2,10 @@ package io.ablate.cli;
 
 import io.ablate.AblateException;
 import io.ablate.bench.BenchResult;
+import io.ablate.bench.JobBench;
 import io.ablate.bench.KernelBench;
 import io.ablate.bench.UdfBench;
+import io.ablate.dataset.ScratchDir;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -27,7 +29,7 @@ final class BenchCommand implements Command {
 
   @Override
   public String summary() {
-    return "kernel benchmark: scalar vs SIMD vs PyTorch (DJL) vs memory bandwidth";
+    return "benchmarks: kernels (scalar, SIMD, PyTorch, memory), SQL functions, the accuracy job";
   }
 
   @Override
@@ -35,9 +37,12 @@ final class BenchCommand implements Command {
     return "  --quick           1M floats, fewer repetitions (about a minute)\n"
         + "  --elems N         floats per kernel call (default 16777216)\n"
         + "  --reps R          timed repetitions (default 10; quick 5)\n"
-        + "  --only kernels|udf  one part only (default both)\n"
+        + "  --only kernels|udf|job  one part only (default all)\n"
         + "  --udf-elems N     values in the UDF benchmark's Parquet table (default 16M; quick 4M)\n"
-        + "  --master URL      Spark master of the UDF benchmark (default local[2])\n"
+        + "  --job-values N    values in the job benchmark's dataset (default 1e8; quick 1e7)\n"
+        + "  --job-input DIR   an existing array<float> activation dataset for the job benchmark\n"
+        + "  --job-reps R      repetitions of each job (default 3)\n"
+        + "  --master URL      Spark master of the UDF and job benchmarks (default local[2])\n"
         + "  --out FILE.md     also write the Markdown tables (as in the README)\n";
   }
 
@@ -47,10 +52,14 @@ final class BenchCommand implements Command {
     int elems = (int) options.getLong("elems", quick ? 1 << 20 : 1 << 24, 1024, 1 << 28);
     int reps = (int) options.getLong("reps", quick ? 5 : 10, 1, 1000);
     long udfElems = options.getLong("udf-elems", quick ? 1 << 22 : 1 << 24, 1024, 1L << 34);
-    String only = options.get("only", "both");
-    if (!List.of("both", "kernels", "udf").contains(only)) {
-      throw AblateException.badInput("--only %s; valid: kernels, udf", only);
+    String only = options.get("only", "all");
+    if (!List.of("all", "kernels", "udf", "job").contains(only)) {
+      throw AblateException.badInput("--only %s; valid: kernels, udf, job", only);
     }
+    long jobValues = options.getLong("job-values", quick ? 10_000_000 : 100_000_000, 4096,
+        1L << 40);
+    String jobInput = options.get("job-input", null);
+    int jobReps = (int) options.getLong("job-reps", 3, 1, 100);
     String file = options.get("out", null);
     Sessions.Settings settings = Sessions.Settings.of(options, "local[2]");
     options.requireAllUsed(name());
@@ -58,7 +67,7 @@ final class BenchCommand implements Command {
     String command = "jobs/bin/ablate bench" + (quick ? " --quick" : "");
     StringBuilder md = new StringBuilder();
     out.println("Machine: " + machine);
-    if (!only.equals("udf")) {
+    if (only.equals("all") || only.equals("kernels")) {
       out.printf("Kernels: single thread, %d floats per call, %d repetitions after warm-up%n", elems,
           reps);
       List<BenchResult> results = KernelBench.run(elems, quick ? 2 : 3, reps, out);
@@ -68,7 +77,7 @@ final class BenchCommand implements Command {
       out.print(table);
       md.append(table).append('\n');
     }
-    if (!only.equals("kernels")) {
+    if (only.equals("all") || only.equals("udf")) {
       SparkSession spark = Sessions.create(name(), settings);
       try {
         List<UdfBench.Result> results = UdfBench.run(spark, udfElems, 1024, quick ? 3 : 5, out);
@@ -91,6 +100,24 @@ final class BenchCommand implements Command {
         spark.stop();
       }
     }
+    if (only.equals("all") || only.equals("job")) {
+      SparkSession spark = Sessions.create(name(), settings);
+      try (ScratchDir scratch = ScratchDir.create("ablate-job-bench")) {
+        String input = jobInput;
+        if (input == null) {
+          input = scratch.resolve("vectors.parquet");
+          out.printf("Job benchmark: writing %d values with the generator...%n", jobValues);
+          JobBench.prepare(spark, jobValues, input);
+        }
+        List<JobBench.Result> results = JobBench.run(spark, input, jobReps, out);
+        String table = jobTable(results, settings.master(), command + " (" + LocalDate.now() + ")");
+        out.println();
+        out.print(table);
+        md.append('\n').append(table);
+      } finally {
+        spark.stop();
+      }
+    }
     if (file != null) {
       try {
         Files.writeString(Path.of(file), md.toString(), StandardCharsets.UTF_8);
@@ -100,5 +127,22 @@ final class BenchCommand implements Command {
       out.println("Written to " + file);
     }
     return 0;
+  }
+
+  /** The job benchmark as Markdown: each job's time against the scan that reads every vector. */
+  static String jobTable(List<JobBench.Result> results, String master, String command) {
+    double scan = results.get(0).seconds();
+    double sql = results.stream().filter(r -> r.impl().equals("sql")).findFirst().orElseThrow()
+        .seconds();
+    TextTable t = new TextTable("job", "variants", "seconds (median)", "spread", "M values/s",
+        "vs scan", "SQL / job");
+    for (JobBench.Result r : results) {
+      t.row(r.name(), r.variants(), String.format("%.2f", r.seconds()),
+          String.format("%.2f", r.spread()), String.format("%.1f", r.valuesPerSec() / 1e6),
+          String.format("%.2fx", r.seconds() / scan),
+          r.impl().equals("ablate") ? String.format("%.1fx", sql / r.seconds()) : "");
+    }
+    return String.format("Accuracy pass over %d float32 values (array<float>, Parquet), %s, %s:%n%n",
+        results.get(0).values(), master, command) + t.markdown();
   }
 }

@@ -202,6 +202,32 @@ class ErrorStatsTest {
     }
   }
 
+  /**
+   * The accumulator against the exact oracle: counts, maxima and sparsity bit for bit; the metrics
+   * derived from the compensated sums within the class's stated error: a few ulps for the sums of
+   * non-negative terms (mean_abs_err, rmse; snr_db then within 10/ln10 of their relative errors), and
+   * for cos_sim, whose Σry may cancel, 4 ulp(1) of Σ|ry|/sqrt(Σr²Σy²) ≤ 1 (Cauchy–Schwarz).
+   */
+  private static void assertMatchesOracle(double[] expected, double[] actual, String what) {
+    for (int k = 0; k < expected.length; k++) {
+      String name = NAMES[k];
+      double e = expected[k];
+      double a = actual[k];
+      String msg = what + " " + name + ": expected " + e + " got " + a;
+      if (!Double.isFinite(e) || !Double.isFinite(a)) {
+        assertEquals(Double.doubleToLongBits(e), Double.doubleToLongBits(a), msg);
+      } else if (name.equals("mean_abs_err") || name.equals("rmse")) {
+        assertEquals(e, a, 4 * Math.ulp(e), msg);
+      } else if (name.equals("snr_db")) {
+        assertEquals(e, a, 1e-13, msg);
+      } else if (name.equals("cos_sim")) {
+        assertEquals(e, a, 4 * Math.ulp(1.0), msg);
+      } else {
+        assertEquals(Double.doubleToLongBits(e), Double.doubleToLongBits(a), msg);
+      }
+    }
+  }
+
   private static Data of(float[] x, float[] y, double[] r) {
     return new Data(x, y, r);
   }
@@ -269,7 +295,12 @@ class ErrorStatsTest {
       Data d = randomData(rnd, 1 + rnd.nextInt(trial < 30 ? 200 : 20_000));
       ErrorStats s = statsOf(d, 0, d.size());
       Oracle o = new Oracle(d.x(), d.y(), d.r());
-      assertSameBits(metrics(o), metrics(s), "trial " + trial);
+      assertMatchesOracle(metrics(o), metrics(s), "trial " + trial);
+      ErrorStats perElement = ErrorStats.empty();
+      for (int k = 0; k < d.size(); k++) {
+        perElement.update(d.x()[k], d.y()[k], d.r()[k]);
+      }
+      assertMatchesOracle(metrics(o), metrics(perElement), "one element per group, trial " + trial);
     }
   }
 
@@ -292,7 +323,7 @@ class ErrorStatsTest {
     assertEquals(4, s.compared());
     assertEquals(Double.POSITIVE_INFINITY, s.maxAbsErr(), "a special mismatch");
     assertEquals(0.25, s.sparsityOut(), "±0 outputs among compared");
-    assertSameBits(metrics(new Oracle(d.x(), d.y(), d.r())), metrics(s), "oracle");
+    assertMatchesOracle(metrics(new Oracle(d.x(), d.y(), d.r())), metrics(s), "oracle");
     // max_ulp: 0.25 error at reference 1.25 (ulp 2^-23).
     assertEquals(0.25 / Math.ulp(1.25f), s.maxUlp());
     // Only matching specials: max_abs_err is 0 and the sums are empty.
@@ -338,26 +369,37 @@ class ErrorStatsTest {
     assertThrows(IndexOutOfBoundsException.class, () -> s.update(x, 0, y, 0, r, -1, 5));
   }
 
+  /** Updates one group per {@code vector}-sized slice of [from, to), as the job does per vector. */
+  private static ErrorStats statsOfVectors(Data d, int from, int to, int vector) {
+    ErrorStats s = ErrorStats.empty();
+    for (int k = from; k < to; k += vector) {
+      s.update(d.x(), k, d.y(), k, d.r(), k, Math.min(vector, to - k));
+    }
+    return s;
+  }
+
   @Test
-  void groupingAndMergeOrderInvariance() {
+  void partitioningAndMergeOrderInvariance() {
     Random rnd = new Random(4);
-    Data d = randomData(rnd, 30_000);
-    ErrorStats whole = statsOf(d, 0, d.size());
+    int vector = 128;
+    int vectors = 240;
+    Data d = randomData(rnd, vector * vectors);
+    ErrorStats whole = statsOfVectors(d, 0, d.size(), vector);
     byte[] wholeBytes = whole.toBytes();
     double[] wholeMetrics = metrics(whole);
-    assertSameBits(metrics(new Oracle(d.x(), d.y(), d.r())), wholeMetrics, "oracle");
+    assertMatchesOracle(metrics(new Oracle(d.x(), d.y(), d.r())), wholeMetrics, "oracle");
     for (int groups : new int[] {1, 2, 7, 64}) {
       for (int rep = 0; rep < 3; rep++) {
-        // Contiguous partitions of random sizes, merged in a random tree after round trips.
+        // Partitions of whole vectors, of random sizes, merged in a random tree after round trips.
         int[] cuts = new int[groups + 1];
-        cuts[groups] = d.size();
+        cuts[groups] = vectors;
         for (int g = 1; g < groups; g++) {
-          cuts[g] = rnd.nextInt(d.size() + 1);
+          cuts[g] = rnd.nextInt(vectors + 1);
         }
         Arrays.sort(cuts);
         List<ErrorStats> parts = new ArrayList<>();
         for (int g = 0; g < groups; g++) {
-          parts.add(statsOf(d, cuts[g], cuts[g + 1]));
+          parts.add(statsOfVectors(d, cuts[g] * vector, cuts[g + 1] * vector, vector));
         }
         Collections.shuffle(parts, rnd);
         while (parts.size() > 1) {
@@ -366,21 +408,21 @@ class ErrorStatsTest {
           parts.add(ErrorStats.fromBytes(a.toBytes()).merge(b));
         }
         ErrorStats merged = parts.get(0);
-        assertArrayEquals(wholeBytes, merged.toBytes(), groups + " groups");
-        assertSameBits(wholeMetrics, metrics(merged), groups + " groups");
+        assertArrayEquals(wholeBytes, merged.toBytes(), groups + " partitions");
+        assertSameBits(wholeMetrics, metrics(merged), groups + " partitions");
       }
     }
-    // Shuffled elements (not just partitions): the same bits too.
-    Integer[] order = new Integer[d.size()];
-    for (int k = 0; k < order.length; k++) {
-      order[k] = k;
+    // Shuffled vectors (the order rows arrive in): the same bits too.
+    List<Integer> order = new ArrayList<>();
+    for (int v = 0; v < vectors; v++) {
+      order.add(v);
     }
-    Collections.shuffle(Arrays.asList(order), rnd);
+    Collections.shuffle(order, rnd);
     ErrorStats shuffled = ErrorStats.empty();
-    for (int k : order) {
-      shuffled.update(d.x()[k], d.y()[k], d.r()[k]);
+    for (int v : order) {
+      shuffled.update(d.x(), v * vector, d.y(), v * vector, d.r(), v * vector, vector);
     }
-    assertArrayEquals(wholeBytes, shuffled.toBytes(), "element order");
+    assertArrayEquals(wholeBytes, shuffled.toBytes(), "vector order");
   }
 
   @Test
@@ -394,7 +436,7 @@ class ErrorStatsTest {
     s.update(d.x(), 1_000, d.y(), 1_000, d.r(), 1_000, 1_000);
     back.update(d.x(), 1_000, d.y(), 1_000, d.r(), 1_000, 1_000);
     assertArrayEquals(s.toBytes(), back.toBytes());
-    assertArrayEquals(statsOf(d, 0, 2_000).toBytes(), back.toBytes());
+    assertArrayEquals(statsOfVectors(d, 0, 2_000, 1_000).toBytes(), back.toBytes());
   }
 
   @Test

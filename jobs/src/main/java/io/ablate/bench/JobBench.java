@@ -1,0 +1,166 @@
+package io.ablate.bench;
+
+import io.ablate.ablate.AccuracyPass;
+import io.ablate.activation.Catalogue;
+import io.ablate.activation.Variant;
+import io.ablate.dataset.ActivationDataset;
+import io.ablate.dataset.Dtype;
+import io.ablate.dataset.Generator;
+import io.ablate.dataset.VectorReader;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.commons.math3.special.Erf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The job benchmark: the accuracy pass over an {@code array<float>} activation dataset in the
+ * session's master (local[2] for the README), against what a user would do instead and against the
+ * floor, in one session:
+ * <ul>
+ *   <li>{@code scan}: reading every vector of the column into a float array and nothing else (the
+ *       path the pass reads through), and Spark's own scan of the column into its {@code noop} sink;
+ *   <li>{@code sql}: the same accuracy metrics of one variant hand-written in Spark SQL with
+ *       {@code transform}/{@code filter}/{@code aggregate} over the array column, the float64
+ *       reference through a Java UDF of commons-math3's {@code erfc} (Spark SQL has no erf);
+ *   <li>{@code ablate}: {@link AccuracyPass} with one variant and with eight.
+ * </ul>
+ * Each is timed over whole jobs; the median of the repetitions is reported with the spread (the
+ * first repetition includes JIT warm-up).
+ */
+public final class JobBench {
+  /** One measured job. */
+  public record Result(String name, String impl, int variants, long values, double seconds,
+      double spread) {
+    public double valuesPerSec() {
+      return values / seconds;
+    }
+  }
+
+  /** The one-variant comparison: the variant the SQL peer computes. */
+  public static final String ONE = "gelu_tanh";
+  /** The eight-variant pass (all elementwise: the benchmark dataset has ffn.pre vectors only). */
+  public static final List<String> EIGHT = List.of("gelu_tanh", "gelu_sigmoid", "silu", "relu",
+      "gelu@bf16", "gelu@fp8_e4m3", "gelu@int8", "mish");
+
+  /** Registered for the SQL peer: the float64 erfc a Spark SQL user would reach for. */
+  static final String SQL_ERFC = "ablate_bench_erfc";
+
+  private JobBench() {}
+
+  /** Writes the benchmark dataset: {@code values} float32 values as 1024-float array vectors. */
+  public static void prepare(SparkSession spark, long values, String dir) {
+    int dim = 1024;
+    int layers = 4;
+    long rows = Math.max(1, values / ((long) dim * layers));
+    Generator.Spec spec = new Generator.Spec(rows, dim, layers, "bench", "ckpt-0", 42, false,
+        Dtype.F32, 0, 1, 0.25, List.of(), List.of(ActivationDataset.DEFAULT_SITE),
+        Math.max(2, spark.sparkContext().defaultParallelism()));
+    new Generator(spec).generate(spark).write().parquet(dir);
+  }
+
+  /** Times every job over the dataset at {@code input}. */
+  public static List<Result> run(SparkSession spark, String input, int reps, PrintStream progress) {
+    ActivationDataset dataset = ActivationDataset.open(spark, input, ActivationDataset.OnBadFile.FAIL);
+    long values = scan(dataset);
+    progress.printf("Job benchmark: %d float32 values (array<float>) in %s, %s, %d repetitions%n",
+        values, input, spark.sparkContext().master(), reps);
+    Variant reference = Catalogue.variant("gelu");
+    Variant gatedReference = Catalogue.variant("swiglu");
+    AccuracyPass one = new AccuracyPass(List.of(Catalogue.variant(ONE)), reference, gatedReference);
+    AccuracyPass eight = new AccuracyPass(Catalogue.variants(String.join(";", EIGHT)), reference,
+        gatedReference);
+    registerErfc(spark);
+    List<Result> results = new ArrayList<>();
+    results.add(time("scan (read every vector)", "scan", 0, values, reps, progress,
+        () -> scan(dataset)));
+    results.add(time("scan (Spark, noop sink)", "scan", 0, values, reps, progress,
+        () -> spark.read().parquet(input).select("values").write().format("noop")
+            .mode("overwrite").save()));
+    results.add(time("ablate pass, " + ONE, "ablate", 1, values, reps, progress,
+        () -> one.run(dataset)));
+    results.add(time("ablate pass, 8 variants", "ablate", 8, values, reps, progress,
+        () -> eight.run(dataset)));
+    results.add(time("hand-written SQL, " + ONE, "sql", 1, values, reps, progress,
+        () -> sqlAccuracy(spark, input).collectAsList()));
+    return results;
+  }
+
+  /** Reads every vector as a float array; returns the number of values. */
+  static long scan(ActivationDataset dataset) {
+    VectorReader reader = new VectorReader(dataset);
+    JavaRDD<InternalRow> rows = dataset.rows().queryExecution().toRdd().toJavaRDD();
+    return rows.mapPartitions((Iterator<InternalRow> it) -> {
+      long n = 0;
+      while (it.hasNext()) {
+        float[] v = reader.vector(it.next());
+        n += v == null ? 0 : v.length;
+      }
+      return List.of(n).iterator();
+    }).reduce(Long::sum);
+  }
+
+  static void registerErfc(SparkSession spark) {
+    spark.udf().register(SQL_ERFC, (UDF1<Double, Double>) Erf::erfc, DataTypes.DoubleType);
+  }
+
+  /**
+   * The accuracy metrics of {@link #ONE} against GELU in float64, per (layer, site), as a Spark SQL
+   * user would write them over the array column: the variant's float output, the reference, the
+   * finite elements, then per-vector sums and maxima aggregated per key.
+   */
+  static Dataset<Row> sqlAccuracy(SparkSession spark, String input) {
+    spark.read().parquet(input).createOrReplaceTempView("ablate_bench_vectors");
+    String err = "(t.y - t.r)";
+    String sum = "sum(aggregate(d, 0D, (s, t) -> s + %s))";
+    return spark.sql("SELECT layer, site,\n"
+        + "  sum(size(x)) AS n,\n"
+        + "  sum(size(filter(x, a -> isnan(a)))) AS nan_in,\n"
+        + "  sum(size(filter(x, a -> abs(a) = float('inf')))) AS inf_in,\n"
+        + "  sum(size(d)) AS m,\n"
+        + "  max(array_max(transform(d, t -> abs" + err + "))) AS max_abs_err,\n"
+        + "  " + String.format(sum, "abs" + err) + " / sum(size(d)) AS mean_abs_err,\n"
+        + "  sqrt(" + String.format(sum, err + " * " + err) + " / sum(size(d))) AS rmse,\n"
+        + "  max(array_max(transform(filter(d, t -> abs(t.r) >= 1e-6), t -> abs" + err
+        + " / abs(t.r)))) AS max_rel_err,\n"
+        + "  max(array_max(transform(d, t -> abs" + err
+        + " / pow(2D, greatest(floor(log2(abs(t.r))), -126) - 23)))) AS max_ulp,\n"
+        + "  " + String.format(sum, "t.r * t.y") + " / (sqrt(" + String.format(sum, "t.r * t.r")
+        + ") * sqrt(" + String.format(sum, "t.y * t.y") + ")) AS cos_sim,\n"
+        + "  10 * log10(" + String.format(sum, "t.r * t.r") + " / "
+        + String.format(sum, err + " * " + err) + ") AS snr_db,\n"
+        + "  sum(size(filter(d, t -> t.y = 0))) / sum(size(d)) AS sparsity_out\n"
+        + "FROM (SELECT layer, site, values AS x,\n"
+        + "  filter(transform(filter(values, a -> NOT isnan(a) AND abs(a) != float('inf')),\n"
+        + "    a -> named_struct(\n"
+        + "      'y', CAST(CAST(0.5D * a * (1D + tanh(0.7978845608028654D * (a + 0.044715D * a * a * a)))"
+        + " AS FLOAT) AS DOUBLE),\n"
+        + "      'r', 0.5D * a * " + SQL_ERFC + "(-a * 0.7071067811865476D))),\n"
+        + "    t -> NOT isnan(t.y) AND abs(t.r) != double('inf')) AS d\n"
+        + "  FROM ablate_bench_vectors)\n"
+        + "GROUP BY layer, site ORDER BY layer, site");
+  }
+
+  private static Result time(String name, String impl, int variants, long values, int reps,
+      PrintStream progress, Runnable job) {
+    double[] s = new double[Math.max(1, reps)];
+    for (int i = 0; i < s.length; i++) {
+      long t0 = System.nanoTime();
+      job.run();
+      s[i] = (System.nanoTime() - t0) / 1e9;
+    }
+    Arrays.sort(s);
+    Result r = new Result(name, impl, variants, values, s[s.length / 2], s[s.length - 1] - s[0]);
+    progress.printf("  %-28s %8.2f s (spread %.2f s)  %7.1f M values/s%n", name, r.seconds(),
+        r.spread(), r.valuesPerSec() / 1e6);
+    return r;
+  }
+}
