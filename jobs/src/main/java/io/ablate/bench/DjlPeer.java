@@ -190,25 +190,16 @@ final class DjlPeer implements AutoCloseable {
           verify(Activation::mish, v, x));
     }
     int n = x.length;
-    double[] ns = new double[Math.max(1, reps)];
+    double[] ns;
     double cpuOverWall;
     try (NDManager sub = manager.newSubManager()) {
       NDArray in = sub.create(x);
-      for (int w = 0; w < warmups; w++) {
-        op.fn().apply(in).close();
-      }
-      long wall = 0;
+      warm(op, in, warmups);
       long cpu0 = processCpuNanos();
-      for (int r = 0; r < ns.length; r++) {
-        long t0 = System.nanoTime();
-        NDArray out = op.fn().apply(in);
-        long dt = System.nanoTime() - t0;
-        out.close();
-        wall += dt;
-        ns[r] = (double) dt / n;
-      }
+      ns = timeOp(op, in, reps);
       long cpu = processCpuNanos() - cpu0;
-      cpuOverWall = cpu0 < 0 || wall == 0 ? Double.NaN : (double) cpu / wall;
+      double wall = Arrays.stream(ns).sum() * n;
+      cpuOverWall = cpu0 < 0 || wall == 0 ? Double.NaN : cpu / wall;
     }
     Timing.Stats s = Timing.Stats.of(ns);
     double eps = 1e9 / s.p50();
@@ -217,6 +208,38 @@ final class DjlPeer implements AutoCloseable {
             + "process cpu/wall %.2f%s", op.label(), diff, Math.min(VERIFY, n), cpuOverWall, extra);
     return new BenchResult(v.name(), "djl", s.p50(), s.p10(), s.p90(), eps, bps,
         bps / copyBytesPerSec, diff, note);
+  }
+
+  /**
+   * Times {@code op} over all of {@code x} after {@code warmups} untimed calls: nanoseconds per
+   * element of each of {@code reps} (at least 1) timed calls.
+   */
+  double[] samples(Op op, float[] x, int warmups, int reps) {
+    try (NDManager sub = manager.newSubManager()) {
+      NDArray in = sub.create(x);
+      warm(op, in, warmups);
+      return timeOp(op, in, reps);
+    }
+  }
+
+  private static void warm(Op op, NDArray in, int warmups) {
+    for (int w = 0; w < warmups; w++) {
+      op.fn().apply(in).close();
+    }
+  }
+
+  /** Only the op call is timed; its result is closed after the clock stops. */
+  private static double[] timeOp(Op op, NDArray in, int reps) {
+    long n = in.size();
+    double[] ns = new double[Math.max(1, reps)];
+    for (int r = 0; r < ns.length; r++) {
+      long t0 = System.nanoTime();
+      NDArray out = op.fn().apply(in);
+      long dt = System.nanoTime() - t0;
+      out.close();
+      ns[r] = (double) dt / n;
+    }
+    return ns;
   }
 
   /** PyTorch's own copy ({@code clone}, which allocates its output as every op here does), in GB/s. */

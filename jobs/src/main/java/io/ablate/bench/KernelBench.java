@@ -365,17 +365,10 @@ public final class KernelBench {
 
   /** CPU model, cores, Java version and the SIMD shape, on one line. */
   public static String machineDescription() {
-    String cpu = System.getProperty("os.arch");
+    String cpu = KernelTimer.cpuModel();
     String isa = "";
     try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-      List<String> info = lines.toList();
-      for (String l : info) {
-        if (l.startsWith("model name")) {
-          cpu = l.substring(l.indexOf(':') + 1).trim();
-          break;
-        }
-      }
-      for (String l : info) {
+      for (String l : lines.toList()) {
         if (l.startsWith("flags")) {
           List<String> flags = List.of(l.substring(l.indexOf(':') + 1).trim().split("\\s+"));
           isa = flags.contains("avx512f") ? ", AVX-512" : flags.contains("avx2") ? ", AVX2"

@@ -53,6 +53,14 @@ final class Timing {
 
   /** Runs {@code pass} {@code warmups} times untimed, then {@code reps} times timed. */
   static Stats time(Runnable pass, int warmups, int reps, long elems) {
+    return Stats.of(samples(pass, warmups, reps, elems));
+  }
+
+  /**
+   * Runs {@code pass} {@code warmups} times untimed, then {@code reps} (at least 1) times timed:
+   * nanoseconds per element of each timed run.
+   */
+  static double[] samples(Runnable pass, int warmups, int reps, long elems) {
     for (int w = 0; w < warmups; w++) {
       pass.run();
     }
@@ -62,6 +70,6 @@ final class Timing {
       pass.run();
       ns[r] = (double) (System.nanoTime() - t0) / elems;
     }
-    return Stats.of(ns);
+    return ns;
   }
 }

@@ -15,6 +15,11 @@ public final class Simd {
     return AVAILABLE;
   }
 
+  /** Bit width of the preferred float vector shape (e.g. 256 for AVX2), or 0 without the module. */
+  public static int preferredBits() {
+    return AVAILABLE ? SimdInfo.preferredBits() : 0;
+  }
+
   /** "AVX2 256-bit" style description of the preferred vector shape, or "none". */
   public static String describe() {
     return AVAILABLE ? SimdInfo.describe() : "none (jdk.incubator.vector not loaded)";

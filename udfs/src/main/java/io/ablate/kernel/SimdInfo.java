@@ -6,6 +6,10 @@ import jdk.incubator.vector.FloatVector;
 final class SimdInfo {
   private SimdInfo() {}
 
+  static int preferredBits() {
+    return FloatVector.SPECIES_PREFERRED.vectorBitSize();
+  }
+
   static String describe() {
     return FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit, "
         + FloatVector.SPECIES_PREFERRED.length() + " floats per vector";
