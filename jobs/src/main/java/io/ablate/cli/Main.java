@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.SparkUserAppException;
 
 /** {@code ablate COMMAND [options]}: the entry point of the launcher and of {@code spark-submit}. */
 public final class Main {
@@ -20,10 +21,19 @@ public final class Main {
 
   private Main() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws SparkUserAppException {
     int code = run(args, System.out, System.err);
     System.out.flush();
-    System.exit(code);
+    if (System.getProperty("spark.submit.deployMode") == null) {
+      System.exit(code); // the launcher's plain JVM
+    } else if (code != 0) {
+      // Under spark-submit (which sets spark.submit.deployMode) the driver may run inside YARN's
+      // application master, which reports any System.exit, even 0, as a failed application.
+      // Spark's way to end with a code: spark-submit exits with it in client mode (the default),
+      // the application master records it in cluster mode.
+      throw new SparkUserAppException(code, null);
+    }
+    // Success under spark-submit: return and let Spark end the application.
   }
 
   /** Runs a command line; returns the exit code (tests call this, not {@link #main}). */
