@@ -14,7 +14,7 @@ public final class Main {
 
   static {
     for (Command c : List.of(new DemoCommand(), new VariantsCommand(), new GenerateCommand(),
-        new AblateCommand(), new ExplainGpuCommand(), new BenchCommand())) {
+        new AblateCommand(), new ExplainGpuCommand(), new BenchCommand(), new ReportCommand())) {
       COMMANDS.put(c.name(), c);
     }
   }
@@ -42,16 +42,34 @@ public final class Main {
       out.print(help());
       return args.length == 0 ? 2 : 0;
     }
-    Command command = COMMANDS.get(args[0]);
     try {
-      if (command == null) {
-        throw AblateException.badInput("unknown command '%s'; valid: %s", args[0],
-            String.join(", ", COMMANDS.keySet()));
+      // "ablate --job FILE" takes the command from the spec's 'command:'.
+      boolean named = !args[0].startsWith("--");
+      String name = named ? command(args[0]).name() : null;
+      Options options = Options.parse(Arrays.asList(args).subList(named ? 1 : 0, args.length));
+      String job = options.get("job", null);
+      if (job != null) {
+        JobSpec spec = JobSpec.load(job);
+        if (spec.command() != null && !COMMANDS.containsKey(spec.command())) {
+          throw AblateException.badInput("job spec %s: unknown command '%s'; valid: %s", job,
+              spec.command(), String.join(", ", COMMANDS.keySet()));
+        }
+        if (spec.command() != null && name != null && !spec.command().equals(name)) {
+          throw AblateException.badInput("job spec %s is for 'ablate %s', not 'ablate %s'", job,
+              spec.command(), name);
+        }
+        name = name != null ? name : spec.command();
+        options = options.over(spec.options());
       }
-      Options options = Options.parse(Arrays.asList(args).subList(1, args.length));
+      if (name == null) {
+        throw AblateException.badInput("no command: give one (ablate COMMAND [options]), or a job "
+            + "spec with 'command:' to --job; commands: %s", String.join(", ", COMMANDS.keySet()));
+      }
+      Command command = command(name);
       if (options.flag("help")) {
         out.println("ablate " + command.name() + " — " + command.summary());
         out.print(command.usage());
+        out.print("\n" + COMMON);
         return 0;
       }
       return command.run(options, out);
@@ -70,6 +88,16 @@ public final class Main {
     }
   }
 
+  /** The command of a name; bad input lists the valid ones. */
+  static Command command(String name) {
+    Command command = COMMANDS.get(name);
+    if (command == null) {
+      throw AblateException.badInput("unknown command '%s'; valid: %s", name,
+          String.join(", ", COMMANDS.keySet()));
+    }
+    return command;
+  }
+
   /** Bad input raised inside a Spark task arrives wrapped; unwrap it for the message and the code. */
   private static AblateException badInputCause(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
@@ -85,8 +113,22 @@ public final class Main {
     for (Command c : COMMANDS.values()) {
       sb.append(String.format("  %-12s %s%n", c.name(), c.summary()));
     }
-    sb.append("\nEvery command also takes --master URL and --conf key=value (repeatable).\n")
+    sb.append('\n').append(COMMON)
         .append("Exit codes: 0 success, 2 bad usage or input, 3 a gate tripped, 1 anything else.\n");
     return sb.toString();
   }
+
+  /** The options that every command (or every command that starts Spark) takes. */
+  private static final String COMMON = """
+      Every command takes:
+        --job FILE.yaml        options from a YAML job spec (command-line options override it;
+                               'ablate --job FILE' runs the spec's 'command:')
+      Commands that start Spark also take:
+        --master URL           Spark master (default local[*]; spark-submit sets its own)
+        --conf key=value       a Spark property (repeatable)
+        --profile NAME|FILE    Spark properties from conf/NAME.conf (local, cluster, gpu) or a
+                               file; --conf overrides them, --master their spark.master.
+                               Driver JVM options (spark.driver.extraJavaOptions) cannot take
+                               effect in the running driver: use ABLATE_JAVA_OPTS or spark-submit
+      """;
 }

@@ -1,6 +1,7 @@
 package io.ablate.cli;
 
 import io.ablate.spark.ActivationFunctions;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,26 +9,36 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The Spark session of a command: {@code local[*]} (or the command's own default) unless a master
- * is given (by {@code --master}, or by {@code spark-submit}, which sets {@code spark.master}), the
- * {@code --conf} pairs, and the activation functions registered.
+ * is given (by {@code --master}, a profile's or a {@code --conf} {@code spark.master}, or by {@code
+ * spark-submit}, which sets {@code spark.master}), the {@code --profile} properties overridden by
+ * the {@code --conf} pairs, and the activation functions registered.
  */
 final class Sessions {
   private Sessions() {}
 
-  /** {@code --master} and {@code --conf}, read when the options are parsed, applied later. */
+  /**
+   * {@code --profile}, {@code --conf} and {@code --master}, read when the options are parsed,
+   * applied later. Precedence: profile &lt; {@code --conf} &lt; {@code --master}; {@code
+   * spark.master} is taken out of the properties into {@link #master}.
+   */
   record Settings(String master, Map<String, String> confs) {
     static Settings of(Options options, String defaultMaster) {
       Map<String, String> confs = new LinkedHashMap<>();
+      String profile = options.get("profile", null);
+      if (profile != null) {
+        confs.putAll(SparkProfile.load(profile));
+      }
       List<String> pairs = options.confs();
       for (String kv : pairs) {
         int eq = kv.indexOf('=');
         confs.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
       }
-      String master = options.get("master", null);
+      String fromConfs = confs.remove("spark.master");
+      String master = options.get("master", fromConfs);
       if (master == null && System.getProperty("spark.master") == null) {
         master = defaultMaster;
       }
-      return new Settings(master, confs);
+      return new Settings(master, Collections.unmodifiableMap(confs));
     }
 
     /** Whether this is a session on this machine (then no UI, loopback driver). */

@@ -36,14 +36,26 @@ public final class TextTable {
     return sb.toString();
   }
 
+  /** A Markdown (GitHub) table; '|' in a cell is escaped and line breaks become spaces. */
   public String markdown() {
-    StringBuilder sb = new StringBuilder("| ").append(String.join(" | ", header)).append(" |\n|");
+    StringBuilder sb = new StringBuilder();
+    mdLine(sb, header);
+    sb.append('|');
     header.forEach(h -> sb.append("---|"));
     sb.append('\n');
     for (List<String> r : rows) {
-      sb.append("| ").append(String.join(" | ", r)).append(" |\n");
+      mdLine(sb, r);
     }
     return sb.toString();
+  }
+
+  private static void mdLine(StringBuilder sb, List<String> cells) {
+    sb.append('|');
+    for (String c : cells) {
+      sb.append(' ').append(c.replace("|", "\\|").replace("\r\n", " ").replace('\n', ' ')
+          .replace('\r', ' ')).append(" |");
+    }
+    sb.append('\n');
   }
 
   private int[] widths() {

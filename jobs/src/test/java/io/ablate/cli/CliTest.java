@@ -8,6 +8,8 @@ import io.ablate.activation.Catalogue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** The CLI as a user runs it: output, exit codes and error messages. */
@@ -20,6 +22,16 @@ class CliTest {
     int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** The repository's root (tests run in jobs/): the directory with conf/local.conf. */
+  static Path repoRoot() {
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (Files.isRegularFile(p.resolve("conf/local.conf"))) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("no conf/local.conf above " + Path.of("").toAbsolutePath());
   }
 
   @Test
@@ -38,7 +50,7 @@ class CliTest {
   void badUsageExitsWithTwoAndSaysWhatIsValid() {
     Result unknown = run("ablate-everything");
     assertEquals(2, unknown.code());
-    assertTrue(unknown.err().contains("valid: demo, variants, generate, ablate, explain-gpu, bench"), unknown.err());
+    assertTrue(unknown.err().contains("valid: demo, variants, generate, ablate, explain-gpu, bench, report"), unknown.err());
     Result typo = run("variants", "--fromat", "md");
     assertEquals(2, typo.code());
     assertTrue(typo.err().contains("does not take --fromat"), typo.err());

@@ -1,0 +1,234 @@
+package io.ablate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ablate.metrics.MetricsRepository;
+import io.ablate.testing.LocalSpark;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --job FILE.yaml}: options from YAML reach the command, the command line overrides them,
+ * mistakes name the file and line, and every committed spec in conf/jobs/ is accepted by its
+ * command (and the three of them run as a pipeline).
+ */
+class JobSpecTest {
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void home() {
+    // The committed specs use 'profile: local', found under ablate.home (the launcher sets it).
+    System.setProperty("ablate.home", CliTest.repoRoot().toString());
+  }
+
+  @AfterAll
+  static void clearHome() {
+    System.clearProperty("ablate.home");
+  }
+
+  @Test
+  void specOptionsReachTheCommandAndTheCommandLineOverridesThem() throws IOException {
+    String repo = tmp.resolve("metrics").toString();
+    ReportCommandTest.writeRepository(repo);
+    Path spec = write("report.yaml", """
+        command: report
+        metrics: %s
+        table: accuracy
+        runs: [%s, %s]      # a list: joined with ','
+        format: csv
+        master: local[2]
+        """.formatted(repo, ReportCommandTest.A, ReportCommandTest.B));
+    CliTest.Result csv = CliTest.run("report", "--job", spec.toString());
+    assertEquals(0, csv.code(), csv.err());
+    String[] lines = csv.out().split("\r\n");
+    assertEquals(1 + 5, lines.length, csv.out()); // header, A's 2 rows and B's 3
+    assertTrue(lines[0].startsWith("run_id,model,"), lines[0]);
+    // The command line wins over the file; the command comes from the spec's 'command:'.
+    CliTest.Result json = CliTest.run("--job", spec.toString(), "--format", "json", "--runs",
+        ReportCommandTest.B);
+    assertEquals(0, json.code(), json.err());
+    List<String> rows = json.out().lines().toList();
+    assertEquals(3, rows.size(), json.out());
+    assertTrue(rows.stream().allMatch(l -> l.startsWith("{\"table\":\"accuracy\",\"run_id\":\""
+        + ReportCommandTest.B + "\"")), json.out());
+  }
+
+  @Test
+  void valuesAreTakenAsWrittenAndConfPairsMerge() throws IOException {
+    Path spec = write("values.yaml", """
+        command: ablate
+        run-id: 0123            # not octal 83
+        rows: 1_000             # not 1000: the command decides what a number is
+        variants:
+          - gelu_tanh
+          - swish(beta=1.5)@bf16
+        sites: [ffn.pre, ffn.gate_up]
+        overwrite: false
+        conf:
+          spark.sql.shuffle.partitions: 3
+          spark.app.x: "a b"
+        """);
+    JobSpec job = JobSpec.load(spec.toString());
+    assertEquals("ablate", job.command());
+    Options file = job.options();
+    assertEquals("0123", file.get("run-id", null));
+    assertEquals("1_000", file.get("rows", null));
+    assertEquals("gelu_tanh;swish(beta=1.5)@bf16", file.get("variants", null));
+    assertEquals("ffn.pre,ffn.gate_up", file.get("sites", null));
+    assertFalse(file.flag("overwrite"));
+    assertEquals(List.of("spark.sql.shuffle.partitions=3", "spark.app.x=a b"), file.confs());
+    // Command line over file: its values win, its --conf pairs come after the file's.
+    Options merged = Options.parse(List.of("--rows", "7", "--overwrite", "--job", "x.yaml",
+        "--conf", "spark.sql.shuffle.partitions=5")).over(JobSpec.load(spec.toString()).options());
+    assertEquals("7", merged.get("rows", null));
+    assertTrue(merged.flag("overwrite"));
+    assertEquals("0123", merged.get("run-id", null));
+    assertNull(merged.get("job", null));
+    assertEquals("5", Sessions.Settings.of(merged, "local[1]").confs()
+        .get("spark.sql.shuffle.partitions"));
+    // A list of key=value is the other form of conf.
+    Path list = write("list.yaml", "conf: [spark.a=1, spark.b=x=y]\n");
+    assertEquals(List.of("spark.a=1", "spark.b=x=y"),
+        JobSpec.load(list.toString()).options().confs());
+  }
+
+  @Test
+  void mistakesNameTheFileAndTheLine() throws IOException {
+    Path typo = write("typo.yaml", "# a report\nmetrics: /tmp/m\ntabel: accuracy\n");
+    CliTest.Result r = CliTest.run("report", "--job", typo.toString());
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("report does not take --tabel (job spec " + typo + ", line 3)"),
+        r.err());
+    // A value from the file that the command rejects also says where it came from.
+    Path number = write("number.yaml", "rows: many\n");
+    r = CliTest.run("demo", "--job", number.toString());
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("--rows many is not a whole number (job spec " + number
+        + ", line 1)"), r.err());
+
+    assertBadSpec("metrics: [unclosed\ntable: runs\n", "is not valid YAML (line 2, column 6)");
+    assertBadSpec("metrics: a\n  table: b\n", "is not valid YAML (line 2, column 8)");
+    assertBadSpec("- metrics\n- a\n", ", line 1: expected a mapping of option names to values");
+    assertBadSpec("", "is empty");
+    assertBadSpec("metrics: a\nmetrics: b\n", "'metrics' is given twice (lines 1 and 2)");
+    assertBadSpec("metrics:\n", ", line 1: 'metrics' has no value");
+    assertBadSpec("--metrics: a\n", ", line 1: write 'metrics', not '--metrics'");
+    assertBadSpec("metrics: a\nconf: 3\n", ", line 2: 'conf' must be a mapping");
+    assertBadSpec("conf:\n  - spark.a\n", ", line 2: conf entry 'spark.a': expected key=value");
+    assertBadSpec("overwrite: yes\n", ", line 1: 'overwrite' is a flag: write true or false");
+    assertBadSpec("table: {a: 1}\n", ", line 1: 'table' must be a single value, not a mapping");
+    assertBadSpec("command: bench\n", "is for 'ablate bench', not 'ablate report'");
+    assertBadSpec("command: reprot\n", ": unknown command 'reprot'; valid: demo,");
+    assertBadSpec("job: other.yaml\n", "a job spec cannot name another job spec");
+    CliTest.Result missing = CliTest.run("report", "--job", tmp.resolve("none.yaml").toString());
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("job spec " + tmp.resolve("none.yaml") + " does not exist"),
+        missing.err());
+    Path noCommand = write("nocommand.yaml", "metrics: a\n");
+    CliTest.Result none = CliTest.run("--job", noCommand.toString());
+    assertEquals(2, none.code());
+    assertTrue(none.err().contains("no command: give one"), none.err());
+  }
+
+  private void assertBadSpec(String yaml, String message) throws IOException {
+    Path spec = write("bad.yaml", yaml);
+    CliTest.Result r = CliTest.run("report", "--job", spec.toString());
+    assertEquals(2, r.code(), yaml + " -> " + r.out() + r.err());
+    assertTrue(r.err().contains("job spec " + spec) && r.err().contains(message),
+        yaml + " -> " + r.err());
+  }
+
+  /**
+   * Every committed spec names a command and only options that command lists in its help (or the
+   * Spark options every session command takes), with a profile that exists. No typos.
+   */
+  @Test
+  void everyCommittedSpecIsAcceptedByItsCommand() throws IOException {
+    Path dir = CliTest.repoRoot().resolve("conf/jobs");
+    List<Path> specs;
+    try (Stream<Path> files = Files.list(dir)) {
+      specs = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    }
+    assertFalse(specs.isEmpty(), "no specs in " + dir);
+    Pattern option = Pattern.compile("--([a-z][a-z0-9-]*)");
+    for (Path p : specs) {
+      JobSpec spec = JobSpec.load(p.toString());
+      Command command = Main.command(spec.command());
+      Set<String> accepted = new TreeSet<>(Set.of("master", "conf", "profile"));
+      Matcher m = option.matcher(command.usage());
+      while (m.find()) {
+        accepted.add(m.group(1));
+      }
+      Options options = spec.options();
+      for (String name : options.given()) {
+        assertTrue(accepted.contains(name), p + ": 'ablate " + spec.command() + "' does not take --"
+            + name + "; it takes " + accepted);
+      }
+      String profile = options.get("profile", null);
+      if (profile != null) {
+        assertFalse(SparkProfile.load(profile).isEmpty(), p + ": profile " + profile);
+      }
+    }
+    Options demo = JobSpec.load(dir.resolve("ablate-demo.yaml").toString()).options();
+    assertEquals(AblateCommand.DEFAULT_VARIANTS, demo.get("variants", null));
+    assertEquals("data-samples/activations", demo.get("input", null));
+  }
+
+  /** generate → ablate → report from the committed specs, paths and sizes overridden. */
+  @Test
+  void theCommittedSpecsRunAsAPipeline() throws IOException {
+    Path jobs = CliTest.repoRoot().resolve("conf/jobs");
+    String data = tmp.resolve("acts").toString();
+    String metrics = tmp.resolve("metrics").toString();
+    Path report = tmp.resolve("report.md");
+    CliTest.Result gen = CliTest.run("--job", jobs.resolve("generate-sample.yaml").toString(),
+        "--out", data, "--rows", "20", "--dim", "16", "--layers", "2", "--master", "local[2]");
+    assertEquals(0, gen.code(), gen.err());
+    CliTest.Result ablate = CliTest.run("ablate", "--job", jobs.resolve("ablate-demo.yaml")
+        .toString(), "--input", data, "--metrics", metrics, "--master", "local[2]");
+    assertEquals(0, ablate.code(), ablate.err());
+    CliTest.Result rep = CliTest.run("--job", jobs.resolve("report-latest.yaml").toString(),
+        "--metrics", metrics, "--out", report.toString());
+    assertEquals(0, rep.code(), rep.err());
+    String md = Files.readString(report, StandardCharsets.UTF_8);
+    assertTrue(md.contains("## accuracy (latest succeeded run "), md);
+    // The spec's variant list (and its gated variant on the generated gate_up site) ran.
+    for (String v : AblateCommand.DEFAULT_VARIANTS.split(";")) {
+      assertTrue(md.contains("| " + v + " |"), v + "\n" + md);
+    }
+    SparkSession spark = LocalSpark.builder("job-spec-check").getOrCreate();
+    try {
+      List<Row> runs = MetricsRepository.open(spark, metrics).runs().collectAsList();
+      assertEquals(1, runs.size());
+      assertTrue(runs.get(0).<String>getAs("args").contains(AblateCommand.DEFAULT_VARIANTS));
+      // --master on the command line beat the spec's profile (local.conf: local[*]).
+      assertEquals("local[2]", runs.get(0).getAs("spark_master"));
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private Path write(String name, String yaml) throws IOException {
+    Path p = tmp.resolve(name);
+    Files.writeString(p, yaml, StandardCharsets.UTF_8);
+    return p;
+  }
+}

@@ -1,0 +1,126 @@
+package io.ablate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ablate.AblateException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --profile}: properties reach the Spark session; precedence profile &lt; --conf &lt;
+ * --master; the committed profiles parse; a missing profile lists the ones there are.
+ */
+class SparkProfileTest {
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void home() {
+    System.setProperty("ablate.home", CliTest.repoRoot().toString());
+  }
+
+  @AfterAll
+  static void clearHome() {
+    System.clearProperty("ablate.home");
+  }
+
+  private Path profile() throws IOException {
+    Path p = tmp.resolve("test.conf");
+    Files.writeString(p, """
+        # a test profile, in spark-defaults.conf syntax
+        spark.master                    local[1]
+        spark.sql.shuffle.partitions    3
+        spark.ablate.test.marker=from profile
+        """, StandardCharsets.UTF_8);
+    return p;
+  }
+
+  @Test
+  void profilePropertiesReachTheSessionAndConfAndMasterOverrideThem() throws IOException {
+    String p = profile().toString();
+    SparkSession spark = session("--profile", p);
+    try {
+      assertEquals("3", spark.conf().get("spark.sql.shuffle.partitions"));
+      assertEquals("from profile", spark.conf().get("spark.ablate.test.marker"));
+      assertEquals("local[1]", spark.sparkContext().master());
+    } finally {
+      spark.stop();
+    }
+    spark = session("--profile", p, "--conf", "spark.sql.shuffle.partitions=5", "--master",
+        "local[2]");
+    try {
+      assertEquals("5", spark.conf().get("spark.sql.shuffle.partitions"));
+      assertEquals("from profile", spark.conf().get("spark.ablate.test.marker"));
+      assertEquals("local[2]", spark.sparkContext().master());
+    } finally {
+      spark.stop();
+    }
+    // --conf spark.master beats the profile's too; --master beats both.
+    assertEquals("local[3]", settings("--profile", p, "--conf", "spark.master=local[3]").master());
+    assertEquals("local[2]", settings("--profile", p, "--conf", "spark.master=local[3]",
+        "--master", "local[2]").master());
+    assertEquals("local[*]", settings().master());
+  }
+
+  @Test
+  void aCommandRunsWithTheProfilesMaster() throws IOException {
+    String p = profile().toString();
+    // demo prints its session's master.
+    CliTest.Result r = CliTest.run("demo", "--profile", p, "--rows", "4", "--dim", "8",
+        "--layers", "1", "--variants", "relu");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("(seed 42), local[1]"), r.out());
+  }
+
+  @Test
+  void committedProfilesParseAndMissingOnesAreListed() {
+    Map<String, String> local = SparkProfile.load("local");
+    assertEquals("local[*]", local.get("spark.master"));
+    assertEquals("8", local.get("spark.sql.shuffle.partitions"));
+    assertTrue(SparkProfile.load("cluster").get("spark.executor.extraJavaOptions")
+        .contains("--add-modules=jdk.incubator.vector"));
+    assertEquals("com.nvidia.spark.SQLPlugin", SparkProfile.load("gpu").get("spark.plugins"));
+    assertEquals(local, SparkProfile.load(CliTest.repoRoot().resolve("conf/local.conf")
+        .toString()));
+
+    CliTest.Result r = CliTest.run("demo", "--profile", "nope");
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("Spark profile 'nope' not found: no file "
+        + CliTest.repoRoot().resolve("conf/nope.conf") + "; profiles in "
+        + CliTest.repoRoot().resolve("conf") + ": cluster, gpu, local"), r.err());
+    // A command without a Spark session takes no profile.
+    CliTest.Result variants = CliTest.run("variants", "--profile", "local");
+    assertEquals(2, variants.code());
+    assertTrue(variants.err().contains("variants does not take --profile"), variants.err());
+  }
+
+  @Test
+  void aKeyThatIsNotASparkPropertyIsAnError() throws IOException {
+    Path p = tmp.resolve("typo.conf");
+    Files.writeString(p, "spark.sql.shuffle.partitions 3\nsprak.master local[1]\n");
+    AblateException e = assertThrows(AblateException.class,
+        () -> SparkProfile.load(p.toString()));
+    assertEquals(2, e.exitCode());
+    assertTrue(e.getMessage().contains(p + ": 'sprak.master' is not a Spark property"),
+        e.getMessage());
+  }
+
+  private static Sessions.Settings settings(String... args) {
+    return Sessions.Settings.of(Options.parse(List.of(args)), "local[*]");
+  }
+
+  private static SparkSession session(String... args) {
+    return Sessions.create("profile-test", settings(args));
+  }
+}
