@@ -5,7 +5,7 @@ import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
 import io.ablate.dataset.VectorReader;
-import io.ablate.expr.Interpreter;
+import io.ablate.expr.BlockInterpreter;
 import io.ablate.kernel.Kernel;
 import io.ablate.metrics.ErrorStats;
 import java.io.Serializable;
@@ -118,13 +118,13 @@ public final class AccuracyPass implements Serializable {
       resolved.put(name, v);
       kernels.put(name, v.kernel());
     }
-    Interpreter.Compiled ref = Interpreter.compile(Catalogue.variant(reference).definition());
-    Interpreter.Compiled gatedRef = Interpreter.compile(
+    BlockInterpreter.Block ref = BlockInterpreter.compile(Catalogue.variant(reference).definition());
+    BlockInterpreter.Block gatedRef = BlockInterpreter.compile(
         Catalogue.variant(gatedReference).definition());
     Map<String, ErrorStats> stats = new TreeMap<>();
     Map<String, Map<Integer, Long>> lengths = new TreeMap<>();
-    double[] args = new double[2];
     // Buffers reused across rows (grown to the longest vector): no allocation per row.
+    double[][] args = {new double[0], new double[0]};
     double[] expected = new double[0];
     float[] input = new float[0];
     float[] out = new float[0];
@@ -147,22 +147,22 @@ public final class AccuracyPass implements Serializable {
         expected = new double[n];
         input = new float[n];
         out = new float[n];
+        args = new double[][] {new double[n], new double[n]};
       }
       for (int i = 0; i < n; i++) {
         if (gatedSite) {
           float g = x[i];
           float u = x[n + i];
-          args[0] = g;
-          args[1] = u;
-          expected[i] = gatedRef.eval(args);
+          args[0][i] = g;
+          args[1][i] = u;
           // An element is non-finite input if its gate or its up is.
           input[i] = Float.isNaN(u) ? u : Float.isInfinite(u) && Float.isFinite(g) ? u : g;
         } else {
-          args[0] = x[i];
-          expected[i] = ref.eval(args);
+          args[0][i] = x[i];
           input[i] = x[i];
         }
       }
+      (gatedSite ? gatedRef : ref).eval(args, expected, n);
       for (String name : variants) {
         Variant v = resolved.get(name);
         if (v.gated() != gatedSite) {

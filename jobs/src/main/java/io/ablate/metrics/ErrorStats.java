@@ -126,7 +126,10 @@ public final class ErrorStats implements Serializable {
     long groupZeros = 0;
     double mAbs = maxAbs;
     double mRel = maxRel;
+    // Lower bounds on the maxima, slightly below them so that rounding never skips a new maximum.
+    double relBound = mRel * (1 - 0x1p-50); // −Inf·(…) stays −Inf
     double mUlp = maxUlp;
+    double ulpBound = mUlp * (1 - 0x1p-50);
     // (sum, compensation) pairs; the compensation collects each addition's rounding error exactly.
     double absS = 0;
     double absC = 0;
@@ -172,15 +175,22 @@ public final class ErrorStats implements Serializable {
         mAbs = abs;
       }
       double absRef = Math.abs(r);
-      if (absRef >= REL_FLOOR) {
+      // Divides only for a candidate maximum: abs/absRef > mRel implies abs > relBound·absRef.
+      if (absRef >= REL_FLOOR && abs > relBound * absRef) {
         double rel = abs / absRef;
         if (rel > mRel) {
           mRel = rel;
+          relBound = rel * (1 - 0x1p-50);
         }
       }
-      double ulps = abs * inverseFloatUlp(r);
-      if (ulps > mUlp) {
-        mUlp = ulps;
+      // ulp((float) r) ≥ |r|·2^-24 below the float range, so ulps ≤ abs·2^24/|r|: only a candidate
+      // maximum needs its ulp. (Written negated: −Inf·0, before the first maximum, is NaN.)
+      if (!(abs * 0x1p24 <= ulpBound * absRef) || absRef >= 0x1p127) {
+        double ulps = abs * inverseFloatUlp(r);
+        if (ulps > mUlp) {
+          mUlp = ulps;
+          ulpBound = ulps * (1 - 0x1p-50);
+        }
       }
       double t;
       double b;

@@ -78,7 +78,7 @@ class JobBenchTest {
   void runTimesEveryJobOverEveryValue() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     List<JobBench.Result> results =
-        JobBench.run(spark, input, 1, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        JobBench.run(spark, input, 1, 1, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     assertEquals(List.of("scan", "scan", "ablate", "ablate", "sql"),
         results.stream().map(JobBench.Result::impl).toList());
     for (JobBench.Result r : results) {
