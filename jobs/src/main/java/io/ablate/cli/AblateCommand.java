@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -70,61 +71,87 @@ final class AblateCommand implements Command {
         + LatencyPass.DEFAULT_REPS + ")\n";
   }
 
+  /**
+   * One ablation run, as resolved from the command line ({@code ablate}) or from the demo's
+   * defaults ({@code demo}); {@code latency} is null without {@code --latency}.
+   */
+  record Job(String input, String metrics, List<Variant> variants, Variant reference,
+      Variant gatedReference, RunId runId, ActivationDataset.OnBadFile onBadFile,
+      LatencyPass latency) {
+    /** The accuracy pass; checks the references (bad input) without needing Spark. */
+    AccuracyPass accuracyPass() {
+      return new AccuracyPass(variants, reference, gatedReference);
+    }
+  }
+
   @Override
   public int run(Options options, PrintStream out) {
-    String input = options.require("input");
-    String metrics = options.require("metrics");
     List<Variant> variants = Catalogue.variants(options.get("variants", DEFAULT_VARIANTS));
-    Variant reference = Catalogue.variant(options.get("reference", "gelu"));
-    Variant gatedReference = Catalogue.variant(options.get("gated-reference", "swiglu"));
     String given = options.get("run-id", null);
-    RunId runId = given == null ? RunId.generate() : RunId.of(given);
-    ActivationDataset.OnBadFile onBadFile =
-        ActivationDataset.OnBadFile.parse(options.get("on-bad-file", "fail"));
-    AccuracyPass pass = new AccuracyPass(variants, reference, gatedReference);
-    LatencyPass latency = latencyPass(options, variants);
+    Job job = new Job(options.require("input"), options.require("metrics"), variants,
+        Catalogue.variant(options.get("reference", "gelu")),
+        Catalogue.variant(options.get("gated-reference", "swiglu")),
+        given == null ? RunId.generate() : RunId.of(given),
+        ActivationDataset.OnBadFile.parse(options.get("on-bad-file", "fail")),
+        latencyPass(options, variants));
+    job.accuracyPass(); // bad references fail here, before Spark starts
     SparkSession spark = Sessions.create(name(), options);
     options.requireAllUsed(name());
-    spark.sparkContext().addSparkListener(new ProgressReporter(out, 2000));
     try {
-      ActivationDataset dataset = ActivationDataset.open(spark, input, onBadFile);
-      MetricsRepository repo = MetricsRepository.open(spark, metrics);
-      String args = String.format(Locale.ROOT, "{\"variants\":\"%s\",\"reference\":\"%s\","
-          + "\"gated_reference\":\"%s\",\"on_bad_file\":\"%s\",\"skipped_files\":%d}",
-          json(options.get("variants", DEFAULT_VARIANTS)), reference.name(), gatedReference.name(),
-          onBadFile.name().toLowerCase(Locale.ROOT), dataset.skipped().size());
-      args = withLatencyArgs(args, latency);
-      RunRecord record = RunRecord.start(runId, name(), args, input, dataset.fingerprint(), spark);
-      out.printf("Run %s: %d variants over %s (%d files%s)%n", runId.value(), variants.size(),
-          input, dataset.files().size(), dataset.skipped().isEmpty() ? ""
-              : ", " + dataset.skipped().size() + " corrupt files skipped");
-      List<AccuracyPass.Result> results;
-      LatencyPass.Result timings = null;
-      try (MetricsRepository.Run run = repo.begin(record)) {
-        try {
-          results = pass.run(dataset);
-          run.write("accuracy", spark.createDataFrame(rows(results), ACCURACY));
-          if (latency != null) {
-            timings = latency.run(dataset);
-            run.write("latency", spark.createDataFrame(
-                timings.rows().stream().map(LatencyRow::toRow).toList(), LatencyRow.SCHEMA));
-          }
-          run.commit();
-        } catch (RuntimeException e) {
-          run.fail(e);
-          throw e;
-        }
-      }
-      out.print(summary(results));
-      if (timings != null) {
-        out.print(latencySummary(timings));
-      }
-      out.printf("Metrics in %s (tables runs, accuracy%s; run_id %s)%n", metrics,
-          timings == null ? "" : ", latency", runId.value());
+      run(spark, job, out);
       return 0;
     } finally {
       spark.stop();
     }
+  }
+
+  /**
+   * Runs {@code job} in {@code spark} (which the caller owns) as one atomic run of the metrics
+   * repository, printing progress, the variant × layer table and where the metrics are; returns
+   * the accuracy results. The one code path of {@code ablate} and {@code demo}.
+   */
+  static List<AccuracyPass.Result> run(SparkSession spark, Job job, PrintStream out) {
+    AccuracyPass pass = job.accuracyPass();
+    spark.sparkContext().addSparkListener(new ProgressReporter(out, 2000));
+    ActivationDataset dataset = ActivationDataset.open(spark, job.input(), job.onBadFile());
+    MetricsRepository repo = MetricsRepository.open(spark, job.metrics());
+    // Canonical variant names (parameters spelled out): the run can be repeated from its args.
+    String variantNames = job.variants().stream().map(Variant::name)
+        .collect(Collectors.joining(";"));
+    String args = String.format(Locale.ROOT, "{\"variants\":\"%s\",\"reference\":\"%s\","
+        + "\"gated_reference\":\"%s\",\"on_bad_file\":\"%s\",\"skipped_files\":%d}",
+        json(variantNames), job.reference().name(), job.gatedReference().name(),
+        job.onBadFile().name().toLowerCase(Locale.ROOT), dataset.skipped().size());
+    args = withLatencyArgs(args, job.latency());
+    RunRecord record = RunRecord.start(job.runId(), "ablate", args, job.input(),
+        dataset.fingerprint(), spark);
+    out.printf("Run %s: %d variants over %s (%d files%s)%n", job.runId().value(),
+        job.variants().size(), job.input(), dataset.files().size(), dataset.skipped().isEmpty()
+            ? "" : ", " + dataset.skipped().size() + " corrupt files skipped");
+    List<AccuracyPass.Result> results;
+    LatencyPass.Result timings = null;
+    try (MetricsRepository.Run run = repo.begin(record)) {
+      try {
+        results = pass.run(dataset);
+        run.write("accuracy", spark.createDataFrame(rows(results), ACCURACY));
+        if (job.latency() != null) {
+          timings = job.latency().run(dataset);
+          run.write("latency", spark.createDataFrame(
+              timings.rows().stream().map(LatencyRow::toRow).toList(), LatencyRow.SCHEMA));
+        }
+        run.commit();
+      } catch (RuntimeException e) {
+        run.fail(e);
+        throw e;
+      }
+    }
+    out.print(summary(results));
+    if (timings != null) {
+      out.print(latencySummary(timings));
+    }
+    out.printf("Metrics in %s (tables runs, accuracy%s; run_id %s)%n", job.metrics(),
+        timings == null ? "" : ", latency", job.runId().value());
+    return results;
   }
 
   /** The latency pass when {@code --latency} is given; its options are errors without it. */

@@ -1,28 +1,30 @@
 package io.ablate.cli;
 
+import io.ablate.AblateException;
+import io.ablate.ablate.AccuracyPass;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
+import io.ablate.dataset.ActivationDataset;
+import io.ablate.metrics.RunId;
 import java.io.PrintStream;
-import java.util.ArrayList;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
- * {@code ablate demo}: the catalogue on a sample. Makes a small, seeded sample of FFN activation
- * inputs (Gaussian bulk with heavy tails, a layer-dependent scale and a few outlier channels), then
- * applies a representative variant list through the SQL functions and prints each variant's error
- * against exact GELU in float64, per layer. (The full ablation job, with its metrics repository,
- * replaces this with {@code ablate ablate} on the committed dataset.)
+ * {@code ablate demo}: the ablation job ({@link AblateCommand}, same code path) end to end on the
+ * committed sample dataset {@code data-samples/activations} under the Ablate home, into a fresh
+ * metrics repository; then a short guide to the printed table and the command to see it again.
  */
 final class DemoCommand implements Command {
-  private static final String VARIANTS =
-      "gelu_tanh;gelu_sigmoid;silu;relu;gelu@bf16;gelu@fp8_e4m3;gelu@int8;gelu@int8(calib=p99)";
+  static final String SAMPLE = "data-samples/activations";
+  private static final String REFERENCE = "gelu";
+  private static final String GATED_REFERENCE = "swiglu";
 
   @Override
   public String name() {
@@ -31,95 +33,83 @@ final class DemoCommand implements Command {
 
   @Override
   public String summary() {
-    return "the activation catalogue on a seeded sample: error of each variant against exact GELU";
+    return "the ablation job end to end on the committed sample dataset (" + SAMPLE + ")";
   }
 
   @Override
   public String usage() {
-    return "  --variants LIST   (default " + VARIANTS + ")\n"
-        + "  --rows N          vectors per layer (default 128)\n"
-        + "  --dim D           vector length (default 512)\n"
-        + "  --layers L        (default 4)\n"
-        + "  --seed S          (default 42)\n";
+    return "  --out DIR           metrics repository to write (default: a new directory\n"
+        + "                      ablate-demo-RUN_ID under the system temp directory)\n"
+        + "  --variants LIST     (default " + AblateCommand.DEFAULT_VARIANTS + ")\n"
+        + "                      elementwise variants run on ffn.pre against " + REFERENCE
+        + " in float64,\n"
+        + "                      gated ones on ffn.gate_up against " + GATED_REFERENCE + "\n";
   }
 
   @Override
   public int run(Options options, PrintStream out) {
-    List<Variant> variants = Catalogue.variants(options.get("variants", VARIANTS));
-    int rows = (int) options.getLong("rows", 128, 1, 1_000_000);
-    int dim = (int) options.getLong("dim", 512, 2, 1 << 20);
-    int layers = (int) options.getLong("layers", 4, 1, 1000);
-    long seed = options.getLong("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
+    List<Variant> variants =
+        Catalogue.variants(options.get("variants", AblateCommand.DEFAULT_VARIANTS));
+    Path sample = AblateHome.resolve(SAMPLE);
+    if (!Files.isDirectory(sample)) {
+      throw AblateException.badInput("sample dataset %s not found: run from the Ablate repository "
+          + "or set -Dablate.home to it (jobs/bin/ablate does)", sample);
+    }
+    RunId runId = RunId.generate();
+    String metrics = options.get("out", Path.of(System.getProperty("java.io.tmpdir"),
+        "ablate-demo-" + runId.value()).toString());
+    AblateCommand.Job job = new AblateCommand.Job(sample.toString(), metrics, variants,
+        Catalogue.variant(REFERENCE), Catalogue.variant(GATED_REFERENCE), runId,
+        ActivationDataset.OnBadFile.FAIL, null);
     SparkSession spark = Sessions.create(name(), options);
     options.requireAllUsed(name());
     try {
-      out.printf("Sample: %d layers x %d vectors x %d values (seed %d), %s%n", layers, rows, dim,
-          seed, spark.sparkContext().master());
-      spark.createDataFrame(sample(layers, rows, dim, seed), new StructType()
-              .add("layer", DataTypes.IntegerType)
-              .add("values", DataTypes.createArrayType(DataTypes.FloatType, false)))
-          .createOrReplaceTempView("ablate_sample_input");
-      // The reference once, cached: exact GELU in float64 is the slow part of this demo.
-      spark.sql("SELECT layer, values, act('gelu@fp64', values) AS r FROM ablate_sample_input")
-          .cache().createOrReplaceTempView("ablate_sample");
-      TextTable t = new TextTable("variant", "layer", "max_abs_err", "rmse",
-          "max_rel_err (|ref|>1e-3)");
-      for (Variant v : variants) {
-        List<Row> result = spark.sql(String.format(Locale.ROOT,
-            "SELECT layer, max(abs(e.y - e.r)), sqrt(avg((e.y - e.r) * (e.y - e.r))), "
-                + "max(CASE WHEN abs(e.r) > 1e-3 THEN abs(e.y - e.r) / abs(e.r) END), count(*) "
-                + "FROM (SELECT layer, explode(arrays_zip(y, r)) AS e FROM (SELECT layer, "
-                + "act('%s', values) AS y, r FROM ablate_sample)) "
-                + "GROUP BY layer ORDER BY layer", v.name())).collectAsList();
-        for (Row r : result) {
-          t.row(v.name(), r.getInt(0), fmt(r.getFloat(1)), fmt(r.getDouble(2)),
-              r.isNullAt(3) ? "-" : fmt(r.getDouble(3)));
-        }
-      }
-      out.print(t.render());
-      out.println("Reference: act('gelu@fp64', x), exact GELU evaluated in float64 and rounded to "
-          + "float32. Speed: 'ablate bench'.");
+      out.printf("Demo: the ablation job on %s, metrics into %s (%s)%n", sample, metrics,
+          spark.sparkContext().master());
+      List<AccuracyPass.Result> results = AblateCommand.run(spark, job, out);
+      out.print(howToRead(results));
+      out.printf("See it again: jobs/bin/ablate report --metrics %s%n", metrics);
       return 0;
     } finally {
       spark.stop();
     }
   }
 
-  private static String fmt(double v) {
-    return String.format(Locale.ROOT, "%.3e", v);
-  }
-
-  /**
-   * Seeded FFN-input-like vectors: N(0, σ_l) bulk with Student-t (ν = 4) tails on 5% of values, σ
-   * growing with depth, and channels 7, 42, 300 as outliers 30-60x the bulk (as LLM.int8() reports).
-   */
-  static List<Row> sample(int layers, int rows, int dim, long seed) {
-    List<Row> out = new ArrayList<>(layers * rows);
-    for (int layer = 0; layer < layers; layer++) {
-      Random rnd = new Random(seed * 1_000_003L + layer);
-      double sigma = 0.5 + 0.25 * layer;
-      for (int r = 0; r < rows; r++) {
-        float[] v = new float[dim];
-        for (int i = 0; i < dim; i++) {
-          double z = rnd.nextGaussian();
-          if (rnd.nextDouble() < 0.05) {
-            double chi = 0;
-            for (int k = 0; k < 4; k++) {
-              double g = rnd.nextGaussian();
-              chi += g * g;
-            }
-            z = z / Math.sqrt(chi / 4);
-          }
-          boolean outlier = i == 7 || i == 42 || i == 300;
-          v[i] = (float) (sigma * z * (outlier ? 30 + 30 * rnd.nextDouble() : 1));
+  /** What the columns mean, then per reference the closest and the furthest variant. */
+  static String howToRead(List<AccuracyPass.Result> results) {
+    StringBuilder sb = new StringBuilder("""
+        How to read this: one row per variant and layer; each compares the variant's float32 outputs
+        with the float64 reference on the same inputs (elementwise variants on ffn.pre vs %s,
+        gated ones on ffn.gate_up vs %s).
+          max_abs_err, rmse  largest and root-mean-square absolute error
+          max_ulp      largest error in float32 ulps of the reference: 1-2 is float32-exact, bf16
+                       rounding gives 2^15 = 3.3e4; 1e7 and more come from outputs near 0, where
+                       ulps are tiny (read max_abs_err there)
+          snr_db       10*log10(sum ref^2 / sum err^2): about 6 dB per correct significand bit
+          cos_sim      1 = same direction; sparsity_out: fraction of outputs exactly 0
+        """.formatted(REFERENCE, GATED_REFERENCE));
+    for (String reference : List.of(REFERENCE, GATED_REFERENCE)) {
+      // A variant is as good as its worst layer: rank by the lowest snr_db over its rows.
+      Map<String, Double> worstSnr = new LinkedHashMap<>();
+      for (AccuracyPass.Result r : results) {
+        if (r.reference().equals(reference)) {
+          worstSnr.merge(r.variant(), r.stats().snrDb(), Math::min);
         }
-        Float[] boxed = new Float[dim];
-        for (int i = 0; i < dim; i++) {
-          boxed[i] = v[i];
-        }
-        out.add(RowFactory.create(layer, boxed));
+      }
+      List<Map.Entry<String, Double>> ranked = worstSnr.entrySet().stream()
+          .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder())).toList();
+      if (ranked.size() == 1) {
+        sb.append(String.format(Locale.ROOT, "Against %s: %s (worst layer %.1f dB).%n", reference,
+            ranked.get(0).getKey(), ranked.get(0).getValue()));
+      } else if (ranked.size() > 1) {
+        Map.Entry<String, Double> worst = ranked.get(ranked.size() - 1);
+        sb.append(String.format(Locale.ROOT, "Against %s, closest: %s (worst layer %.1f dB); "
+            + "furthest: %s (%.1f dB).%n", reference, ranked.get(0).getKey(),
+            ranked.get(0).getValue(), worst.getKey(), worst.getValue()));
       }
     }
-    return out;
+    sb.append("Your own data: jobs/bin/ablate ablate --input DIR --metrics DIR (or --job "
+        + "conf/jobs/ablate-demo.yaml)\n");
+    return sb.toString();
   }
 }

@@ -84,7 +84,9 @@ final class GenerateCommand implements Command {
       write(spark, new Generator(spec), target, overwrite);
       double seconds = (System.nanoTime() - start) / 1e9;
       long rows = spec.rows() * spec.layers() * spec.sites().size();
-      long values = rows * spec.dim();
+      // ffn.gate_up vectors hold gate and up: twice the dim.
+      long values = spec.rows() * spec.layers() * spec.dim() * spec.sites().stream()
+          .mapToLong(site -> site.equals(ActivationDataset.GATED_SITE) ? 2 : 1).sum();
       out.printf("Wrote %d vectors (%d values, %s %s) to %s in %.1f s (%.1f M values/s)%n", rows,
           values, encoding, spec.binary() ? spec.dtype().label() : "float", target, seconds,
           values / seconds / 1e6);

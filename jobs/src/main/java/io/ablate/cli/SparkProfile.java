@@ -61,8 +61,7 @@ final class SparkProfile {
 
   /** {@code conf/} of the Ablate home ({@code -Dablate.home}) or of the current directory. */
   static Path confDir() {
-    String home = System.getProperty("ablate.home");
-    return Path.of(home == null || home.isBlank() ? "" : home).toAbsolutePath().resolve("conf");
+    return AblateHome.resolve("conf");
   }
 
   /** The profile names in {@link #confDir}, sorted, or "none". */

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code --job FILE.yaml}: options from YAML reach the command, the command line overrides them,
  * mistakes name the file and line, and every committed spec in conf/jobs/ is accepted by its
- * command (and the three of them run as a pipeline).
+ * command (and ablate → report run on the committed sample dataset).
  */
 class JobSpecTest {
   @TempDir
@@ -118,11 +118,12 @@ class JobSpecTest {
     assertTrue(r.err().contains("report does not take --tabel (job spec " + typo + ", line 3)"),
         r.err());
     // A value from the file that the command rejects also says where it came from.
-    Path number = write("number.yaml", "rows: many\n");
-    r = CliTest.run("demo", "--job", number.toString());
+    Path number = write("number.yaml", "input: in\nmetrics: m\nlatency: true\n"
+        + "latency-batch: many\n");
+    r = CliTest.run("ablate", "--job", number.toString());
     assertEquals(2, r.code(), r.out() + r.err());
-    assertTrue(r.err().contains("--rows many is not a whole number (job spec " + number
-        + ", line 1)"), r.err());
+    assertTrue(r.err().contains("--latency-batch many is not a whole number (job spec " + number
+        + ", line 4)"), r.err());
 
     assertBadSpec("metrics: [unclosed\ntable: runs\n", "is not valid YAML (line 2, column 6)");
     assertBadSpec("metrics: a\n  table: b\n", "is not valid YAML (line 2, column 8)");
@@ -192,35 +193,39 @@ class JobSpecTest {
     assertEquals("data-samples/activations", demo.get("input", null));
   }
 
-  /** generate → ablate → report from the committed specs, paths and sizes overridden. */
+  /**
+   * ablate → report from the committed specs, on the committed sample dataset: the spec's relative
+   * input is the repository's data-samples/activations (tests run in jobs/, so it is given whole).
+   */
   @Test
-  void theCommittedSpecsRunAsAPipeline() throws IOException {
+  void theCommittedSpecsRunOnTheCommittedDataset() throws IOException {
     Path jobs = CliTest.repoRoot().resolve("conf/jobs");
-    String data = tmp.resolve("acts").toString();
+    Path data = CliTest.repoRoot().resolve(JobSpec.load(jobs.resolve("ablate-demo.yaml")
+        .toString()).options().get("input", null));
     String metrics = tmp.resolve("metrics").toString();
     Path report = tmp.resolve("report.md");
-    CliTest.Result gen = CliTest.run("--job", jobs.resolve("generate-sample.yaml").toString(),
-        "--out", data, "--rows", "20", "--dim", "16", "--layers", "2", "--master", "local[2]");
-    assertEquals(0, gen.code(), gen.err());
     CliTest.Result ablate = CliTest.run("ablate", "--job", jobs.resolve("ablate-demo.yaml")
-        .toString(), "--input", data, "--metrics", metrics, "--master", "local[2]");
+        .toString(), "--input", data.toString(), "--metrics", metrics, "--master", "local[2]");
     assertEquals(0, ablate.code(), ablate.err());
     CliTest.Result rep = CliTest.run("--job", jobs.resolve("report-latest.yaml").toString(),
         "--metrics", metrics, "--out", report.toString());
     assertEquals(0, rep.code(), rep.err());
     String md = Files.readString(report, StandardCharsets.UTF_8);
     assertTrue(md.contains("## accuracy (latest succeeded run "), md);
-    // The spec's variant list (and its gated variant on the generated gate_up site) ran.
+    // The spec's variant list (and its gated variant on the gate_up site) ran.
     for (String v : AblateCommand.DEFAULT_VARIANTS.split(";")) {
       assertTrue(md.contains("| " + v + " |"), v + "\n" + md);
     }
     SparkSession spark = LocalSpark.builder("job-spec-check").getOrCreate();
     try {
-      List<Row> runs = MetricsRepository.open(spark, metrics).runs().collectAsList();
+      MetricsRepository repo = MetricsRepository.open(spark, metrics);
+      List<Row> runs = repo.runs().collectAsList();
       assertEquals(1, runs.size());
       assertTrue(runs.get(0).<String>getAs("args").contains(AblateCommand.DEFAULT_VARIANTS));
       // --master on the command line beat the spec's profile (local.conf: local[*]).
       assertEquals("local[2]", runs.get(0).getAs("spark_master"));
+      // The committed sample: 4 layers × (7 elementwise variants + swiglu@bf16), model as written.
+      assertEquals(32, repo.read("accuracy").where("model = 'tiny-synthetic'").count());
     } finally {
       spark.stop();
     }

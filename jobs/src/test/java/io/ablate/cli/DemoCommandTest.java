@@ -1,0 +1,122 @@
+package io.ablate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ablate.metrics.MetricsRepository;
+import io.ablate.testing.LocalSpark;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ablate demo}: the ablation job on the committed sample (data-samples/activations: 4 layers
+ * × 256 vectors, dim 512, ffn.pre and ffn.gate_up) into a metrics repository, the table printed.
+ */
+class DemoCommandTest {
+  private static final List<String> ELEMENTWISE = List.of("gelu_tanh", "gelu_sigmoid", "silu",
+      "relu", "gelu@bf16", "gelu@fp8_e4m3", "gelu@int8");
+  private static final int LAYERS = 4;
+  private static final long VALUES_PER_LAYER = 256L * 512;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeEach
+  void home() {
+    // As the launcher does: the sample is found under ablate.home (tests run in jobs/).
+    System.setProperty("ablate.home", CliTest.repoRoot().toString());
+  }
+
+  @AfterEach
+  void clearHome() {
+    System.clearProperty("ablate.home");
+  }
+
+  @Test
+  void runsTheAblationJobOnTheCommittedSampleAndPrintsTheTable() {
+    String out = tmp.resolve("metrics").toString();
+    CliTest.Result r = CliTest.run("demo", "--master", "local[2]", "--out", out);
+    assertEquals(0, r.code(), r.out() + r.err());
+
+    // Every (layer, site, variant): the 7 elementwise variants on ffn.pre, swiglu@bf16 on gate_up.
+    Set<String> expected = new TreeSet<>();
+    for (int layer = 0; layer < LAYERS; layer++) {
+      for (String v : ELEMENTWISE) {
+        expected.add(layer + " ffn.pre " + v);
+      }
+      expected.add(layer + " ffn.gate_up swiglu@bf16");
+    }
+    Map<String, Row> rows = new HashMap<>();
+    SparkSession spark = LocalSpark.builder("demo-check").getOrCreate();
+    try {
+      MetricsRepository repo = MetricsRepository.open(spark, out);
+      assertEquals(1, repo.runs().where("status = 'succeeded'").count());
+      for (Row row : repo.read("accuracy").collectAsList()) {
+        rows.put(row.getAs("layer") + " " + row.getAs("site") + " " + row.getAs("variant"), row);
+      }
+    } finally {
+      spark.stop();
+    }
+    assertEquals(expected, new TreeSet<>(rows.keySet()));
+    for (Row row : rows.values()) {
+      assertEquals(VALUES_PER_LAYER, (long) row.getAs("n"), row.toString());
+      assertEquals(0L, (long) row.getAs("nan_out"), row.toString());
+      boolean gated = row.getAs("site").equals("ffn.gate_up");
+      assertEquals(gated ? "swiglu" : "gelu", row.getAs("reference"), row.toString());
+    }
+    for (int layer = 0; layer < LAYERS; layer++) {
+      // relu vs gelu: at least the gap at x = -0.75 (gelu(-0.75) = -0.17), on every layer.
+      assertTrue(metric(rows, layer, "ffn.pre", "relu", "max_abs_err") > 0.16);
+      // gelu_tanh is a close approximation: its worst error is about 4.7e-4.
+      assertTrue(metric(rows, layer, "ffn.pre", "gelu_tanh", "max_abs_err") < 1e-3);
+      // bf16 output rounding (8 significand bits). Its SNR is above the ~50-59 dB of uniform
+      // rounding: the outlier channels dominate sum(ref^2), and in this bf16 dataset they are bf16
+      // numbers, where gelu(x) = x rounds without error.
+      double bf16Snr = metric(rows, layer, "ffn.pre", "gelu@bf16", "snr_db");
+      assertTrue(bf16Snr > 55 && bf16Snr < 75, "gelu@bf16 snr_db " + bf16Snr);
+      // Half a bf16 ulp is 2^15 float32 ulps; the float32 kernel's own error adds a little.
+      assertTrue(metric(rows, layer, "ffn.pre", "gelu@bf16", "max_ulp") < 33_000);
+      double fp8Snr = metric(rows, layer, "ffn.pre", "gelu@fp8_e4m3", "snr_db");
+      assertTrue(fp8Snr > 20 && fp8Snr < bf16Snr, "gelu@fp8_e4m3 snr_db " + fp8Snr);
+      double swigluSnr = metric(rows, layer, "ffn.gate_up", "swiglu@bf16", "snr_db");
+      assertTrue(swigluSnr > 45 && swigluSnr < 75, "swiglu@bf16 snr_db " + swigluSnr);
+    }
+
+    // The printed table: one line per (variant, layer, site), with its n.
+    for (String key : expected) {
+      String[] k = key.split(" ");
+      assertTrue(r.out().lines().anyMatch(l -> l.matches(Pattern.quote(k[2])
+          + " +" + k[0] + " +" + k[1].replace(".", "\\.") + " +" + VALUES_PER_LAYER + " .*")),
+          key + "\n" + r.out());
+    }
+    assertTrue(r.out().contains("How to read this"), r.out());
+    assertTrue(r.out().contains("Against gelu, closest: gelu_tanh"), r.out());
+    assertTrue(r.out().contains("furthest: relu"), r.out());
+    assertTrue(r.out().contains("jobs/bin/ablate report --metrics " + out), r.out());
+  }
+
+  @Test
+  void aMissingSampleIsNamed() {
+    System.setProperty("ablate.home", tmp.toString());
+    CliTest.Result r = CliTest.run("demo", "--master", "local[2]");
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("sample dataset " + tmp.resolve("data-samples/activations")
+        + " not found"), r.err());
+  }
+
+  private static double metric(Map<String, Row> rows, int layer, String site, String variant,
+      String column) {
+    return rows.get(layer + " " + site + " " + variant).<Double>getAs(column);
+  }
+}
