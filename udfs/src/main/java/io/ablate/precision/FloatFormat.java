@@ -41,8 +41,11 @@ public record FloatFormat(String name, int mantissaBits, int minExponent, double
     }
     // Spacing of representable values around a: 2^(e - mantissaBits), fixed below the normal range.
     int e = Math.max(Math.getExponent(a), minExponent);
-    double quantum = Math.scalb(1.0, e - mantissaBits);
-    double r = Math.rint(a / quantum) * quantum; // a / quantum is exact: a power-of-two scaling
+    // quantum and its inverse as powers of two built from their bits (both in the normal double
+    // range for every format): scaling by them is exact, and cheaper than scalb and a division.
+    double quantum = Double.longBitsToDouble((long) (e - mantissaBits + 1023) << 52);
+    double inverse = Double.longBitsToDouble((long) (mantissaBits - e + 1023) << 52);
+    double r = Math.rint(a * inverse) * quantum;
     if (r > maxFinite) {
       r = hasInfinity ? Double.POSITIVE_INFINITY : maxFinite;
     }

@@ -50,14 +50,24 @@ public final class Int8Quantiser {
     if (scale == 0) {
       return Float.isNaN(x) ? x : Math.copySign(0f, x);
     }
-    double level = Math.rint(x / scale);
-    return (float) (Math.max(-127, Math.min(127, level)) * scale);
+    return (float) (clamp(Math.rint(x / scale)) * scale);
+  }
+
+  /** Clamped to ±127 by comparisons: NaN and −0 pass through, as with Math.max/min. */
+  private static double clamp(double level) {
+    return level > 127 ? 127 : level < -127 ? -127 : level;
   }
 
   public static void quantise(float[] in, int inOff, float[] out, int outOff, int len,
       double scale) {
+    if (scale == 0) {
+      for (int i = 0; i < len; i++) {
+        out[outOff + i] = quantise(in[inOff + i], scale);
+      }
+      return;
+    }
     for (int i = 0; i < len; i++) {
-      out[outOff + i] = quantise(in[inOff + i], scale);
+      out[outOff + i] = (float) (clamp(Math.rint(in[inOff + i] / scale)) * scale);
     }
   }
 }
