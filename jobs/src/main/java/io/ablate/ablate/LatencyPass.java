@@ -7,10 +7,9 @@ import io.ablate.bench.KernelTimer;
 import io.ablate.dataset.ActivationDataset;
 import io.ablate.dataset.VectorReader;
 import io.ablate.metrics.LatencyRow;
+import io.ablate.metrics.RunRecord;
 import io.ablate.metrics.LatencySamples;
 import java.io.Serializable;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -156,7 +155,7 @@ public final class LatencyPass implements Serializable {
     if (plainBatch == null && gatedBatch == null) {
       return List.of();
     }
-    String host = hostName();
+    String host = RunRecord.hostName();
     String executor = executorId();
     KernelTimer.Settings settings = new KernelTimer.Settings(WARMUPS, reps, jitWarmMillis,
         batchElems);
@@ -193,14 +192,6 @@ public final class LatencyPass implements Serializable {
   static String executorId() {
     SparkEnv env = SparkEnv.get();
     return env == null ? "none" : env.executorId();
-  }
-
-  static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "unknown";
-    }
   }
 
   /**

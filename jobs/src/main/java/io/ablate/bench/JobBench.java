@@ -7,6 +7,7 @@ import io.ablate.dataset.ActivationDataset;
 import io.ablate.dataset.Dtype;
 import io.ablate.dataset.Generator;
 import io.ablate.dataset.VectorReader;
+import io.ablate.metrics.LatencyRow;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,16 +34,23 @@ import org.apache.spark.sql.types.DataTypes;
  *       reference through a Java UDF of commons-math3's {@code erfc} (Spark SQL has no erf);
  *   <li>{@code ablate}: {@link AccuracyPass} with one variant and with eight.
  * </ul>
+ * As rows of the {@code latency} table (scope {@code job}) the scans are variants {@code read} and
+ * {@code noop} with impl {@code scan}.
  * Each is timed over whole jobs; the median of the repetitions is reported with the spread (the
  * first repetition includes JIT warm-up). The SQL peer, tens of times slower, has its own number of
  * repetitions (0 leaves it out).
  */
 public final class JobBench {
-  /** One measured job. */
-  public record Result(String name, String impl, int variants, long values, double seconds,
-      double spread) {
+  /** One measured job: the median and spread of {@code all}, every repetition's seconds. */
+  public record Result(String name, String impl, String variant, String precision, int variants,
+      long values, double seconds, double spread, double[] all) {
     public double valuesPerSec() {
       return values / seconds;
+    }
+
+    /** As a row of the {@code latency} table (scope {@code job}). */
+    public LatencyRow toLatencyRow(String host, String device) {
+      return LatencyRow.job(variant, precision, impl, values, host, device, all);
     }
   }
 
@@ -82,17 +90,17 @@ public final class JobBench {
         gatedReference);
     registerErfc(spark);
     List<Result> results = new ArrayList<>();
-    results.add(time("scan (read every vector)", "scan", 0, values, reps, progress,
+    results.add(time("scan (read every vector)", "scan", "read", "none", 0, values, reps, progress,
         () -> scan(dataset)));
-    results.add(time("scan (Spark, noop sink)", "scan", 0, values, reps, progress,
+    results.add(time("scan (Spark, noop sink)", "scan", "noop", "none", 0, values, reps, progress,
         () -> spark.read().parquet(input).select("values").write().format("noop")
             .mode("overwrite").save()));
-    results.add(time("ablate pass, " + ONE, "ablate", 1, values, reps, progress,
+    results.add(time("ablate pass, " + ONE, "ablate", ONE, "fp32", 1, values, reps, progress,
         () -> one.run(dataset)));
-    results.add(time("ablate pass, 8 variants", "ablate", 8, values, reps, progress,
-        () -> eight.run(dataset)));
+    results.add(time("ablate pass, 8 variants", "ablate", String.join(";", EIGHT), "mixed", 8,
+        values, reps, progress, () -> eight.run(dataset)));
     if (sqlReps > 0) {
-      results.add(time("hand-written SQL, " + ONE, "sql", 1, values, sqlReps, progress,
+      results.add(time("hand-written SQL, " + ONE, "sql", ONE, "fp32", 1, values, sqlReps, progress,
           () -> sqlAccuracy(spark, input).collectAsList()));
     }
     return results;
@@ -153,8 +161,8 @@ public final class JobBench {
         + "GROUP BY layer, site ORDER BY layer, site");
   }
 
-  private static Result time(String name, String impl, int variants, long values, int reps,
-      PrintStream progress, Runnable job) {
+  private static Result time(String name, String impl, String variant, String precision,
+      int variants, long values, int reps, PrintStream progress, Runnable job) {
     double[] s = new double[Math.max(1, reps)];
     for (int i = 0; i < s.length; i++) {
       long t0 = System.nanoTime();
@@ -162,7 +170,8 @@ public final class JobBench {
       s[i] = (System.nanoTime() - t0) / 1e9;
     }
     Arrays.sort(s);
-    Result r = new Result(name, impl, variants, values, s[s.length / 2], s[s.length - 1] - s[0]);
+    Result r = new Result(name, impl, variant, precision, variants, values, s[s.length / 2],
+        s[s.length - 1] - s[0], s);
     progress.printf("  %-28s %8.2f s (spread %.2f s)  %7.1f M values/s%n", name, r.seconds(),
         r.spread(), r.valuesPerSec() / 1e6);
     return r;

@@ -6,6 +6,10 @@ import io.ablate.bench.JobBench;
 import io.ablate.bench.KernelBench;
 import io.ablate.bench.UdfBench;
 import io.ablate.dataset.ScratchDir;
+import io.ablate.metrics.LatencyRow;
+import io.ablate.metrics.MetricsRepository;
+import io.ablate.metrics.RunId;
+import io.ablate.metrics.RunRecord;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -13,7 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -44,7 +51,10 @@ final class BenchCommand implements Command {
         + "  --job-reps R      repetitions of each job (default 3)\n"
         + "  --sql-reps R      repetitions of the hand-written SQL peer (default 1; 0 skips it)\n"
         + "  --master URL      Spark master of the UDF and job benchmarks (default local[2])\n"
-        + "  --out FILE.md     also write the Markdown tables (as in the README)\n";
+        + "  --out FILE.md     also write the Markdown tables (as in the README)\n"
+        + "  --metrics DIR     also record the job benchmark in the latency table of a metrics\n"
+        + "                    repository (scope job; impl scan, ablate, sql), as one run\n"
+        + "  --run-id ID       the run's id (default: a timestamp and a random suffix)\n";
   }
 
   @Override
@@ -63,6 +73,13 @@ final class BenchCommand implements Command {
     int jobReps = (int) options.getLong("job-reps", 3, 1, 100);
     int sqlReps = (int) options.getLong("sql-reps", 1, 0, 100);
     String file = options.get("out", null);
+    String metrics = options.get("metrics", null);
+    String runIdText = options.get("run-id", null);
+    RunId runId = runIdText == null ? RunId.generate() : RunId.of(runIdText);
+    if (metrics != null && !(only.equals("all") || only.equals("job"))) {
+      throw AblateException.badInput("--metrics records the job benchmark: use it with --only job "
+          + "or without --only");
+    }
     Sessions.Settings settings = Sessions.Settings.of(options, "local[2]");
     options.requireAllUsed(name());
     String machine = KernelBench.machineDescription();
@@ -111,7 +128,31 @@ final class BenchCommand implements Command {
           out.printf("Job benchmark: writing %d values with the generator...%n", jobValues);
           JobBench.prepare(spark, jobValues, input);
         }
-        List<JobBench.Result> results = JobBench.run(spark, input, jobReps, sqlReps, out);
+        List<JobBench.Result> results;
+        if (metrics == null) {
+          results = JobBench.run(spark, input, jobReps, sqlReps, out);
+        } else {
+          MetricsRepository repo = MetricsRepository.open(spark, metrics);
+          String args = String.format(Locale.ROOT,
+              "{\"job_values\":%d,\"job_reps\":%d,\"sql_reps\":%d}", jobValues, jobReps, sqlReps);
+          RunRecord record = RunRecord.start(runId, "bench", args, input, "", spark);
+          try (MetricsRepository.Run run = repo.begin(record)) {
+            try {
+              results = JobBench.run(spark, input, jobReps, sqlReps, out);
+              String host = RunRecord.hostName();
+              List<Row> rows = new ArrayList<>();
+              for (JobBench.Result r : results) {
+                rows.add(r.toLatencyRow(host, machine).toRow());
+              }
+              run.write("latency", spark.createDataFrame(rows, LatencyRow.SCHEMA));
+              run.commit();
+            } catch (RuntimeException e) {
+              run.fail(e);
+              throw e;
+            }
+          }
+          out.printf("Latency rows in %s (run_id %s)%n", metrics, runId.value());
+        }
         String table = jobTable(results, settings.master(), command + " (" + LocalDate.now() + ")");
         out.println();
         out.print(table);

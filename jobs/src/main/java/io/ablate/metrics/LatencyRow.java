@@ -36,11 +36,19 @@ import org.apache.spark.sql.types.StructType;
  *     the batch, measured once per executor; NaN (stored as null) when unknown
  * @param rooflineFrac {@code bytesPerSec / rooflineBytesPerSec}: near 1 a kernel moves data as
  *     fast as a copy does; a little above 1 is possible (a copy is a reference point, not a bound)
+ * @param scope {@code kernel}: one kernel call on one executor's batch (the rows above);
+ *     {@code job}: a whole Spark job over a dataset, timed on the driver ({@code ablate bench}:
+ *     impl {@code scan}, {@code ablate} or {@code sql}; host and device of the driver, executor
+ *     {@code all}, bytes = the 4 bytes of each float32 value read, no roofline) (added column)
  */
 public record LatencyRow(String variant, String precision, String impl, long batchElems,
     String host, String executorId, String device, String site, int bytesPerElem, int reps,
     long nElems, double nsPerElemP50, double nsPerElemP95, double nsPerElemP99,
-    double elemsPerSec, double bytesPerSec, double rooflineBytesPerSec, double rooflineFrac) {
+    double elemsPerSec, double bytesPerSec, double rooflineBytesPerSec, double rooflineFrac,
+    String scope) {
+
+  public static final String KERNEL = "kernel";
+  public static final String JOB = "job";
 
   /** Bytes per element of an elementwise float32 kernel: x read, y written. */
   public static final int ELEMENTWISE_BYTES = 8;
@@ -61,7 +69,8 @@ public record LatencyRow(String variant, String precision, String impl, long bat
       .add("elems_per_s", DataTypes.DoubleType)
       .add("bytes_per_s", DataTypes.DoubleType)
       .add("roofline_bytes_per_s", DataTypes.DoubleType)
-      .add("roofline_frac", DataTypes.DoubleType);
+      .add("roofline_frac", DataTypes.DoubleType)
+      .add("scope", DataTypes.StringType);
 
   /** A row from merged samples: the percentiles and rates derived as documented above. */
   public static LatencyRow of(String variant, String precision, String impl, long batchElems,
@@ -72,14 +81,33 @@ public record LatencyRow(String variant, String precision, String impl, long bat
     double bytesPerSec = elemsPerSec * bytesPerElem;
     return new LatencyRow(variant, precision, impl, batchElems, host, executorId, device, site,
         bytesPerElem, s.reps(), s.elems(), p50, s.percentile(0.95), s.percentile(0.99),
-        elemsPerSec, bytesPerSec, rooflineBytesPerSec, bytesPerSec / rooflineBytesPerSec);
+        elemsPerSec, bytesPerSec, rooflineBytesPerSec, bytesPerSec / rooflineBytesPerSec, KERNEL);
+  }
+
+  /**
+   * A whole job over {@code values} float32 values, timed {@code seconds.length} times on the
+   * driver (scope {@code job}).
+   */
+  public static LatencyRow job(String variant, String precision, String impl, long values,
+      String host, String device, double[] seconds) {
+    double[] ns = new double[seconds.length];
+    for (int i = 0; i < ns.length; i++) {
+      ns[i] = seconds[i] * 1e9 / values;
+    }
+    LatencySamples s = LatencySamples.of(ns, values);
+    LatencyRow kernelLike = of(variant, precision, impl, values, host, "all", device, null, 4, s,
+        Double.NaN);
+    return new LatencyRow(variant, precision, impl, values, host, "all", device, null, 4,
+        kernelLike.reps(), kernelLike.nElems(), kernelLike.nsPerElemP50(),
+        kernelLike.nsPerElemP95(), kernelLike.nsPerElemP99(), kernelLike.elemsPerSec(),
+        kernelLike.bytesPerSec(), Double.NaN, Double.NaN, JOB);
   }
 
   /** The row in {@link #SCHEMA}'s order; an unknown roofline is null. */
   public Row toRow() {
     return RowFactory.create(variant, precision, impl, batchElems, host, executorId, device, site,
         bytesPerElem, reps, nElems, nsPerElemP50, nsPerElemP95, nsPerElemP99, elemsPerSec,
-        bytesPerSec, orNull(rooflineBytesPerSec), orNull(rooflineFrac));
+        bytesPerSec, orNull(rooflineBytesPerSec), orNull(rooflineFrac), scope);
   }
 
   /** Reads a row of the table (by column name; nulls as NaN). */
@@ -90,7 +118,8 @@ public record LatencyRow(String variant, String precision, String impl, long bat
         r.<Long>getAs("n_elems"), r.<Double>getAs("ns_per_elem_p50"),
         r.<Double>getAs("ns_per_elem_p95"), r.<Double>getAs("ns_per_elem_p99"),
         r.<Double>getAs("elems_per_s"), r.<Double>getAs("bytes_per_s"),
-        nanIfNull(r.getAs("roofline_bytes_per_s")), nanIfNull(r.getAs("roofline_frac")));
+        nanIfNull(r.getAs("roofline_bytes_per_s")), nanIfNull(r.getAs("roofline_frac")),
+        r.getAs("scope"));
   }
 
   private static Double orNull(double v) {

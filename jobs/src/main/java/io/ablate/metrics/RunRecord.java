@@ -100,7 +100,8 @@ public record RunRecord(RunId runId, String job, Status status, Instant startedA
     return v == null ? "dev" : v;
   }
 
-  private static String hostName() {
+  /** This machine's host name ({@code unknown} if it cannot be resolved). */
+  public static String hostName() {
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (java.io.IOException | SecurityException e) {

@@ -1,0 +1,57 @@
+package io.ablate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ablate.metrics.LatencyRow;
+import io.ablate.metrics.MetricsRepository;
+import io.ablate.testing.LocalSpark;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ablate bench --only job --metrics DIR}: the job comparison lands in the latency table. */
+class BenchJobCommandTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void jobBenchmarkIsRecordedAsOneRun() {
+    String metrics = dir.resolve("metrics").toString();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(new String[] {"bench", "--only", "job", "--job-values", "65536",
+        "--job-reps", "2", "--sql-reps", "1", "--metrics", metrics, "--run-id", "bench-1",
+        "--master", "local[2]"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+    assertTrue(printed.contains("| ablate pass, 8 variants | 8 |"), printed);
+    SparkSession spark = LocalSpark.builder("bench-job-read").getOrCreate();
+    try {
+      List<LatencyRow> rows = MetricsRepository.open(spark, metrics).read("latency")
+          .collectAsList().stream().map(LatencyRow::fromRow)
+          .sorted(java.util.Comparator.comparing(LatencyRow::nsPerElemP50)).toList();
+      assertEquals(5, rows.size());
+      assertEquals(List.of("ablate", "ablate", "scan", "scan", "sql"),
+          rows.stream().map(LatencyRow::impl).sorted().toList());
+      for (LatencyRow r : rows) {
+        assertEquals(LatencyRow.JOB, r.scope());
+        assertEquals(65536, r.batchElems());
+        assertEquals(r.impl().equals("sql") ? 1 : 2, r.reps());
+        assertTrue(r.nsPerElemP50() > 0 && r.nsPerElemP50() <= r.nsPerElemP99(), r.toString());
+        assertEquals(1e9 / r.nsPerElemP50(), r.elemsPerSec(), 1e-6 * r.elemsPerSec());
+        assertTrue(Double.isNaN(r.rooflineFrac()));
+      }
+      // The hand-written SQL is the slowest of the five.
+      assertEquals("sql", rows.get(4).impl());
+    } finally {
+      spark.stop();
+    }
+  }
+}
