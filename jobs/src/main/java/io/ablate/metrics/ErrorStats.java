@@ -130,17 +130,8 @@ public final class ErrorStats implements Serializable {
     double relBound = mRel * (1 - 0x1p-50); // −Inf·(…) stays −Inf
     double mUlp = maxUlp;
     double ulpBound = mUlp * (1 - 0x1p-50);
-    // (sum, compensation) pairs; the compensation collects each addition's rounding error exactly.
-    double absS = 0;
-    double absC = 0;
-    double errS = 0;
-    double errC = 0;
-    double refS = 0;
-    double refC = 0;
-    double outS = 0;
-    double outC = 0;
-    double dotS = 0;
-    double dotC = 0;
+    // (sum, compensation) of Σ|err|, Σerr², Σr², Σy², Σr·y at 2i, 2i + 1.
+    double[] sums = new double[2 * SUMS];
     for (int k = 0; k < len; k++) {
       float x = input[inOff + k];
       float o = output[outOff + k];
@@ -192,32 +183,11 @@ public final class ErrorStats implements Serializable {
           ulpBound = ulps * (1 - 0x1p-50);
         }
       }
-      double t;
-      double b;
-      t = absS + abs;
-      b = t - absS;
-      absC += (absS - (t - b)) + (abs - b);
-      absS = t;
-      double e2 = err * err;
-      t = errS + e2;
-      b = t - errS;
-      errC += (errS - (t - b)) + (e2 - b);
-      errS = t;
-      double r2 = r * r;
-      t = refS + r2;
-      b = t - refS;
-      refC += (refS - (t - b)) + (r2 - b);
-      refS = t;
-      double y2 = y * y; // a float squared is exact in double
-      t = outS + y2;
-      b = t - outS;
-      outC += (outS - (t - b)) + (y2 - b);
-      outS = t;
-      double ry = r * y;
-      t = dotS + ry;
-      b = t - dotS;
-      dotC += (dotS - (t - b)) + (ry - b);
-      dotS = t;
+      twoSum(sums, ABS_ERR, abs);
+      twoSum(sums, SQ_ERR, err * err);
+      twoSum(sums, SQ_REF, r * r);
+      twoSum(sums, SQ_OUT, y * y); // a float squared is exact in double
+      twoSum(sums, REF_OUT, r * y);
     }
     n += len;
     nanIn += groupNanIn;
@@ -230,23 +200,40 @@ public final class ErrorStats implements Serializable {
     maxAbs = mAbs;
     maxRel = mRel;
     maxUlp = mUlp;
-    addGroup(sumAbsErr, absS, absC);
-    addGroup(sumSqErr, errS, errC);
-    addGroup(sumSqRef, refS, refC);
-    addGroup(sumSqOut, outS, outC);
-    addGroup(sumRefOut, dotS, dotC);
+    addGroup(sumAbsErr, sums, ABS_ERR);
+    addGroup(sumSqErr, sums, SQ_ERR);
+    addGroup(sumSqRef, sums, SQ_REF);
+    addGroup(sumSqOut, sums, SQ_OUT);
+    addGroup(sumRefOut, sums, REF_OUT);
+  }
+
+  private static final int SUMS = 5;
+  private static final int ABS_ERR = 0;
+  private static final int SQ_ERR = 2;
+  private static final int SQ_REF = 4;
+  private static final int SQ_OUT = 6;
+  private static final int REF_OUT = 8;
+
+  /** TwoSum: adds v to the sum at i; the addition's rounding error goes, exactly, into i + 1. */
+  private static void twoSum(double[] sums, int i, double v) {
+    double s = sums[i];
+    double t = s + v;
+    double b = t - s;
+    sums[i + 1] += (s - (t - b)) + (v - b);
+    sums[i] = t;
   }
 
   /**
    * A group's (sum, compensation) into the exact sum. An infinite term makes both parts
    * non-finite (Inf and NaN compensation): only the sum is added then, so that +Inf stays +Inf.
    */
-  private static void addGroup(ExactSum into, double sum, double compensation) {
-    into.add(sum);
-    if (Double.isFinite(sum)) {
-      into.add(compensation);
+  private static void addGroup(ExactSum into, double[] sums, int i) {
+    into.add(sums[i]);
+    if (Double.isFinite(sums[i])) {
+      into.add(sums[i + 1]);
     }
   }
+
 
   /** Adds one element (a group of one). */
   public void update(float input, float output, double reference) {
