@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 
 /**
@@ -34,6 +35,12 @@ public final class AccuracyPass implements Serializable {
   /** One metric row of the {@code accuracy} table, before storage. */
   public record Result(VectorReader.Key key, String variant, String precision, String reference,
       String impl, ErrorStats stats) {}
+
+  /**
+   * The name of the accumulator counting the values read: progress reporting shows values/s from
+   * the tasks' updates of it.
+   */
+  public static final String VALUES_ACCUMULATOR = "ablate.values";
 
   private final List<String> variants;
   private final String reference;
@@ -54,8 +61,9 @@ public final class AccuracyPass implements Serializable {
     VectorReader reader = new VectorReader(dataset);
     JavaRDD<InternalRow> rows = dataset.rows().queryExecution().toRdd().toJavaRDD();
     AccuracyPass pass = this;
+    LongAccumulator values = rows.context().longAccumulator(VALUES_ACCUMULATOR);
     List<Tuple2<String, Object>> merged = rows
-        .mapPartitions((Iterator<InternalRow> it) -> pass.partition(reader, it).iterator())
+        .mapPartitions((Iterator<InternalRow> it) -> pass.partition(reader, it, values).iterator())
         .mapToPair(t -> t)
         .reduceByKey(AccuracyPass::mergeValues)
         .collect();
@@ -110,7 +118,8 @@ public final class AccuracyPass implements Serializable {
   }
 
   /** Accumulators of one partition, as (slot, ErrorStats or length counts). */
-  List<Tuple2<String, Object>> partition(VectorReader reader, Iterator<InternalRow> rows) {
+  List<Tuple2<String, Object>> partition(VectorReader reader, Iterator<InternalRow> rows,
+      LongAccumulator values) {
     Map<String, Variant> resolved = new HashMap<>();
     Map<String, Kernel> kernels = new HashMap<>();
     for (String name : variants) {
@@ -137,6 +146,7 @@ public final class AccuracyPass implements Serializable {
       }
       lengths.computeIfAbsent(new Slot(key, null).text(), k -> new TreeMap<>())
           .merge(x.length, 1L, Long::sum);
+      values.add(x.length);
       boolean gatedSite = key.site().equals(ActivationDataset.GATED_SITE);
       if (gatedSite && x.length % 2 != 0) {
         throw AblateException.badInput("%s: a %s vector has odd length %d; expected [gate | up]",

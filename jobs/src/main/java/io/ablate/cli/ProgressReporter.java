@@ -5,6 +5,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import io.ablate.ablate.AccuracyPass;
+import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
@@ -12,7 +14,7 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 
 /**
  * Progress of a long job on the terminal: per stage, tasks done of total, rows read and rows per
- * second, printed at most every {@code intervalMillis} and when a stage completes. Registered by
+ * second, and for the accuracy pass the float values read and values per second, printed at most every {@code intervalMillis} and when a stage completes. Registered by
  * the job commands on their session; listener events arrive on Spark's listener thread.
  */
 final class ProgressReporter extends SparkListener {
@@ -27,6 +29,7 @@ final class ProgressReporter extends SparkListener {
     final long started = System.nanoTime();
     final AtomicLong done = new AtomicLong();
     final AtomicLong rows = new AtomicLong();
+    final AtomicLong values = new AtomicLong();
 
     Stage(String name, int tasks) {
       this.name = name;
@@ -55,6 +58,7 @@ final class ProgressReporter extends SparkListener {
       s.rows.addAndGet(e.taskMetrics().inputMetrics().recordsRead()
           + e.taskMetrics().shuffleReadMetrics().recordsRead());
     }
+    s.values.addAndGet(valuesRead(e));
     long now = System.currentTimeMillis();
     long last = lastPrint.get();
     // The stage's last task is reported by onStageCompleted.
@@ -71,16 +75,36 @@ final class ProgressReporter extends SparkListener {
     }
   }
 
-  private void print(int id, Stage s, boolean finished) {
-    double seconds = Math.max(1e-9, (System.nanoTime() - s.started) / 1e9);
-    out.println(line(id, s.name, s.done.get(), s.tasks, s.rows.get(), seconds, finished));
+  /** The task's update of the values accumulator of the accuracy pass (0 in other stages). */
+  private static long valuesRead(SparkListenerTaskEnd e) {
+    long n = 0;
+    scala.collection.Iterator<AccumulableInfo> it = e.taskInfo().accumulables().iterator();
+    while (it.hasNext()) {
+      AccumulableInfo a = it.next();
+      if (a.name().contains(AccuracyPass.VALUES_ACCUMULATOR) && a.update().isDefined()
+          && a.update().get() instanceof Long v) {
+        n += v;
+      }
+    }
+    return n;
   }
 
-  /** {@code stage 3 (collect at …): 45/200 tasks, 1200000 rows, 2.4e+05 rows/s, 5.0 s}. */
-  static String line(int id, String name, long done, int tasks, long rows, double seconds,
-      boolean finished) {
-    return String.format(Locale.ROOT, "  stage %d (%s): %d/%d tasks, %d rows, %.2e rows/s, %.1f s%s",
+  private void print(int id, Stage s, boolean finished) {
+    double seconds = Math.max(1e-9, (System.nanoTime() - s.started) / 1e9);
+    out.println(line(id, s.name, s.done.get(), s.tasks, s.rows.get(), s.values.get(), seconds,
+        finished));
+  }
+
+  /**
+   * {@code stage 3 (collect at …): 45/200 tasks, 1200000 rows, 2.4e+05 rows/s, 5.0 s}, with
+   * {@code , 1.2e+09 values, 2.4e+08 values/s} before the time when values were counted.
+   */
+  static String line(int id, String name, long done, int tasks, long rows, long values,
+      double seconds, boolean finished) {
+    String valuePart = values == 0 ? ""
+        : String.format(Locale.ROOT, ", %d values, %.2e values/s", values, values / seconds);
+    return String.format(Locale.ROOT, "  stage %d (%s): %d/%d tasks, %d rows, %.2e rows/s%s, %.1f s%s",
         id, name.length() > 40 ? name.substring(0, 40) : name, done, tasks, rows, rows / seconds,
-        seconds, finished ? ", done" : "");
+        valuePart, seconds, finished ? ", done" : "");
   }
 }

@@ -38,6 +38,9 @@ class AblateCommandTest {
     // Progress: every stage reports its tasks and rows when it completes.
     assertTrue(r.out().lines().anyMatch(l -> l.matches("  stage \\d+ \\(.*\\): (\\d+)/\\1 tasks, "
         + "[1-9]\\d* rows, .* rows/s, .* s, done")), r.out());
+    // The pass's stage also counts the float values: 40 rows x 2 layers x (32 + 2 x 32).
+    assertTrue(r.out().lines().anyMatch(l -> l.matches("  stage \\d+ \\(.*AccuracyPass.*\\): "
+        + "(\\d+)/\\1 tasks, .* rows/s, 7680 values, .* values/s, .* s, done")), r.out());
     CliTest.Result bad = CliTest.run("ablate", "--master", "local[2]", "--input", mixed,
         "--metrics", metrics, "--run-id", "second");
     assertEquals(2, bad.code(), bad.out() + bad.err());
