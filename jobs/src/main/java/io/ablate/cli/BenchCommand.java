@@ -41,7 +41,7 @@ final class BenchCommand implements Command {
 
   @Override
   public String usage() {
-    return "  --quick           1M floats, fewer repetitions (about a minute)\n"
+    return "  --quick           smaller sizes, fewer repetitions (a few minutes)\n"
         + "  --elems N         floats per kernel call (default 16777216)\n"
         + "  --reps R          timed repetitions (default 10; quick 5)\n"
         + "  --only kernels|udf|job  one part only (default all)\n"
