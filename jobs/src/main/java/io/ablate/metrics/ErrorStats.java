@@ -46,16 +46,20 @@ import java.util.Objects;
  *
  * <h2>Determinism</h2>
  * The five sums (Σ|err|, Σerr², Σr², Σy², Σr·y) are kept in two levels. Within one {@link #update}
- * call (a <em>group</em>: the job passes one vector) they are accumulated in double, in element
- * order, with TwoSum compensation; each group's sum and compensation are then added to an
- * {@link ExactSum}. Counts are longs and maxima doubles. So {@link #merge} is exactly associative
- * and commutative, and the derived metrics are bit-identical however the groups are split into
- * partitions and in whatever order those merge; a vector is never split, so the job's metrics do not
- * depend on partitioning. (An exact sum per element costs about ten times more and would make an
- * eight-variant pass several times slower than reading the data.) Accuracy: a group's compensated
- * sum is within about 2 ulp of the exact sum of its rounded terms plus n²·2<sup>-106</sup>·Σ|terms|
- * (Ogita, Rump and Oishi, "Accurate sum and dot product", 2005), and each product term (err², r²,
- * r·y) is rounded once; Σ|err| and Σy² have exact terms.
+ * call (a <em>group</em>: the job passes one vector) they are accumulated in double with TwoSum
+ * compensation in {@value #LANES} interleaved lanes (element k in lane k mod {@value #LANES}, in
+ * element order within a lane); at the end of the group the lanes are folded in lane order and each
+ * sum and its compensation are added to an {@link ExactSum}. The lane layout is fixed: it does not
+ * depend on the hardware's vector width nor on whether the Vector API is present (its path, for
+ * groups whose elements are all compared, computes the same bits as the scalar one; tested). Counts
+ * are longs and maxima doubles. So {@link #merge} is exactly associative and commutative, and the
+ * derived metrics are bit-identical however the groups are split into partitions and in whatever
+ * order those merge; a vector is never split, so the job's metrics do not depend on partitioning.
+ * (An exact sum per element costs about ten times more and would make an eight-variant pass several
+ * times slower than reading the data.) Accuracy: a group's compensated sum is within about 2 ulp of
+ * the exact sum of its rounded terms plus n²·2<sup>-106</sup>·Σ|terms| (Ogita, Rump and Oishi,
+ * "Accurate sum and dot product", 2005), and each product term (err², r², r·y) is rounded once;
+ * Σ|err| and Σy² have exact terms.
  *
  * <h2>Empty</h2>
  * With no compared element (m = 0) every derived metric is NaN, except {@code max_abs_err}, which is
@@ -88,6 +92,8 @@ public final class ErrorStats implements Serializable {
   private final ExactSum sumSqRef;
   private final ExactSum sumSqOut;
   private final ExactSum sumRefOut;
+  // Scratch of update, reused (not part of the state): the group's lane sums.
+  private transient double[] lanes;
 
   private ErrorStats(
       ExactSum absErr, ExactSum sqErr, ExactSum sqRef, ExactSum sqOut, ExactSum refOut) {
@@ -107,16 +113,99 @@ public final class ErrorStats implements Serializable {
   /**
    * Adds {@code len} elements, {@code input[inOff + k]}, {@code output[outOff + k]} and
    * {@code reference[refOff + k]} for k in [0, len), as one <em>group</em> (a caller passes one
-   * vector): the group's five sums are accumulated in double in element order with compensation
-   * (TwoSum), then its sum and compensation are added to the exact sums. Counts and maxima do not
-   * depend on grouping; the sums depend only on which elements form each group, never on the order
-   * or partitioning of groups. Does not allocate or box.
+   * vector): the group's five sums are accumulated in double with compensation (TwoSum) in
+   * {@value #LANES} interleaved lanes (element k in lane k mod {@value #LANES}, in element order
+   * within a lane), then folded and added to the exact sums (see the class comment). Counts and
+   * maxima do not depend on grouping; the sums depend only on which elements form each group, never
+   * on the order or partitioning of groups, nor on the hardware (the lanes are fixed, and the Vector
+   * API path, when there is one, computes the same bits as the scalar one). Does not allocate or box
+   * (scratch arrays are kept and reused).
    */
   public void update(float[] input, int inOff, float[] output, int outOff, double[] reference,
       int refOff, int len) {
+    update(input, inOff, output, outOff, reference, refOff, len, SIMD);
+  }
+
+  /** {@link #update}, with the Vector API path or not (tests compare the two, bit for bit). */
+  void update(float[] input, int inOff, float[] output, int outOff, double[] reference,
+      int refOff, int len, boolean simd) {
     Objects.checkFromIndexSize(inOff, len, input.length);
     Objects.checkFromIndexSize(outOff, len, output.length);
     Objects.checkFromIndexSize(refOff, len, reference.length);
+    if (lanes == null) { // GroupSumsSimd.OUT is a constant: this loads no Vector API class
+      lanes = new double[GroupSumsSimd.OUT];
+    }
+    if (!(simd && len >= LANES && vectorGroup(input, inOff, output, outOff, reference, refOff,
+        len))) {
+      java.util.Arrays.fill(lanes, 0.0);
+      classifyAndSum(input, inOff, output, outOff, reference, refOff, len);
+      updateRelAndUlp(input, inOff, output, outOff, reference, refOff, len);
+    }
+    addLanes(sumAbsErr, ABS_ERR);
+    addLanes(sumSqErr, SQ_ERR);
+    addLanes(sumSqRef, SQ_REF);
+    addLanes(sumSqOut, SQ_OUT);
+    addLanes(sumRefOut, REF_OUT);
+  }
+
+  /**
+   * Adds a sum's lanes to its exact sum: the lanes folded into lane 0 (TwoSum in lane order, their
+   * compensations summed), then the sum and its compensation. An infinite term makes both parts
+   * non-finite (Inf and NaN compensation): only the sum is added then, so that +Inf stays +Inf.
+   */
+  private void addLanes(ExactSum into, int which) {
+    double[] l = lanes;
+    int i = sumIndex(which, 0);
+    for (int lane = 1; lane < LANES; lane++) {
+      l[i + LANES] += l[i + lane + LANES];
+      twoSum(l, i, l[i + lane]);
+    }
+    into.add(l[i]);
+    if (Double.isFinite(l[i])) {
+      into.add(l[i + LANES]);
+    }
+  }
+
+  /**
+   * The Vector API path, for a group (of at least {@value #LANES} elements) whose elements are all
+   * compared with finite outputs, the usual case: the same lane sums and counts as the general path.
+   * Returns false, having changed nothing but the scratch, for any other group.
+   */
+  private boolean vectorGroup(float[] input, int inOff, float[] output, int outOff,
+      double[] reference, int refOff, int len) {
+    int blocks = len - len % LANES;
+    for (int k = blocks; k < len; k++) { // the scalar tail
+      if (!Float.isFinite(input[inOff + k]) || !Float.isFinite(output[outOff + k])
+          || !Double.isFinite(reference[refOff + k])) {
+        return false;
+      }
+    }
+    long zeros = GroupSumsSimd.sums(input, inOff, output, outOff, reference, refOff, blocks,
+        maxRel * (1 - 0x1p-50), maxUlp * (1 - 0x1p-50), lanes);
+    if (zeros < 0) {
+      return false;
+    }
+    double mAbs = Math.max(maxAbs, lanes[GroupSumsSimd.MAX_ABS]);
+    boolean candidate = !(lanes[GroupSumsSimd.CANDIDATE] <= 0);
+    for (int k = blocks; k < len; k++) {
+      float o = output[outOff + k];
+      zeros += o == 0f ? 1 : 0;
+      mAbs = Math.max(mAbs, addToLane(k % LANES, o, reference[refOff + k]));
+    }
+    n += len;
+    compared += len;
+    zerosOut += zeros;
+    maxAbs = mAbs;
+    // Exact maxima: over the whole group if the vectors saw a candidate, else over the tail.
+    int from = candidate ? 0 : blocks;
+    updateRelAndUlp(input, inOff + from, output, outOff + from, reference, refOff + from,
+        len - from);
+    return true;
+  }
+
+  /** The general path: classifies every element, counts, and sums the compared ones. */
+  private void classifyAndSum(float[] input, int inOff, float[] output, int outOff,
+      double[] reference, int refOff, int len) {
     long groupNanIn = 0;
     long groupInfIn = 0;
     long groupNanOut = 0;
@@ -125,13 +214,6 @@ public final class ErrorStats implements Serializable {
     long groupCompared = 0;
     long groupZeros = 0;
     double mAbs = maxAbs;
-    double mRel = maxRel;
-    // Lower bounds on the maxima, slightly below them so that rounding never skips a new maximum.
-    double relBound = mRel * (1 - 0x1p-50); // −Inf·(…) stays −Inf
-    double mUlp = maxUlp;
-    double ulpBound = mUlp * (1 - 0x1p-50);
-    // (sum, compensation) of Σ|err|, Σerr², Σr², Σy², Σr·y at 2i, 2i + 1.
-    double[] sums = new double[2 * SUMS];
     for (int k = 0; k < len; k++) {
       float x = input[inOff + k];
       float o = output[outOff + k];
@@ -160,11 +242,50 @@ public final class ErrorStats implements Serializable {
       if (o == 0f) {
         groupZeros++;
       }
-      double err = y - r;
-      double abs = Math.abs(err);
+      double abs = addToLane(k % LANES, y, r);
       if (abs > mAbs) {
         mAbs = abs;
       }
+    }
+    n += len;
+    nanIn += groupNanIn;
+    infIn += groupInfIn;
+    nanOut += groupNanOut;
+    special += groupSpecial;
+    specialMismatch += groupMismatch;
+    compared += groupCompared;
+    zerosOut += groupZeros;
+    maxAbs = mAbs;
+  }
+
+  /** Adds a compared element's five terms to lane {@code lane}; returns |err|. */
+  private double addToLane(int lane, double y, double r) {
+    double err = y - r;
+    double abs = Math.abs(err);
+    double[] l = lanes;
+    twoSum(l, sumIndex(ABS_ERR, lane), abs);
+    twoSum(l, sumIndex(SQ_ERR, lane), err * err);
+    twoSum(l, sumIndex(SQ_REF, lane), r * r);
+    twoSum(l, sumIndex(SQ_OUT, lane), y * y); // a float squared is exact in double
+    twoSum(l, sumIndex(REF_OUT, lane), r * y);
+    return abs;
+  }
+
+  /** max_rel_err and max_ulp over the compared elements of a group. */
+  private void updateRelAndUlp(float[] input, int inOff, float[] output, int outOff,
+      double[] reference, int refOff, int len) {
+    double mRel = maxRel;
+    // Lower bounds on the maxima, slightly below them so that rounding never skips a new maximum.
+    double relBound = mRel * (1 - 0x1p-50); // −Inf·(…) stays −Inf
+    double mUlp = maxUlp;
+    double ulpBound = mUlp * (1 - 0x1p-50);
+    for (int k = 0; k < len; k++) {
+      float o = output[outOff + k];
+      double r = reference[refOff + k];
+      if (!Float.isFinite(input[inOff + k]) || Float.isNaN(o) || !Double.isFinite(r)) {
+        continue; // not compared
+      }
+      double abs = Math.abs(o - r);
       double absRef = Math.abs(r);
       // Divides only for a candidate maximum: abs/absRef > mRel implies abs > relBound·absRef.
       if (absRef >= REL_FLOOR && abs > relBound * absRef) {
@@ -183,57 +304,38 @@ public final class ErrorStats implements Serializable {
           ulpBound = ulps * (1 - 0x1p-50);
         }
       }
-      twoSum(sums, ABS_ERR, abs);
-      twoSum(sums, SQ_ERR, err * err);
-      twoSum(sums, SQ_REF, r * r);
-      twoSum(sums, SQ_OUT, y * y); // a float squared is exact in double
-      twoSum(sums, REF_OUT, r * y);
     }
-    n += len;
-    nanIn += groupNanIn;
-    infIn += groupInfIn;
-    nanOut += groupNanOut;
-    special += groupSpecial;
-    specialMismatch += groupMismatch;
-    compared += groupCompared;
-    zerosOut += groupZeros;
-    maxAbs = mAbs;
     maxRel = mRel;
     maxUlp = mUlp;
-    addGroup(sumAbsErr, sums, ABS_ERR);
-    addGroup(sumSqErr, sums, SQ_ERR);
-    addGroup(sumSqRef, sums, SQ_REF);
-    addGroup(sumSqOut, sums, SQ_OUT);
-    addGroup(sumRefOut, sums, REF_OUT);
   }
 
-  private static final int SUMS = 5;
-  private static final int ABS_ERR = 0;
-  private static final int SQ_ERR = 2;
-  private static final int SQ_REF = 4;
-  private static final int SQ_OUT = 6;
-  private static final int REF_OUT = 8;
+  /** Lanes of the group sums: element k of a group is summed in lane k mod LANES. */
+  static final int LANES = 4;
+  static final int SUMS = 5;
+  static final int ABS_ERR = 0;
+  static final int SQ_ERR = 1;
+  static final int SQ_REF = 2;
+  static final int SQ_OUT = 3;
+  static final int REF_OUT = 4;
+  /** The Vector API path for regular groups, when the module is there and the hardware helps. */
+  static final boolean SIMD = io.ablate.kernel.Simd.available() && GroupSumsSimd.USEFUL;
 
-  /** TwoSum: adds v to the sum at i; the addition's rounding error goes, exactly, into i + 1. */
+  /**
+   * Index in the lane sums of sum {@code which}, lane {@code lane}; its compensation is
+   * {@value #LANES} further (each sum: {@value #LANES} lane sums, then their compensations).
+   */
+  static int sumIndex(int which, int lane) {
+    return which * 2 * LANES + lane;
+  }
+
+  /** TwoSum: adds v to the sum at i; the addition's rounding error goes, exactly, into i + LANES. */
   private static void twoSum(double[] sums, int i, double v) {
     double s = sums[i];
     double t = s + v;
     double b = t - s;
-    sums[i + 1] += (s - (t - b)) + (v - b);
+    sums[i + LANES] += (s - (t - b)) + (v - b);
     sums[i] = t;
   }
-
-  /**
-   * A group's (sum, compensation) into the exact sum. An infinite term makes both parts
-   * non-finite (Inf and NaN compensation): only the sum is added then, so that +Inf stays +Inf.
-   */
-  private static void addGroup(ExactSum into, double[] sums, int i) {
-    into.add(sums[i]);
-    if (Double.isFinite(sums[i])) {
-      into.add(sums[i + 1]);
-    }
-  }
-
 
   /** Adds one element (a group of one). */
   public void update(float input, float output, double reference) {

@@ -288,6 +288,71 @@ class ErrorStatsTest {
     assertEquals(0.0, oneZero.snrDb(), 1e-12);
   }
 
+  /**
+   * Data where every element is compared (finite input, output and reference), the usual case and
+   * the one the Vector API path takes: outputs near the reference, exact, zero, or off by a lot;
+   * references tiny, zero, below the relative-error floor, huge (beyond the float range).
+   */
+  private static Data regularData(Random rnd, int len) {
+    float[] x = new float[len];
+    float[] y = new float[len];
+    double[] r = new double[len];
+    for (int k = 0; k < len; k++) {
+      float in = (float) (rnd.nextGaussian() * 3);
+      double ref = switch (rnd.nextInt(60)) {
+        case 0 -> 0.0;
+        case 1 -> rnd.nextGaussian() * 1e-7;
+        case 2 -> rnd.nextGaussian() * 1e-40;
+        case 3 -> rnd.nextGaussian() * 1e39;
+        default -> silu(in);
+      };
+      float out = switch (rnd.nextInt(30)) {
+        case 0 -> 0f;
+        case 1 -> (float) ref;
+        case 2 -> (float) (ref + rnd.nextGaussian());
+        default -> (float) (ref * (1 + rnd.nextGaussian() * 1e-3));
+      };
+      x[k] = in;
+      y[k] = Float.isFinite(out) ? out : Float.MAX_VALUE;
+      r[k] = ref;
+    }
+    return new Data(x, y, r);
+  }
+
+  @Test
+  void vectorPathGivesTheScalarBits() {
+    // The lanes are part of the contract: the Vector API path (taken by groups whose elements are
+    // all compared) and the scalar path must agree bit for bit, for every length and mix.
+    assertEquals(io.ablate.kernel.Simd.available() && GroupSumsSimd.USEFUL, ErrorStats.SIMD);
+    Random rnd = new Random(11);
+    for (int trial = 0; trial < 300; trial++) {
+      int len = 1 + rnd.nextInt(trial < 200 ? 40 : 3000);
+      Data d = trial % 3 == 0 ? randomData(rnd, len) : regularData(rnd, len);
+      if (trial % 7 == 0) { // one irregular element in an otherwise regular group
+        int k = rnd.nextInt(len);
+        d.y()[k] = rnd.nextBoolean() ? Float.POSITIVE_INFINITY : Float.NaN;
+      }
+      ErrorStats vector = ErrorStats.empty();
+      ErrorStats scalar = ErrorStats.empty();
+      for (int group = 0; group < 3; group++) { // later groups start from non-empty maxima
+        int from = rnd.nextInt(len);
+        vector.update(d.x(), from, d.y(), from, d.r(), from, len - from, true);
+        scalar.update(d.x(), from, d.y(), from, d.r(), from, len - from, false);
+      }
+      assertArrayEquals(scalar.toBytes(), vector.toBytes(), "trial " + trial + ", length " + len);
+    }
+  }
+
+  @Test
+  void matchesOracleOnRegularData() {
+    Random rnd = new Random(12);
+    for (int trial = 0; trial < 40; trial++) {
+      Data d = regularData(rnd, 1 + rnd.nextInt(trial < 30 ? 200 : 20_000));
+      ErrorStats s = statsOf(d, 0, d.size());
+      assertMatchesOracle(metrics(new Oracle(d.x(), d.y(), d.r())), metrics(s), "trial " + trial);
+    }
+  }
+
   @Test
   void matchesOracleOnRandomData() {
     Random rnd = new Random(2);

@@ -24,15 +24,19 @@ public final class FastErf {
   private FastErf() {}
 
   public static double erfc(double x) {
-    if (Double.isNaN(x)) {
-      return x;
+    double a = Math.abs(x);
+    if (!(a < LIMIT)) { // NaN, or the far tail: rare
+      return Double.isNaN(x) ? x : x < 0 ? 2.0 - Erf.erfc(a) : Erf.erfc(a);
     }
-    if (x < 0) {
-      return 2.0 - erfc(-x);
-    }
-    if (x >= LIMIT) {
-      return Erf.erfc(x);
-    }
+    // erfc(x) = 2 − erfc(−x) for x < 0, without a branch (half of a job's arguments are negative,
+    // at random): with s = ±1 the sign of x, (1 − s) + s·erfc(|x|) is exactly 2.0 − erfc(|x|) or
+    // erfc(|x|). (x = −0 gives 2 − 1 = 1 = erfc(0).)
+    double s = Math.copySign(1.0, x);
+    return (1.0 - s) + s * erfcNonNegative(a);
+  }
+
+  /** erfc(x) for 0 ≤ x &lt; {@value #LIMIT}. */
+  private static double erfcNonNegative(double x) {
     int i = (int) (x * (1 / STEP)); // STEP is a power of two: multiplying is exact
     double t = 2.0 * (x - i * STEP) * (1 / STEP) - 1.0; // in [-1, 1]
     int b = i * (DEGREE + 1);

@@ -57,10 +57,37 @@ public record FloatFormat(String name, int mantissaBits, int minExponent, double
     return (float) round((double) x);
   }
 
-  /** Rounds {@code len} values of {@code in} from {@code inOff} into {@code out} from {@code outOff}. */
+  /**
+   * Rounds {@code len} values of {@code in} from {@code inOff} into {@code out} from {@code outOff}:
+   * the same values as {@link #round(float)} (the tests check both against an independent model),
+   * computed on the float bits, about twice as fast (a job rounds every input and output of a
+   * reduced-precision variant). In this format's normal range, ties-to-even rounding of the
+   * magnitude's bits at the format's last mantissa bit (a carry runs into the exponent, as it
+   * should); below it, where the quantum is fixed at 2^(minExponent − mantissaBits), float addition
+   * of a power of two m with that ulp rounds the magnitude to it (ties to even), and subtracting m
+   * again is exact.
+   */
   public void round(float[] in, int inOff, float[] out, int outOff, int len) {
+    int shift = 23 - mantissaBits; // ≥ 1 for every format here
+    int half = (1 << (shift - 1)) - 1;
+    int keep = -(1 << shift);
+    int minNormal = (minExponent + 127) << 23; // bits of 2^minExponent
+    int maxBits = Float.floatToRawIntBits((float) maxFinite);
+    int overflow = hasInfinity ? 0x7F80_0000 : maxBits;
+    float magic = Float.intBitsToFloat((minExponent - mantissaBits + 23 + 127) << 23);
     for (int i = 0; i < len; i++) {
-      out[outOff + i] = round(in[inOff + i]);
+      float x = in[inOff + i];
+      int bits = Float.floatToRawIntBits(x);
+      int a = bits & 0x7FFF_FFFF;
+      if (a >= 0x7F80_0000) { // ±Inf, NaN
+        out[outOff + i] = round(x);
+        continue;
+      }
+      int normal = (a + half + ((a >>> shift) & 1)) & keep;
+      int small = Float.floatToRawIntBits((Float.intBitsToFloat(a) + magic) - magic);
+      int r = a < minNormal ? small : normal;
+      r = r > maxBits ? overflow : r;
+      out[outOff + i] = Float.intBitsToFloat(r | (bits & 0x8000_0000));
     }
   }
 }

@@ -86,10 +86,14 @@ class FloatFormatTest {
         GpuExpansion.expand(Expr.round(l.format(), Expr.x())));
     Random rnd = new Random();
     float[] probes = probes(grid, rnd);
-    for (float x : probes) {
+    float[] rounded = new float[probes.length + 1];
+    l.format().round(probes, 0, rounded, 1, probes.length); // the array form (its own code)
+    for (int i = 0; i < probes.length; i++) {
+      float x = probes[i];
       double expected = nearest(grid, l, x);
       float actual = l.format().round(x);
       assertSame(expected, actual, l, x, "CPU");
+      assertSame(expected, rounded[i + 1], l, x, "CPU array");
       assertSame(expected, (float) gpu.eval(x), l, x, "GPU form");
     }
   }

@@ -1,0 +1,122 @@
+package io.ablate.metrics;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The lane sums of {@link ErrorStats} with the Vector API: the same operations, lane for lane, as
+ * its scalar lanes, so the same bits. Always four doubles ({@link ErrorStats#LANES}) whatever the
+ * hardware prefers: the lane layout is part of the result. Loaded only when
+ * {@code jdk.incubator.vector} is present. Everything happens in one method with no calls left
+ * uninlined: a vector that reaches a call is boxed, which made an earlier version slower than the
+ * scalar loop.
+ */
+final class GroupSumsSimd {
+  private static final VectorSpecies<Double> S = DoubleVector.SPECIES_256;
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_128;
+  private static final long EXPONENT = 0x7FF0_0000_0000_0000L;
+
+  /** Worth using: the hardware has 256-bit vectors (elsewhere the scalar lanes are faster). */
+  static final boolean USEFUL = DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 256
+      && S.length() == ErrorStats.LANES && F.length() == ErrorStats.LANES;
+
+  /** Index in {@code out} of max |err| after {@link #sums}. */
+  static final int MAX_ABS = ErrorStats.SUMS * 2 * ErrorStats.LANES;
+  /** Index in {@code out} of the candidate test after {@link #sums}: not ≤ 0 if some element may
+   * raise max_rel_err or max_ulp. */
+  static final int CANDIDATE = MAX_ABS + 1;
+  /** Length of {@code out}. */
+  static final int OUT = CANDIDATE + 1;
+
+  private GroupSumsSimd() {}
+
+  /**
+   * Sums elements [0, n) of a group (n a multiple of {@link ErrorStats#LANES}) into {@code out}
+   * (the lane sums, layout of {@link ErrorStats#sumIndex}, then {@link #MAX_ABS} and
+   * {@link #CANDIDATE}), as if every element were compared. Returns the number of zero outputs,
+   * or −1 if some element has a non-finite input, output or reference (or a sum overflowed): the
+   * caller must then take the scalar path, which classifies elements.
+   *
+   * <p>The candidate test is a filter for the exact scalar maxima: it is positive (or NaN) for any
+   * element whose relative error exceeds {@code relBound} (|r| ≥ {@link ErrorStats#REL_FLOOR}) or
+   * whose error in ulps may exceed {@code ulpBound}: with p = 2<sup>e</sup> for e the exponent of r
+   * clamped to [−126, 127], ulp((float) r) ≥ p·2<sup>-23</sup> (rounding to float can only raise the
+   * exponent; below 2<sup>-126</sup> the ulp is 2<sup>-149</sup>, beyond the float range
+   * 2<sup>104</sup>), so ulps ≤ |err|·2<sup>23</sup>/p, nearly exact.
+   */
+  static long sums(float[] x, int xOff, float[] y, int yOff, double[] r, int rOff, int n,
+      double relBound, double ulpBound, double[] out) {
+    DoubleVector zero = DoubleVector.zero(S);
+    DoubleVector absS = zero, absC = zero, sqErrS = zero, sqErrC = zero, sqRefS = zero;
+    DoubleVector sqRefC = zero, sqOutS = zero, sqOutC = zero, refOutS = zero, refOutC = zero;
+    DoubleVector max = zero;
+    DoubleVector candidate = DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY);
+    FloatVector finite = FloatVector.zero(F); // x − x summed: NaN once some x is not finite
+    long zeros = 0;
+    for (int k = 0; k < n; k += 4) {
+      FloatVector xf = FloatVector.fromArray(F, x, xOff + k);
+      finite = finite.add(xf.sub(xf));
+      FloatVector yf = FloatVector.fromArray(F, y, yOff + k);
+      zeros += yf.compare(VectorOperators.EQ, 0f).trueCount();
+      DoubleVector yv = (DoubleVector) yf.convertShape(VectorOperators.F2D, S, 0);
+      DoubleVector rv = DoubleVector.fromArray(S, r, rOff + k);
+      DoubleVector err = yv.sub(rv);
+      DoubleVector abs = err.abs();
+      max = max.max(abs);
+      DoubleVector absRef = rv.abs();
+      DoubleVector rel = abs.sub(absRef.mul(relBound))
+          .blend(Double.NEGATIVE_INFINITY, absRef.compare(VectorOperators.LT, ErrorStats.REL_FLOOR));
+      // 2^(exponent of r), clamped to the float range's [2^-126, 2^127]: ulp((float) r) ≥ it·2^-23.
+      DoubleVector binade = rv.reinterpretAsLongs().and(EXPONENT).reinterpretAsDoubles()
+          .max(0x1p-126).min(0x1p127);
+      DoubleVector ulp = abs.mul(0x1p23).sub(binade.mul(ulpBound));
+      candidate = candidate.max(rel).max(ulp);
+      // TwoSum, as ErrorStats.twoSum: t = s + v, b = t − s, c += (s − (t − b)) + (v − b), s = t.
+      DoubleVector t = absS.add(abs);
+      DoubleVector b = t.sub(absS);
+      absC = absC.add(absS.sub(t.sub(b)).add(abs.sub(b)));
+      absS = t;
+      DoubleVector v = err.mul(err);
+      t = sqErrS.add(v);
+      b = t.sub(sqErrS);
+      sqErrC = sqErrC.add(sqErrS.sub(t.sub(b)).add(v.sub(b)));
+      sqErrS = t;
+      v = rv.mul(rv);
+      t = sqRefS.add(v);
+      b = t.sub(sqRefS);
+      sqRefC = sqRefC.add(sqRefS.sub(t.sub(b)).add(v.sub(b)));
+      sqRefS = t;
+      v = yv.mul(yv);
+      t = sqOutS.add(v);
+      b = t.sub(sqOutS);
+      sqOutC = sqOutC.add(sqOutS.sub(t.sub(b)).add(v.sub(b)));
+      sqOutS = t;
+      v = rv.mul(yv);
+      t = refOutS.add(v);
+      b = t.sub(refOutS);
+      refOutC = refOutC.add(refOutS.sub(t.sub(b)).add(v.sub(b)));
+      refOutS = t;
+    }
+    // Σ|err| is finite only if every output and reference is; the other sums may overflow.
+    DoubleVector all = absC.add(sqErrC).add(sqRefC).add(sqOutC).add(refOutC);
+    if (finite.reduceLanes(VectorOperators.ADD) != 0f
+        || !Double.isFinite(all.reduceLanes(VectorOperators.ADD))) {
+      return -1;
+    }
+    absS.intoArray(out, ErrorStats.sumIndex(ErrorStats.ABS_ERR, 0));
+    absC.intoArray(out, ErrorStats.sumIndex(ErrorStats.ABS_ERR, 0) + ErrorStats.LANES);
+    sqErrS.intoArray(out, ErrorStats.sumIndex(ErrorStats.SQ_ERR, 0));
+    sqErrC.intoArray(out, ErrorStats.sumIndex(ErrorStats.SQ_ERR, 0) + ErrorStats.LANES);
+    sqRefS.intoArray(out, ErrorStats.sumIndex(ErrorStats.SQ_REF, 0));
+    sqRefC.intoArray(out, ErrorStats.sumIndex(ErrorStats.SQ_REF, 0) + ErrorStats.LANES);
+    sqOutS.intoArray(out, ErrorStats.sumIndex(ErrorStats.SQ_OUT, 0));
+    sqOutC.intoArray(out, ErrorStats.sumIndex(ErrorStats.SQ_OUT, 0) + ErrorStats.LANES);
+    refOutS.intoArray(out, ErrorStats.sumIndex(ErrorStats.REF_OUT, 0));
+    refOutC.intoArray(out, ErrorStats.sumIndex(ErrorStats.REF_OUT, 0) + ErrorStats.LANES);
+    out[MAX_ABS] = max.reduceLanes(VectorOperators.MAX);
+    out[CANDIDATE] = candidate.reduceLanes(VectorOperators.MAX);
+    return zeros;
+  }
+}
