@@ -19,9 +19,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,20 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
  * mistakes name the file and line, and every committed spec in conf/jobs/ is accepted by its
  * command (and ablate → report run on the committed sample dataset).
  */
+@ExtendWith(RepoHome.class) // committed specs use 'profile: local', found under ablate.home
 class JobSpecTest {
   @TempDir
   Path tmp;
 
-  @BeforeAll
-  static void home() {
-    // The committed specs use 'profile: local', found under ablate.home (the launcher sets it).
-    System.setProperty("ablate.home", CliTest.repoRoot().toString());
-  }
-
-  @AfterAll
-  static void clearHome() {
-    System.clearProperty("ablate.home");
-  }
 
   @Test
   void specOptionsReachTheCommandAndTheCommandLineOverridesThem() throws IOException {

@@ -12,28 +12,19 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --profile}: properties reach the Spark session; precedence profile &lt; --conf &lt;
  * --master; the committed profiles parse; a missing profile lists the ones there are.
  */
+@ExtendWith(RepoHome.class)
 class SparkProfileTest {
   @TempDir
   Path tmp;
 
-  @BeforeAll
-  static void home() {
-    System.setProperty("ablate.home", CliTest.repoRoot().toString());
-  }
-
-  @AfterAll
-  static void clearHome() {
-    System.clearProperty("ablate.home");
-  }
 
   private Path profile() throws IOException {
     Path p = tmp.resolve("test.conf");
