@@ -1,13 +1,17 @@
 package io.ablate.kernel.simd;
 
-import static jdk.incubator.vector.VectorOperators.EXPM1;
-import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.LT;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
-/** SIMD kernel of elu. */
-public final class EluSimd extends SimdKernel {
+/**
+ * SIMD kernel of elu: x for x ≥ 0 (keeps −0), α·expm1(x) otherwise.
+ *
+ * <p>Two loops, the exponential first: one loop holding both polynomials would not compile whole.
+ */
+public final class EluSimd extends BlockedSimdKernel {
   private final float alpha;
 
   public EluSimd(double alpha) {
@@ -15,31 +19,36 @@ public final class EluSimd extends SimdKernel {
   }
 
   @Override
-  public void apply(float[] in, int inOff, float[] out, int outOff, int len) {
+  boolean compute(float[] in, int off, float[] f, int n) {
     int i = 0;
-    for (int n = S.loopBound(len); i < n; i += L) {
-      f(load(in, inOff + i)).intoArray(out, outOff + i);
+    for (int b = S.loopBound(n); i < b; i += L) {
+      FloatVector x = load(in, off + i);
+      VectorExp.exp(x.min(0f)).intoArray(f, i);
     }
-    if (i < len) {
-      VectorMask<Float> m = tail(i, len);
-      f(load(in, inOff + i, m)).intoArray(out, outOff + i, m);
+    if (i < n) {
+      VectorMask<Float> m = tail(i, n);
+      FloatVector x = load(in, off + i, m);
+      VectorExp.exp(x.min(0f)).intoArray(f, i, m);
+    }
+    finish(in, off, f, n);
+    return false;
+  }
+
+  /** With f = e^min(x,0), writes elu(x) over it. */
+  private void finish(float[] in, int off, float[] f, int n) {
+    int i = 0;
+    for (int b = S.loopBound(n); i < b; i += L) {
+      f(load(in, off + i), load(f, i)).intoArray(f, i);
+    }
+    if (i < n) {
+      VectorMask<Float> m = tail(i, n);
+      f(load(in, off + i, m), load(f, i, m)).intoArray(f, i, m);
     }
   }
 
-  @Override
-  public void applyGated(float[] gate, int gateOff, float[] up, int upOff, float[] out, int outOff,
-      int len) {
-    int i = 0;
-    for (int n = S.loopBound(len); i < n; i += L) {
-      f(load(gate, gateOff + i)).mul(load(up, upOff + i)).intoArray(out, outOff + i);
-    }
-    if (i < len) {
-      VectorMask<Float> m = tail(i, len);
-      f(load(gate, gateOff + i, m)).mul(load(up, upOff + i, m)).intoArray(out, outOff + i, m);
-    }
-  }
-
-  private FloatVector f(FloatVector x) {
-    return x.lanewise(EXPM1).mul(alpha).blend(x, x.compare(GT, 0f));
+  private FloatVector f(FloatVector x, FloatVector e) {
+    FloatVector expm1 = e.sub(1f)
+        .blend(VectorExp.expm1Series(x), x.abs().compare(LT, VectorExp.EXPM1_SERIES_LIMIT));
+    return expm1.mul(alpha).blend(x, x.compare(GE, 0f));
   }
 }

@@ -3,38 +3,38 @@ package io.ablate.kernel.simd;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
-/** SIMD kernel of gelu_tanh. */
-public final class GeluTanhSimd extends SimdKernel {
+/** SIMD kernel of gelu_tanh, as x·σ(2·√(2/π)·(x + 0.044715x³)) (tanh u = 2σ(2u) − 1). */
+public final class GeluTanhSimd extends SigmoidProductKernel {
   /** 2·√(2/π) and 2·√(2/π)·0.044715: the sigmoid argument is x·(LINEAR + CUBIC·x²). */
   private static final float LINEAR = (float) (2 * Math.sqrt(2 / Math.PI));
   private static final float CUBIC = (float) (2 * Math.sqrt(2 / Math.PI) * 0.044715);
 
-  @Override
-  public void apply(float[] in, int inOff, float[] out, int outOff, int len) {
-    int i = 0;
-    for (int n = S.loopBound(len); i < n; i += L) {
-      f(load(in, inOff + i)).intoArray(out, outOff + i);
-    }
-    if (i < len) {
-      VectorMask<Float> m = tail(i, len);
-      f(load(in, inOff + i, m)).intoArray(out, outOff + i, m);
-    }
+  public GeluTanhSimd() {
+    super(true);
   }
 
   @Override
-  public void applyGated(float[] gate, int gateOff, float[] up, int upOff, float[] out, int outOff,
-      int len) {
+  boolean compute(float[] in, int off, float[] f, int n) {
+    boolean deep = false;
     int i = 0;
-    for (int n = S.loopBound(len); i < n; i += L) {
-      f(load(gate, gateOff + i)).mul(load(up, upOff + i)).intoArray(out, outOff + i);
+    for (int b = S.loopBound(n); i < b; i += L) {
+      FloatVector x = load(in, off + i);
+      FloatVector k = x.mul(x.mul(x).fma(CUBIC, LINEAR));
+      timesSigmoid(x, k).intoArray(f, i);
+      deep |= deep(k);
     }
-    if (i < len) {
-      VectorMask<Float> m = tail(i, len);
-      f(load(gate, gateOff + i, m)).mul(load(up, upOff + i, m)).intoArray(out, outOff + i, m);
+    if (i < n) {
+      VectorMask<Float> m = tail(i, n);
+      FloatVector x = load(in, off + i, m);
+      FloatVector k = x.mul(x.mul(x).fma(CUBIC, LINEAR));
+      timesSigmoid(x, k).intoArray(f, i, m);
+      deep |= deep(k, m);
     }
+    return deep;
   }
 
-  private static FloatVector f(FloatVector x) {
-    return VectorMath.timesSigmoid(x, x, x.mul(x.mul(x).fma(CUBIC, LINEAR)));
+  @Override
+  float argument(float x) {
+    return x * Math.fma(x * x, CUBIC, LINEAR);
   }
 }

@@ -1,41 +1,29 @@
 package io.ablate.kernel.simd;
 
 import static jdk.incubator.vector.VectorOperators.EQ;
-import static jdk.incubator.vector.VectorOperators.EXP;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
 /** SIMD kernel of mish, as x·n/(n+2) with n = e^x(e^x + 2) = tanh(softplus x) rewritten without tanh. */
-public final class MishSimd extends SimdKernel {
-  @Override
-  public void apply(float[] in, int inOff, float[] out, int outOff, int len) {
-    int i = 0;
-    for (int n = S.loopBound(len); i < n; i += L) {
-      f(load(in, inOff + i)).intoArray(out, outOff + i);
-    }
-    if (i < len) {
-      VectorMask<Float> m = tail(i, len);
-      f(load(in, inOff + i, m)).intoArray(out, outOff + i, m);
-    }
-  }
+public final class MishSimd extends BlockedSimdKernel {
 
   @Override
-  public void applyGated(float[] gate, int gateOff, float[] up, int upOff, float[] out, int outOff,
-      int len) {
+  boolean compute(float[] in, int off, float[] f, int n) {
     int i = 0;
-    for (int n = S.loopBound(len); i < n; i += L) {
-      f(load(gate, gateOff + i)).mul(load(up, upOff + i)).intoArray(out, outOff + i);
+    for (int b = S.loopBound(n); i < b; i += L) {
+      f(load(in, off + i)).intoArray(f, i);
     }
-    if (i < len) {
-      VectorMask<Float> m = tail(i, len);
-      f(load(gate, gateOff + i, m)).mul(load(up, upOff + i, m)).intoArray(out, outOff + i, m);
+    if (i < n) {
+      VectorMask<Float> m = tail(i, n);
+      f(load(in, off + i, m)).intoArray(f, i, m);
     }
+    return false;
   }
 
   private static FloatVector f(FloatVector x) {
-    FloatVector e = x.min(20f).lanewise(EXP);
-    FloatVector n = e.mul(e.add(2f));
-    return x.mul(n.div(n.add(2f))).blend(-0f, x.compare(EQ, Float.NEGATIVE_INFINITY));
+    FloatVector e = VectorExp.exp(x.min(20f));
+    FloatVector p = e.mul(e.add(2f));
+    return x.mul(p.div(p.add(2f))).blend(-0f, x.compare(EQ, Float.NEGATIVE_INFINITY));
   }
 }

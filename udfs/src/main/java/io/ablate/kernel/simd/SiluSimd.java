@@ -3,34 +3,35 @@ package io.ablate.kernel.simd;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
-/** SIMD kernel of silu. */
-public final class SiluSimd extends SimdKernel {
-  @Override
-  public void apply(float[] in, int inOff, float[] out, int outOff, int len) {
-    int i = 0;
-    for (int n = S.loopBound(len); i < n; i += L) {
-      f(load(in, inOff + i)).intoArray(out, outOff + i);
-    }
-    if (i < len) {
-      VectorMask<Float> m = tail(i, len);
-      f(load(in, inOff + i, m)).intoArray(out, outOff + i, m);
-    }
+/** SIMD kernel of silu: x·σ(x). */
+public final class SiluSimd extends SigmoidProductKernel {
+
+  public SiluSimd() {
+    super(true);
   }
 
   @Override
-  public void applyGated(float[] gate, int gateOff, float[] up, int upOff, float[] out, int outOff,
-      int len) {
+  boolean compute(float[] in, int off, float[] f, int n) {
+    boolean deep = false;
     int i = 0;
-    for (int n = S.loopBound(len); i < n; i += L) {
-      f(load(gate, gateOff + i)).mul(load(up, upOff + i)).intoArray(out, outOff + i);
+    for (int b = S.loopBound(n); i < b; i += L) {
+      FloatVector x = load(in, off + i);
+      FloatVector k = x;
+      timesSigmoid(x, k).intoArray(f, i);
+      deep |= deep(k);
     }
-    if (i < len) {
-      VectorMask<Float> m = tail(i, len);
-      f(load(gate, gateOff + i, m)).mul(load(up, upOff + i, m)).intoArray(out, outOff + i, m);
+    if (i < n) {
+      VectorMask<Float> m = tail(i, n);
+      FloatVector x = load(in, off + i, m);
+      FloatVector k = x;
+      timesSigmoid(x, k).intoArray(f, i, m);
+      deep |= deep(k, m);
     }
+    return deep;
   }
 
-  private static FloatVector f(FloatVector x) {
-    return VectorMath.timesSigmoid(x, x, x);
+  @Override
+  float argument(float x) {
+    return x;
   }
 }

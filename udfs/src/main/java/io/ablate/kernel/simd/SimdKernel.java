@@ -11,9 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Why every subclass writes its own two loops: the vector math is only fast when the JIT inlines
  * the per-vector function into the loop (otherwise each {@link FloatVector} is a heap object). A loop
  * shared here would call one virtual method from every kernel, the call site would turn megamorphic,
- * and inlining would stop. So loops live in the final classes, and shared math lives in static
- * helpers ({@link VectorMath}), which always inline. The tail uses masked loads, so the last
- * elements get exactly the same arithmetic as the rest.
+ * and inlining would stop. So loops live in the final classes. The tail uses masked loads, so the last
+ * elements get exactly the same arithmetic as the rest. Kernels that need an exponential are
+ * {@link BlockedSimdKernel}s: their loops are split so that each one still compiles whole.
  */
 public abstract class SimdKernel implements Kernel {
   protected static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

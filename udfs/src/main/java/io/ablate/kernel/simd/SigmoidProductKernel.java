@@ -1,0 +1,61 @@
+package io.ablate.kernel.simd;
+
+import static jdk.incubator.vector.VectorOperators.EQ;
+import static jdk.incubator.vector.VectorOperators.LT;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+/**
+ * Kernels of the form a·σ(k) = a / (1 + e^−k), with a = x (silu, swish, gelu_sigmoid, gelu_tanh) or
+ * a = 1 (sigmoid). One exponential, three roundings. A subclass gives k in vector form (in its own
+ * loop, which calls {@link #timesSigmoid}) and in scalar form (for the fix-up).
+ *
+ * <p>Below k = −80, e^−k would overflow and flush the result to 0 though a·e^k is still a float32
+ * (subnormal, or normal when |a| is large): those lanes, rare in practice, are recomputed in double
+ * with {@link StrictMath}, which gives the same bits on every JVM and tier. The limit at x = −∞
+ * (where x·σ(k) is −∞·0) is −0.
+ */
+abstract class SigmoidProductKernel extends BlockedSimdKernel {
+  static final float DEEP_TAIL = -80f;
+  private final boolean timesX;
+
+  /** @param timesX a = x when true, a = 1 (plain σ) when false */
+  SigmoidProductKernel(boolean timesX) {
+    this.timesX = timesX;
+  }
+
+  /** The sigmoid's argument k at x, as the vector loop computes it (same operations, same bits). */
+  abstract float argument(float x);
+
+  /** x·σ(k); lanes with k &lt; −80 are left for the fix-up. */
+  static FloatVector timesSigmoid(FloatVector x, FloatVector k) {
+    FloatVector e = VectorExp.exp(k.max(DEEP_TAIL).neg());
+    return x.div(e.add(1f)).blend(-0f, x.compare(EQ, Float.NEGATIVE_INFINITY));
+  }
+
+  /** σ(k); lanes with k &lt; −80 are left for the fix-up. */
+  static FloatVector sigmoid(FloatVector k) {
+    return FloatVector.broadcast(S, 1f).div(VectorExp.exp(k.max(DEEP_TAIL).neg()).add(1f));
+  }
+
+  static boolean deep(FloatVector k) {
+    return k.compare(LT, DEEP_TAIL).anyTrue();
+  }
+
+  static boolean deep(FloatVector k, VectorMask<Float> m) {
+    return k.compare(LT, DEEP_TAIL, m).anyTrue();
+  }
+
+  @Override
+  final void fixUp(float[] in, int off, float[] f, int n) {
+    for (int i = 0; i < n; i++) {
+      float x = in[off + i];
+      float k = argument(x);
+      if (k < DEEP_TAIL && !(timesX && x == Float.NEGATIVE_INFINITY)) {
+        double a = timesX ? x : 1.0;
+        f[i] = (float) (a * StrictMath.exp(k));
+      }
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package io.ablate.kernel.simd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ablate.kernel.Inputs;
+import java.util.Random;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.UnaryOperator;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+
+/** The pieces of {@link VectorExp} against float64 references, over a grid, fresh draws and edges. */
+class VectorExpTest {
+  private static final Random RANDOM = new Random();
+
+  @Test
+  void expIsWithinOneUlpAndExactAtTheEdges() {
+    float[] x = concat(Inputs.grid(-104f, 89f, 1 << 20), Inputs.random(RANDOM, 300_000), Inputs.EDGES);
+    float[] out = x.clone();
+    VectorExp.expInPlace(out, out.length);
+    double worst = maxUlp(x, out, Math::exp);
+    System.out.printf("VectorExp.exp max %.3f ulp%n", worst);
+    assertTrue(worst <= 1.0, "exp max error " + worst + " ulp");
+    assertEquals(1f, exp(0f));
+    assertEquals(1f, exp(-0f));
+    assertEquals(Float.POSITIVE_INFINITY, exp(89f));
+    assertEquals(Float.POSITIVE_INFINITY, exp(Float.POSITIVE_INFINITY));
+    assertEquals(0f, exp(Float.NEGATIVE_INFINITY));
+    assertEquals(0f, exp(-1e30f));
+    assertTrue(Float.isNaN(exp(Float.NaN)));
+    assertEquals(Float.MIN_VALUE, exp(-103.5f)); // e^−103.5 ≈ 1.2e-45: the smallest subnormal
+  }
+
+  @Test
+  void log1pIsAccurateOnTheUnitInterval() {
+    float[] y = concat(Inputs.grid(0f, 1f, 1 << 20), uniform(300_000, 0, 1),
+        new float[] {0f, Float.MIN_VALUE, 1e-30f, 1e-7f, 1f, Float.NaN});
+    float[] out = y.clone();
+    VectorExp.log1pUnitInPlace(out, out.length);
+    double worst = maxUlp(y, out, Math::log1p);
+    System.out.printf("VectorExp.log1pUnit max %.3f ulp%n", worst);
+    assertTrue(worst <= 1.0, "log1p max error " + worst + " ulp");
+  }
+
+  @Test
+  void expm1SeriesIsAccurateBelowOneInMagnitude() {
+    float lim = VectorExp.EXPM1_SERIES_LIMIT;
+    float[] x = concat(Inputs.grid(-lim, lim, 1 << 20), uniform(300_000, -lim, lim),
+        new float[] {0f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-30f, -1e-7f, Float.NaN});
+    double worst = maxUlp(x, apply(x, VectorExp::expm1Series), Math::expm1);
+    System.out.printf("VectorExp.expm1Series max %.3f ulp%n", worst);
+    assertTrue(worst <= 1.5, "expm1 max error " + worst + " ulp");
+  }
+
+  private static float exp(float v) {
+    float[] a = {v};
+    VectorExp.expInPlace(a, 1);
+    return a[0];
+  }
+
+  private static float[] apply(float[] in, UnaryOperator<FloatVector> f) {
+    float[] out = new float[in.length];
+    int l = SimdKernel.L;
+    int i = 0;
+    for (; i + l <= in.length; i += l) {
+      f.apply(FloatVector.fromArray(SimdKernel.S, in, i)).intoArray(out, i);
+    }
+    var m = SimdKernel.S.indexInRange(i, in.length);
+    f.apply(FloatVector.fromArray(SimdKernel.S, in, i, m)).intoArray(out, i, m);
+    return out;
+  }
+
+  /** Largest error in float32 ulps of the float64 reference; NaN must map to NaN, infinities exactly. */
+  private static double maxUlp(float[] x, float[] got, DoubleUnaryOperator reference) {
+    double worst = 0;
+    for (int i = 0; i < x.length; i++) {
+      double ref = reference.applyAsDouble(x[i]);
+      float refFloat = (float) ref;
+      if (Double.isNaN(ref) || Float.isInfinite(refFloat) || refFloat == 0f) {
+        assertEquals(refFloat, got[i], "at x=" + x[i]); // NaN, ±∞, and underflow to (signed) 0
+        continue;
+      }
+      double err = Math.abs(got[i] - ref) / Math.ulp(refFloat);
+      if (err > worst) {
+        worst = err;
+      }
+    }
+    return worst;
+  }
+
+  private static float[] uniform(int n, double lo, double hi) {
+    float[] r = new float[n];
+    for (int i = 0; i < n; i++) {
+      r[i] = (float) (lo + (hi - lo) * RANDOM.nextDouble());
+    }
+    return r;
+  }
+
+  private static float[] concat(float[]... parts) {
+    int n = 0;
+    for (float[] p : parts) {
+      n += p.length;
+    }
+    float[] out = new float[n];
+    int at = 0;
+    for (float[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
+  }
+}
