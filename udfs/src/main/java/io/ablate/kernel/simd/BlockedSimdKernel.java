@@ -3,35 +3,38 @@ package io.ablate.kernel.simd;
 import jdk.incubator.vector.VectorMask;
 
 /**
- * A SIMD kernel whose function needs {@link VectorExp}: its loop ({@link #compute}) writes a block's
- * results to scratch, rare lanes that need another formula are then fixed in scalar code
- * ({@link #fixUp}), and the block is copied (or, gated, multiplied) out. Going through scratch lets
- * the fix-up read the inputs after the loop, and lets {@code out} be any of the input arrays.
- * Blocks stay in L1, so memory is still read and written once.
+ * A SIMD kernel whose function needs {@link VectorExp}. A block is copied to scratch padded to whole
+ * vectors, {@link #compute} runs one loop over it with no tail, rare lanes that need another formula
+ * are then fixed in scalar code ({@link #fixUp}), and the block is copied (or, gated, multiplied)
+ * out. Scratch lets the fix-up read the inputs after the loop and lets {@code out} be any of the
+ * input arrays; blocks stay in L1, so memory is still read and written once.
  *
- * <p>Why the rare lanes are not handled in the loop: a loop body holding a second vector formula
- * (a deep-tail exp and log) outgrows what C2 compiles into one method, and its vectors then become
- * heap objects (5–10× slower).
+ * <p>Why one tail-free loop, and the rare lanes out of it: C2 compiles a Vector API loop into
+ * vector instructions only if everything in it inlines, and it stops inlining at a budget of
+ * bytecodes per compilation (each Vector API call brings many). A loop body with the exponential's
+ * twenty operations fits once, not twice (a masked tail copy) nor with a second formula; past the
+ * budget every vector becomes a heap object and the kernel runs 5–10× slower.
  */
 abstract class BlockedSimdKernel extends SimdKernel {
-  /** Elements per block: its scratch (2 KiB) stays in L1 beside the data. */
+  /** Elements per block: the two scratch arrays (4 KiB) stay in L1 beside the data. */
   static final int BLOCK = 512;
 
   /**
-   * Writes f(x) for {@code x = in[off..off+n)} to {@code f[0..n)}; returns true when some lanes need
-   * {@link #fixUp}.
+   * Writes f(x) for {@code x[0..n)} to {@code f[0..n)}, n a multiple of the vector length; returns
+   * true when some lanes need {@link #fixUp}.
    */
-  abstract boolean compute(float[] in, int off, float[] f, int n);
+  abstract boolean compute(float[] x, float[] f, int n);
 
-  /** Rewrites the lanes of {@code f} that {@link #compute} could not form (none by default). */
-  void fixUp(float[] in, int off, float[] f, int n) {}
+  /** Rewrites the lanes of {@code f[0..n)} that {@link #compute} could not form (none by default). */
+  void fixUp(float[] x, float[] f, int n) {}
 
   @Override
   public final void apply(float[] in, int inOff, float[] out, int outOff, int len) {
-    float[] f = new float[Math.min(len, BLOCK)];
+    float[] x = scratch(len);
+    float[] f = scratch(len);
     for (int b = 0; b < len; b += BLOCK) {
       int n = Math.min(BLOCK, len - b);
-      block(in, inOff + b, f, n);
+      block(in, inOff + b, x, f, n);
       System.arraycopy(f, 0, out, outOff + b, n);
     }
   }
@@ -39,18 +42,24 @@ abstract class BlockedSimdKernel extends SimdKernel {
   @Override
   public final void applyGated(float[] gate, int gateOff, float[] up, int upOff, float[] out,
       int outOff, int len) {
-    float[] f = new float[Math.min(len, BLOCK)];
+    float[] x = scratch(len);
+    float[] f = scratch(len);
     for (int b = 0; b < len; b += BLOCK) {
       int n = Math.min(BLOCK, len - b);
-      block(gate, gateOff + b, f, n);
+      block(gate, gateOff + b, x, f, n);
       multiply(f, up, upOff + b, out, outOff + b, n);
     }
   }
 
-  private void block(float[] in, int off, float[] f, int n) {
-    if (compute(in, off, f, n)) {
-      fixUp(in, off, f, n);
+  private void block(float[] in, int off, float[] x, float[] f, int n) {
+    System.arraycopy(in, off, x, 0, n); // lanes past n keep earlier values: computed, never used
+    if (compute(x, f, (n + L - 1) / L * L)) {
+      fixUp(x, f, n);
     }
+  }
+
+  private static float[] scratch(int len) {
+    return new float[(Math.min(len, BLOCK) + L - 1) / L * L];
   }
 
   private static void multiply(float[] f, float[] up, int upOff, float[] out, int outOff, int n) {

@@ -4,7 +4,6 @@ import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.LT;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * SIMD kernel of elu: x for x ≥ 0 (keeps −0), α·expm1(x) otherwise.
@@ -19,30 +18,19 @@ public final class EluSimd extends BlockedSimdKernel {
   }
 
   @Override
-  boolean compute(float[] in, int off, float[] f, int n) {
-    int i = 0;
-    for (int b = S.loopBound(n); i < b; i += L) {
-      FloatVector x = load(in, off + i);
+  boolean compute(float[] xs, float[] f, int n) {
+    for (int i = 0; i < n; i += L) {
+      FloatVector x = load(xs, i);
       VectorExp.exp(x.min(0f)).intoArray(f, i);
     }
-    if (i < n) {
-      VectorMask<Float> m = tail(i, n);
-      FloatVector x = load(in, off + i, m);
-      VectorExp.exp(x.min(0f)).intoArray(f, i, m);
-    }
-    finish(in, off, f, n);
+    finish(xs, f, n);
     return false;
   }
 
   /** With f = e^min(x,0), writes elu(x) over it. */
-  private void finish(float[] in, int off, float[] f, int n) {
-    int i = 0;
-    for (int b = S.loopBound(n); i < b; i += L) {
-      f(load(in, off + i), load(f, i)).intoArray(f, i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = tail(i, n);
-      f(load(in, off + i, m), load(f, i, m)).intoArray(f, i, m);
+  private void finish(float[] xs, float[] f, int n) {
+    for (int i = 0; i < n; i += L) {
+      f(load(xs, i), load(f, i)).intoArray(f, i);
     }
   }
 

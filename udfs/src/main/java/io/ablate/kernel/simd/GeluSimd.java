@@ -6,7 +6,6 @@ import static jdk.incubator.vector.VectorOperators.LE;
 
 import io.ablate.expr.GpuExpansion;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /** SIMD kernel of gelu (exact, erf form) from the erfcc fit: with h = ½·erfc(|x|/√2) =
  * t·exp(−z² + P(t))/2, z = |x|/√2, t = 1/(1 + z/2), Φ(x) is h for x &lt; 0 and 1 − h for x ≥ 0. For
@@ -14,39 +13,44 @@ import jdk.incubator.vector.VectorMask;
  * Relative accuracy in the left tail (where GELU's output is tiny); x itself above 10 (h &lt; 1e-23),
  * which also covers +∞. */
 public final class GeluSimd extends BlockedSimdKernel {
-  /** erfcc coefficients (see {@link GpuExpansion#ERFCC}), as floats. */
-  private static final float[] ERFCC = new float[GpuExpansion.ERFCC.length];
+  // The erfcc coefficients (see GpuExpansion.ERFCC) as float vectors, each a static final field:
+  // constants C2 folds, where a broadcast in the loop would cost inlining budget (see VectorExp).
+  private static final FloatVector C0 = erfcc(0);
+  private static final FloatVector C1 = erfcc(1);
+  private static final FloatVector C2 = erfcc(2);
+  private static final FloatVector C3 = erfcc(3);
+  private static final FloatVector C4 = erfcc(4);
+  private static final FloatVector C5 = erfcc(5);
+  private static final FloatVector C6 = erfcc(6);
+  private static final FloatVector C7 = erfcc(7);
+  private static final FloatVector C8 = erfcc(8);
+  private static final FloatVector C9 = erfcc(9);
+  private static final FloatVector INV_SQRT2 = FloatVector.broadcast(S, (float) (1 / Math.sqrt(2)));
+  private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+  private static final FloatVector HALF = FloatVector.broadcast(S, 0.5f);
 
-  static {
-    for (int i = 0; i < ERFCC.length; i++) {
-      ERFCC[i] = (float) GpuExpansion.ERFCC[i];
+  private static FloatVector erfcc(int i) {
+    if (GpuExpansion.ERFCC.length != 10) {
+      throw new IllegalStateException("GeluSimd spells out 10 erfcc coefficients");
     }
+    return FloatVector.broadcast(S, (float) GpuExpansion.ERFCC[i]);
   }
-
-  private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
 
 
   @Override
-  boolean compute(float[] in, int off, float[] f, int n) {
-    int i = 0;
-    for (int b = S.loopBound(n); i < b; i += L) {
-      f(load(in, off + i)).intoArray(f, i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = tail(i, n);
-      f(load(in, off + i, m)).intoArray(f, i, m);
+  boolean compute(float[] xs, float[] f, int n) {
+    for (int i = 0; i < n; i += L) {
+      f(load(xs, i)).intoArray(f, i);
     }
     return false;
   }
 
   private static FloatVector f(FloatVector x) {
     FloatVector z = x.abs().mul(INV_SQRT2);
-    FloatVector t = FloatVector.broadcast(S, 1f).div(z.fma(0.5f, 1f));
-    FloatVector p = FloatVector.broadcast(S, ERFCC[ERFCC.length - 1]);
-    for (int c = ERFCC.length - 2; c >= 0; c--) {
-      p = p.fma(t, FloatVector.broadcast(S, ERFCC[c]));
-    }
-    FloatVector xh = x.mul(t.mul(VectorExp.exp(z.neg().fma(z, p))).mul(0.5f));
+    FloatVector t = ONE.div(z.fma(HALF, ONE));
+    FloatVector p = C9.fma(t, C8).fma(t, C7).fma(t, C6).fma(t, C5).fma(t, C4).fma(t, C3).fma(t, C2)
+        .fma(t, C1).fma(t, C0);
+    FloatVector xh = x.mul(t.mul(VectorExp.exp(z.neg().fma(z, p))).mul(HALF));
     // x ≤ 0 (−0 included, whose GELU is −0) takes x·h.
     return x.sub(xh).blend(xh, x.compare(LE, 0f)).blend(x, x.compare(GT, 10f))
         .blend(-0f, x.compare(EQ, Float.NEGATIVE_INFINITY));

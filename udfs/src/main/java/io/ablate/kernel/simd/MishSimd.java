@@ -3,20 +3,14 @@ package io.ablate.kernel.simd;
 import static jdk.incubator.vector.VectorOperators.EQ;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /** SIMD kernel of mish, as x·n/(n+2) with n = e^x(e^x + 2) = tanh(softplus x) rewritten without tanh. */
 public final class MishSimd extends BlockedSimdKernel {
 
   @Override
-  boolean compute(float[] in, int off, float[] f, int n) {
-    int i = 0;
-    for (int b = S.loopBound(n); i < b; i += L) {
-      f(load(in, off + i)).intoArray(f, i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = tail(i, n);
-      f(load(in, off + i, m)).intoArray(f, i, m);
+  boolean compute(float[] xs, float[] f, int n) {
+    for (int i = 0; i < n; i += L) {
+      f(load(xs, i)).intoArray(f, i);
     }
     return false;
   }

@@ -4,7 +4,6 @@ import static jdk.incubator.vector.VectorOperators.EQ;
 import static jdk.incubator.vector.VectorOperators.LT;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * Kernels of the form a·σ(k) = a / (1 + e^−k), with a = x (silu, swish, gelu_sigmoid, gelu_tanh) or
@@ -18,6 +17,11 @@ import jdk.incubator.vector.VectorMask;
  */
 abstract class SigmoidProductKernel extends BlockedSimdKernel {
   static final float DEEP_TAIL = -80f;
+  // Vector constants (static final: folded by C2, no broadcast spending the inlining budget).
+  private static final FloatVector V_DEEP_TAIL = FloatVector.broadcast(S, DEEP_TAIL);
+  private static final FloatVector V_ONE = FloatVector.broadcast(S, 1f);
+  private static final FloatVector V_NEG_ZERO = FloatVector.broadcast(S, -0f);
+  private static final FloatVector V_NEG_INF = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
   private final boolean timesX;
 
   /** @param timesX a = x when true, a = 1 (plain σ) when false */
@@ -30,27 +34,23 @@ abstract class SigmoidProductKernel extends BlockedSimdKernel {
 
   /** x·σ(k); lanes with k &lt; −80 are left for the fix-up. */
   static FloatVector timesSigmoid(FloatVector x, FloatVector k) {
-    FloatVector e = VectorExp.exp(k.max(DEEP_TAIL).neg());
-    return x.div(e.add(1f)).blend(-0f, x.compare(EQ, Float.NEGATIVE_INFINITY));
+    FloatVector e = VectorExp.exp(k.max(V_DEEP_TAIL).neg());
+    return x.div(e.add(V_ONE)).blend(V_NEG_ZERO, x.compare(EQ, V_NEG_INF));
   }
 
   /** σ(k); lanes with k &lt; −80 are left for the fix-up. */
   static FloatVector sigmoid(FloatVector k) {
-    return FloatVector.broadcast(S, 1f).div(VectorExp.exp(k.max(DEEP_TAIL).neg()).add(1f));
+    return V_ONE.div(VectorExp.exp(k.max(V_DEEP_TAIL).neg()).add(V_ONE));
   }
 
   static boolean deep(FloatVector k) {
-    return k.compare(LT, DEEP_TAIL).anyTrue();
-  }
-
-  static boolean deep(FloatVector k, VectorMask<Float> m) {
-    return k.compare(LT, DEEP_TAIL, m).anyTrue();
+    return k.compare(LT, V_DEEP_TAIL).anyTrue();
   }
 
   @Override
-  final void fixUp(float[] in, int off, float[] f, int n) {
+  final void fixUp(float[] xs, float[] f, int n) {
     for (int i = 0; i < n; i++) {
-      float x = in[off + i];
+      float x = xs[i];
       float k = argument(x);
       if (k < DEEP_TAIL && !(timesX && x == Float.NEGATIVE_INFINITY)) {
         double a = timesX ? x : 1.0;

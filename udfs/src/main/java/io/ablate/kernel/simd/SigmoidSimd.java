@@ -1,7 +1,6 @@
 package io.ablate.kernel.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /** SIMD kernel of sigmoid: σ(x), and e^x in the deep left tail (gradual underflow instead of 0). */
 public final class SigmoidSimd extends SigmoidProductKernel {
@@ -11,21 +10,13 @@ public final class SigmoidSimd extends SigmoidProductKernel {
   }
 
   @Override
-  boolean compute(float[] in, int off, float[] f, int n) {
+  boolean compute(float[] xs, float[] f, int n) {
     boolean deep = false;
-    int i = 0;
-    for (int b = S.loopBound(n); i < b; i += L) {
-      FloatVector x = load(in, off + i);
+    for (int i = 0; i < n; i += L) {
+      FloatVector x = load(xs, i);
       FloatVector k = x;
       sigmoid(k).intoArray(f, i);
       deep |= deep(k);
-    }
-    if (i < n) {
-      VectorMask<Float> m = tail(i, n);
-      FloatVector x = load(in, off + i, m);
-      FloatVector k = x;
-      sigmoid(k).intoArray(f, i, m);
-      deep |= deep(k, m);
     }
     return deep;
   }

@@ -1,7 +1,6 @@
 package io.ablate.kernel.simd;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * SIMD kernel of softplus, as (max(βx,0) + log1p(e^−|βx|))/β.
@@ -16,31 +15,20 @@ public final class SoftplusSimd extends BlockedSimdKernel {
   }
 
   @Override
-  boolean compute(float[] in, int off, float[] f, int n) {
-    int i = 0;
-    for (int b = S.loopBound(n); i < b; i += L) {
-      FloatVector x = load(in, off + i);
+  boolean compute(float[] xs, float[] f, int n) {
+    for (int i = 0; i < n; i += L) {
+      FloatVector x = load(xs, i);
       VectorExp.exp(x.mul(beta).abs().neg()).intoArray(f, i);
     }
-    if (i < n) {
-      VectorMask<Float> m = tail(i, n);
-      FloatVector x = load(in, off + i, m);
-      VectorExp.exp(x.mul(beta).abs().neg()).intoArray(f, i, m);
-    }
     VectorExp.log1pUnitInPlace(f, n);
-    finish(in, off, f, n);
+    finish(xs, f, n);
     return false;
   }
 
   /** With f = log1p(e^−|βx|), writes softplus(x) over it. */
-  private void finish(float[] in, int off, float[] f, int n) {
-    int i = 0;
-    for (int b = S.loopBound(n); i < b; i += L) {
-      f(load(in, off + i), load(f, i)).intoArray(f, i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = tail(i, n);
-      f(load(in, off + i, m), load(f, i, m)).intoArray(f, i, m);
+  private void finish(float[] xs, float[] f, int n) {
+    for (int i = 0; i < n; i += L) {
+      f(load(xs, i), load(f, i)).intoArray(f, i);
     }
   }
 

@@ -5,7 +5,6 @@ import static jdk.incubator.vector.VectorOperators.LSHL;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -32,75 +31,86 @@ final class VectorExp {
   /** ln2 split so that n·LN2_HI is exact for |n| ≤ 2⁹ (Cephes' C1, C2). */
   private static final float LN2_HI = 0.693359375f;
   private static final float LN2_LO = -2.12194440e-4f;
-  /** e^x is 0 in float32 below −104 (half the smallest subnormal) and +∞ above 89. */
-  private static final float MIN_ARG = -104f;
-  private static final float MAX_ARG = 89f;
 
-  /** Cephes expf: e^r ≈ 1 + r + r²·P(r), highest coefficient first. */
-  private static final float[] EXP_P = {1.9875691500e-4f, 1.3981999507e-3f,
-      8.3334519073e-3f, 4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f};
-  /** atanh series: 1/(2k+1) for k = 8 down to 1. */
-  private static final float[] ATANH_P = {1f / 17, 1f / 15, 1f / 13, 1f / 11, 1f / 9,
-      1f / 7, 1f / 5, 1f / 3};
-  /** expm1 series: 1/k! for k = 12 down to 2. */
-  private static final float[] EXPM1_P = {1f / 479001600, 1f / 39916800, 1f / 3628800,
-      1f / 362880, 1f / 40320, 1f / 5040, 1f / 720, 1f / 120, 1f / 24, 1f / 6, 0.5f};
+  // Every constant of the loops is a static final vector: C2 folds it to a load, where a broadcast
+  // (or an operation with a scalar operand, which broadcasts) costs inlining budget each time.
+  /** e^x is 0 in float32 below −104 (half the smallest subnormal) and +∞ above 89. */
+  private static final FloatVector V_MIN_ARG = v(-104f);
+  private static final FloatVector V_MAX_ARG = v(89f);
+  private static final FloatVector V_LOG2E = v(LOG2E);
+  private static final FloatVector V_ROUND = v(ROUND);
+  private static final FloatVector V_NEG_LN2_HI = v(-LN2_HI);
+  private static final FloatVector V_NEG_LN2_LO = v(-LN2_LO);
+  private static final FloatVector V_ONE = v(1f);
+  private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
+  private static final IntVector I_ROUND_BITS = IntVector.broadcast(IS, ROUND_BITS);
+  private static final IntVector I_BIAS = IntVector.broadcast(IS, 127);
+  private static final IntVector I_MANTISSA_BITS = IntVector.broadcast(IS, 23);
+  private static final IntVector I_ONE = IntVector.broadcast(IS, 1);
+  private static final FloatVector V_TWO = v(2f);
+  private static final FloatVector V_HALF = v(0.5f);
+  /** Cephes expf: e^r ≈ 1 + r + r²·P(r), P's coefficients. */
+  private static final FloatVector E0 = v(1.9875691500e-4f);
+  private static final FloatVector E1 = v(1.3981999507e-3f);
+  private static final FloatVector E2 = v(8.3334519073e-3f);
+  private static final FloatVector E3 = v(4.1665795894e-2f);
+  private static final FloatVector E4 = v(1.6666665459e-1f);
+  private static final FloatVector E5 = v(5.0000001201e-1f);
+  /** atanh series: 1/(2k+1). */
+  private static final FloatVector A17 = v(1f / 17);
+  private static final FloatVector A15 = v(1f / 15);
+  private static final FloatVector A13 = v(1f / 13);
+  private static final FloatVector A11 = v(1f / 11);
+  private static final FloatVector A9 = v(1f / 9);
+  private static final FloatVector A7 = v(1f / 7);
+  private static final FloatVector A5 = v(1f / 5);
+  private static final FloatVector A3 = v(1f / 3);
+  /** expm1 series: 1/k!. */
+  private static final FloatVector F12 = v(1f / 479001600);
+  private static final FloatVector F11 = v(1f / 39916800);
+  private static final FloatVector F10 = v(1f / 3628800);
+  private static final FloatVector F9 = v(1f / 362880);
+  private static final FloatVector F8 = v(1f / 40320);
+  private static final FloatVector F7 = v(1f / 5040);
+  private static final FloatVector F6 = v(1f / 720);
+  private static final FloatVector F5 = v(1f / 120);
+  private static final FloatVector F4 = v(1f / 24);
+  private static final FloatVector F3 = v(1f / 6);
 
   private VectorExp() {}
 
-  /** {@code a[i] = e^a[i]} for {@code i < n}. A loop of its own so that its body always compiles whole. */
-  static void expInPlace(float[] a, int n) {
-    int i = 0;
-    for (int b = S.loopBound(n); i < b; i += L) {
-      exp(FloatVector.fromArray(S, a, i)).intoArray(a, i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      exp(FloatVector.fromArray(S, a, i, m)).intoArray(a, i, m);
-    }
-  }
-
-  /** {@code a[i] = log1p(a[i])} for {@code i < n}, a[i] in [0, 1]: see {@link #log1pUnit}. */
+  /**
+   * {@code a[i] = log1p(a[i])} for {@code i < n}, a multiple of the vector length, a[i] in [0, 1]:
+   * see {@link #log1pUnit}. A loop of its own: with log1p inlined, a kernel's loop outgrows C2's
+   * inlining budget.
+   */
   static void log1pUnitInPlace(float[] a, int n) {
-    int i = 0;
-    for (int b = S.loopBound(n); i < b; i += L) {
+    for (int i = 0; i < n; i += L) {
       log1pUnit(FloatVector.fromArray(S, a, i)).intoArray(a, i);
-    }
-    if (i < n) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      log1pUnit(FloatVector.fromArray(S, a, i, m)).intoArray(a, i, m);
     }
   }
 
   static FloatVector exp(FloatVector x) {
-    FloatVector xc = x.max(MIN_ARG).min(MAX_ARG); // NaN stays NaN
-    FloatVector t = xc.fma(LOG2E, ROUND);
-    FloatVector n = t.sub(ROUND);
-    IntVector ni = t.reinterpretAsInts().sub(ROUND_BITS);
-    FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), xc);
-    r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-    FloatVector p = horner(r, EXP_P);
-    FloatVector y = p.fma(r.mul(r), r).add(1f);
+    FloatVector xc = x.max(V_MIN_ARG).min(V_MAX_ARG); // NaN stays NaN
+    FloatVector t = xc.fma(V_LOG2E, V_ROUND);
+    FloatVector n = t.sub(V_ROUND);
+    IntVector ni = t.reinterpretAsInts().sub(I_ROUND_BITS);
+    FloatVector r = n.fma(V_NEG_LN2_HI, xc);
+    r = n.fma(V_NEG_LN2_LO, r);
+    FloatVector p = E0.fma(r, E1).fma(r, E2).fma(r, E3).fma(r, E4).fma(r, E5);
+    FloatVector y = p.fma(r.mul(r), r).add(V_ONE);
     // 2ⁿ = 2^(n/2 rounded down) · 2^(the rest): each factor is a normal float for n in [−150, 129].
-    IntVector n1 = ni.lanewise(ASHR, 1);
+    IntVector n1 = ni.lanewise(ASHR, I_ONE);
     IntVector n2 = ni.sub(n1);
     return y.mul(powerOfTwo(n1)).mul(powerOfTwo(n2));
   }
 
-  /**
-   * Σ c[i]·x^(n−1−i) by Horner's rule with fma. The loop has constant bounds and is unrolled by C2,
-   * so each step is one fma on a constant.
-   */
-  private static FloatVector horner(FloatVector x, float[] c) {
-    FloatVector p = FloatVector.broadcast(S, c[0]);
-    for (int i = 1; i < c.length; i++) {
-      p = p.fma(x, FloatVector.broadcast(S, c[i]));
-    }
-    return p;
+  private static FloatVector v(float value) {
+    return FloatVector.broadcast(S, value);
   }
 
   private static FloatVector powerOfTwo(IntVector n) {
-    return n.add(127).lanewise(LSHL, 23).reinterpretAsFloats();
+    return n.add(I_BIAS).lanewise(LSHL, I_MANTISSA_BITS).reinterpretAsFloats();
   }
 
   /**
@@ -110,13 +120,14 @@ final class VectorExp {
    * about once rather than inheriting s's error.
    */
   private static FloatVector log1pUnit(FloatVector y) {
-    FloatVector d = y.add(2f);
-    FloatVector dErr = FloatVector.broadcast(S, 2f).sub(d).add(y); // exact: 2 ≥ y
+    FloatVector d = y.add(V_TWO);
+    FloatVector dErr = V_TWO.sub(d).add(y); // exact: 2 ≥ y
     FloatVector s = y.div(d);
     // y/(d + dErr) − s to first order: (remainder − s·dErr)/d, with 1/(2 + y) = (1 − s)/2.
-    FloatVector sLo = s.neg().fma(d, y).sub(s.mul(dErr)).mul(s.neg().add(1f).mul(0.5f));
+    FloatVector sLo = s.neg().fma(d, y).sub(s.mul(dErr)).mul(V_ONE.sub(s).mul(V_HALF));
     FloatVector s2 = s.mul(s);
-    FloatVector p = horner(s2, ATANH_P);
+    FloatVector p = A17.fma(s2, A15).fma(s2, A13).fma(s2, A11).fma(s2, A9).fma(s2, A7).fma(s2, A5)
+        .fma(s2, A3);
     FloatVector twoS = s.add(s);
     return twoS.add(twoS.fma(p.mul(s2), sLo.add(sLo)));
   }
@@ -129,7 +140,8 @@ final class VectorExp {
    * below 2.1e-9. Outside that range, e^x − 1 loses less than an ulp and the caller takes it.
    */
   static FloatVector expm1Series(FloatVector x) {
-    FloatVector p = horner(x, EXPM1_P);
+    FloatVector p = F12.fma(x, F11).fma(x, F10).fma(x, F9).fma(x, F8).fma(x, F7).fma(x, F6)
+        .fma(x, F5).fma(x, F4).fma(x, F3).fma(x, V_HALF);
     return p.mul(x).fma(x, x);
   }
 }

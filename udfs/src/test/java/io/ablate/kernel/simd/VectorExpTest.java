@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ablate.kernel.Inputs;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.UnaryOperator;
@@ -17,8 +18,7 @@ class VectorExpTest {
   @Test
   void expIsWithinOneUlpAndExactAtTheEdges() {
     float[] x = concat(Inputs.grid(-104f, 89f, 1 << 20), Inputs.random(RANDOM, 300_000), Inputs.EDGES);
-    float[] out = x.clone();
-    VectorExp.expInPlace(out, out.length);
+    float[] out = apply(x, VectorExp::exp);
     double worst = maxUlp(x, out, Math::exp);
     System.out.printf("VectorExp.exp max %.3f ulp%n", worst);
     assertTrue(worst <= 1.0, "exp max error " + worst + " ulp");
@@ -36,7 +36,7 @@ class VectorExpTest {
   void log1pIsAccurateOnTheUnitInterval() {
     float[] y = concat(Inputs.grid(0f, 1f, 1 << 20), uniform(300_000, 0, 1),
         new float[] {0f, Float.MIN_VALUE, 1e-30f, 1e-7f, 1f, Float.NaN});
-    float[] out = y.clone();
+    float[] out = Arrays.copyOf(y, (y.length + SimdKernel.L - 1) / SimdKernel.L * SimdKernel.L);
     VectorExp.log1pUnitInPlace(out, out.length);
     double worst = maxUlp(y, out, Math::log1p);
     System.out.printf("VectorExp.log1pUnit max %.3f ulp%n", worst);
@@ -54,9 +54,7 @@ class VectorExpTest {
   }
 
   private static float exp(float v) {
-    float[] a = {v};
-    VectorExp.expInPlace(a, 1);
-    return a[0];
+    return apply(new float[] {v}, VectorExp::exp)[0];
   }
 
   private static float[] apply(float[] in, UnaryOperator<FloatVector> f) {
