@@ -1,5 +1,6 @@
 package io.ablate.kernel;
 
+import io.ablate.kernel.simd.RoundSimd;
 import io.ablate.precision.FloatFormat;
 import io.ablate.precision.Int8Quantiser;
 import io.ablate.precision.Precision;
@@ -12,10 +13,23 @@ import io.ablate.precision.Precision;
 public final class PrecisionKernel implements Kernel {
   private final Kernel inner;
   private final Precision precision;
+  /** Rounds arrays to the reduced format (null for int8): the vector form when SIMD is available. */
+  private final ArrayRounder rounder;
+
+  /** {@link FloatFormat#round(float[], int, float[], int, int)}'s shape. */
+  private interface ArrayRounder {
+    void round(float[] in, int inOff, float[] out, int outOff, int len);
+  }
 
   private PrecisionKernel(Kernel inner, Precision precision) {
     this.inner = inner;
     this.precision = precision;
+    this.rounder = precision instanceof Precision.Reduced r ? rounder(r.format()) : null;
+  }
+
+  private static ArrayRounder rounder(FloatFormat f) {
+    // The vector class is only loaded when its module is there.
+    return Simd.available() ? new RoundSimd(f)::round : f::round;
   }
 
   /** {@code inner} itself for fp32 and fp64, else a wrapper. */
@@ -46,9 +60,8 @@ public final class PrecisionKernel implements Kernel {
   }
 
   private void toPrecision(float[] in, int inOff, float[] out, int outOff, int len) {
-    if (precision instanceof Precision.Reduced r) {
-      FloatFormat f = r.format();
-      f.round(in, inOff, out, outOff, len);
+    if (rounder != null) {
+      rounder.round(in, inOff, out, outOff, len);
     } else {
       Precision.Int8 q = (Precision.Int8) precision;
       double scale = q.isStatic() ? q.scale() : Int8Quantiser.calibrate(in, inOff, len, q.percentile());
