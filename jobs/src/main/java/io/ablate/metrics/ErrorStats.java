@@ -181,7 +181,7 @@ public final class ErrorStats implements Serializable {
       }
     }
     long zeros = GroupSumsSimd.sums(input, inOff, output, outOff, reference, refOff, blocks,
-        maxRel * (1 - 0x1p-50), maxUlp * (1 - 0x1p-50), lanes);
+        maxRel, maxUlp * (1 - 0x1p-50), lanes);
     if (zeros < 0) {
       return false;
     }

@@ -40,14 +40,14 @@ final class GroupSumsSimd {
    * caller must then take the scalar path, which classifies elements.
    *
    * <p>The candidate test is a filter for the exact scalar maxima: it is positive (or NaN) for any
-   * element whose relative error exceeds {@code relBound} (|r| ≥ {@link ErrorStats#REL_FLOOR}) or
+   * element whose relative error exceeds {@code maxRel} (|r| ≥ {@link ErrorStats#REL_FLOOR}) or
    * whose error in ulps may exceed {@code ulpBound}: with p = 2<sup>e</sup> for e the exponent of r
    * clamped to [−126, 127], ulp((float) r) ≥ p·2<sup>-23</sup> (rounding to float can only raise the
    * exponent; below 2<sup>-126</sup> the ulp is 2<sup>-149</sup>, beyond the float range
    * 2<sup>104</sup>), so ulps ≤ |err|·2<sup>23</sup>/p, nearly exact.
    */
   static long sums(float[] x, int xOff, float[] y, int yOff, double[] r, int rOff, int n,
-      double relBound, double ulpBound, double[] out) {
+      double maxRel, double ulpBound, double[] out) {
     DoubleVector zero = DoubleVector.zero(S);
     DoubleVector absS = zero, absC = zero, sqErrS = zero, sqErrC = zero, sqRefS = zero;
     DoubleVector sqRefC = zero, sqOutS = zero, sqOutC = zero, refOutS = zero, refOutC = zero;
@@ -66,7 +66,10 @@ final class GroupSumsSimd {
       DoubleVector abs = err.abs();
       max = max.max(abs);
       DoubleVector absRef = rv.abs();
-      DoubleVector rel = abs.sub(absRef.mul(relBound))
+      // abs/absRef − maxRel: the scalar path's own division, so exactly its test (a product with a
+      // safety margin would flag every tie with the maximum, e.g. each negative input of relu
+      // against gelu, whose relative error is exactly 1, and rescan the whole group).
+      DoubleVector rel = abs.div(absRef).sub(maxRel)
           .blend(Double.NEGATIVE_INFINITY, absRef.compare(VectorOperators.LT, ErrorStats.REL_FLOOR));
       // 2^(exponent of r), clamped to the float range's [2^-126, 2^127]: ulp((float) r) ≥ it·2^-23.
       DoubleVector binade = rv.reinterpretAsLongs().and(EXPONENT).reinterpretAsDoubles()
