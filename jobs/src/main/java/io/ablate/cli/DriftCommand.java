@@ -62,11 +62,15 @@ final class DriftCommand implements Command {
     SparkSession spark = Sessions.create(name(), options);
     options.requireAllUsed(name());
     try {
-      List<Drift.Result> rows = run(spark, job, out);
-      return rows.stream().anyMatch(r -> r.verdict().status().equals("alert")) ? ALERT : 0;
+      return exitCode(run(spark, job, out));
     } finally {
       spark.stop();
     }
+  }
+
+  /** 3 when any row is alert, else 0. */
+  static int exitCode(List<Drift.Result> rows) {
+    return rows.stream().anyMatch(r -> r.verdict().status().equals("alert")) ? ALERT : 0;
   }
 
   /** Resolves, compares, records and prints; returns the rows worst first. */

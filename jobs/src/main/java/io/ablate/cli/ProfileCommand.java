@@ -1,8 +1,13 @@
 package io.ablate.cli;
 
+import io.ablate.AblateException;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
+import io.ablate.drift.Drift;
+import io.ablate.drift.DriftMetrics;
+import io.ablate.drift.ProfileRef;
+import io.ablate.drift.Thresholds;
 import io.ablate.metrics.MetricsRepository;
 import io.ablate.metrics.RunId;
 import io.ablate.metrics.RunRecord;
@@ -41,7 +46,11 @@ final class ProfileCommand implements Command {
         + "  --sketch-k K           KLL sketch parameter (default " + SeededKll.DEFAULT_K
         + "; rank error about 1.7/K^0.97)\n"
         + "  --run-id ID            (default: a timestamp and a random suffix)\n"
-        + "  --on-bad-file fail|skip   corrupt Parquet files (default fail)\n";
+        + "  --on-bad-file fail|skip   corrupt Parquet files (default fail)\n"
+        + "  --drift-against REF    then compare this run with REF as 'ablate drift --baseline REF'\n"
+        + "                         does (e.g. previous: the nightly gate) and exit 3 on alert;\n"
+        + "                         with previous and no earlier run of the model: a note, exit 0\n"
+        + "  --thresholds LIST      drift thresholds, as for 'ablate drift' (with --drift-against)\n";
   }
 
   /** One profile run, as resolved from the command line or by the demo. */
@@ -57,11 +66,28 @@ final class ProfileCommand implements Command {
         (int) options.getLong("sketch-k", SeededKll.DEFAULT_K, 8, 65535),
         given == null ? RunId.generate() : RunId.of(given),
         ActivationDataset.OnBadFile.parse(options.get("on-bad-file", "fail")));
+    String against = options.get("drift-against", null);
+    String thresholds = options.get("thresholds", null);
+    if (against == null && thresholds != null) {
+      throw AblateException.badInput("--thresholds needs --drift-against (or use 'ablate drift')");
+    }
+    Thresholds gate = Thresholds.parse(thresholds);
     SparkSession spark = Sessions.create(name(), options);
     options.requireAllUsed(name());
     try {
       run(spark, job, out);
-      return 0;
+      if (against == null) {
+        return 0;
+      }
+      if (against.trim().equals(ProfileRef.PREVIOUS) && !hasPrevious(spark, job)) {
+        out.printf("No earlier profile run of this model in %s: nothing to compare with yet "
+            + "(the next run will be compared with this one)%n", job.metrics());
+        return 0;
+      }
+      List<Drift.Result> rows = DriftCommand.run(spark, new DriftCommand.Job(job.metrics(),
+          against, job.runId().value(), gate, DriftMetrics.DEFAULT_BINS,
+          DriftMetrics.DEFAULT_EPSILON, RunId.generate()), out);
+      return DriftCommand.exitCode(rows);
     } finally {
       spark.stop();
     }
@@ -99,6 +125,18 @@ final class ProfileCommand implements Command {
     out.printf("Profiles in %s (tables runs, profiles; run_id %s)%n", job.metrics(),
         job.runId().value());
     return profiles;
+  }
+
+  /** Whether 'previous' resolves for the run just written. */
+  private static boolean hasPrevious(SparkSession spark, Job job) {
+    ProfileRef refs = new ProfileRef(MetricsRepository.open(spark, job.metrics()));
+    ProfileRef.Side candidate = refs.resolve(job.runId().value(), null);
+    try {
+      refs.resolve(ProfileRef.PREVIOUS, candidate);
+      return true;
+    } catch (AblateException e) {
+      return false;
+    }
   }
 
   static String summary(List<Profile> profiles) {

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * generate → profile → drift as a user (or a nightly schedule) runs it: exit 3 on alert naming the
  * drifted layer only, 0 for identical profiles, 2 with a message for each kind of bad reference.
  */
+@ExtendWith(RepoHome.class)
 class DriftCommandTest {
   @TempDir
   Path dir;
@@ -92,5 +94,25 @@ class DriftCommandTest {
     assertEquals(2, disjoint.code());
     assertTrue(disjoint.err().contains("no (model, layer, site, variant) in common")
         && disjoint.err().contains("other-model layer 0"), disjoint.err());
+  }
+
+  @Test
+  void theNightlySpecProfilesThenGatesOnThePreviousRun() {
+    String metrics = dir.resolve("nightly").toString();
+    String spec = CliTest.repoRoot().resolve("conf/jobs/nightly-drift.yaml").toString();
+    String day1 = generate("n1", "--checkpoint", "ckpt-1", "--seed", "1");
+    String day2 = generate("n2", "--checkpoint", "ckpt-2", "--seed", "2", "--scale", "2.5",
+        "--drift-layers", "2");
+    CliTest.Result first = CliTest.run("--job", spec, "--input", day1, "--metrics", metrics,
+        "--master", "local[2]", "--run-id", "night-1");
+    assertEquals(0, first.code(), first.out() + first.err());
+    assertTrue(first.out().contains("nothing to compare with yet"), first.out());
+    CliTest.Result second = CliTest.run("--job", spec, "--input", day2, "--metrics", metrics,
+        "--master", "local[2]", "--run-id", "night-2");
+    assertEquals(3, second.code(), second.out() + second.err());
+    assertTrue(second.out().contains("baseline night-1, candidate night-2"), second.out());
+    List<String> alerts = second.out().lines().filter(l -> l.startsWith("alert")).toList();
+    assertEquals(1, alerts.size(), second.out());
+    assertEquals("2", alerts.get(0).trim().split("\\s+")[2], alerts.get(0));
   }
 }
