@@ -75,6 +75,7 @@ final class ProfileCommand implements Command {
     SparkSession spark = Sessions.create(name(), options);
     options.requireAllUsed(name());
     try {
+      spark.sparkContext().addSparkListener(new ProgressReporter(out, 2000));
       run(spark, job, out);
       if (against == null) {
         return 0;
@@ -93,10 +94,12 @@ final class ProfileCommand implements Command {
     }
   }
 
-  /** Runs {@code job} in {@code spark} as one atomic run; prints the summary; returns the rows. */
+  /**
+   * Runs {@code job} in {@code spark} (which the caller owns, with its progress listener) as one
+   * atomic run; prints the summary; returns the rows.
+   */
   static List<Profile> run(SparkSession spark, Job job, PrintStream out) {
     ProfilePass pass = new ProfilePass(job.variants(), job.k());
-    spark.sparkContext().addSparkListener(new ProgressReporter(out, 2000));
     ActivationDataset dataset = ActivationDataset.open(spark, job.input(), job.onBadFile());
     MetricsRepository repo = MetricsRepository.open(spark, job.metrics());
     String variantNames = job.variants().stream().map(Variant::name)
