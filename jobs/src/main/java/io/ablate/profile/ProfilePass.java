@@ -30,11 +30,11 @@ import scala.Tuple2;
  * <p><b>Same data, same bytes.</b> The exact statistics ({@link ValueStats}) merge exactly. The KLL
  * sketch is built per (key, unit), a unit being one Parquet row group of one file: Spark never
  * splits a row group across partitions and reads its rows in file order, so each unit's values
- * arrive in the same order in one task whatever the partitioning; each unit sketch draws its
- * compaction coin flips from its own seed ({@link SeededKll}: the key, the file's position in the
- * sorted file list and the row group). Unit sketches are then merged in unit order, in groups of
+ * arrive in the same order in one task whatever the partitioning; each unit sketch is built by a
+ * {@link KllBuilder} with its own coin flips, seeded from the key, the file's position in the
+ * sorted file list and the row group (no shared state: tasks build in parallel). Unit sketches are then merged in unit order, in groups of
  * {@value #GROUP} consecutive units on the executors and the groups in order on the driver, each
- * merge with its own seed. So a profile's bytes depend on the files' contents and row-group layout
+ * merge with its own seed ({@link SeededKll}). So a profile's bytes depend on the files' contents and row-group layout
  * only (not on the number of partitions, the executors or the task order); the same values
  * rewritten into other files give the same exact statistics and a sketch of the same accuracy, but
  * not the same sketch bytes.
@@ -147,20 +147,17 @@ public final class ProfilePass implements Serializable {
   record Units(Map<String, long[]> starts, Map<String, Long> bases, Map<String, Integer> ordinals)
       implements Serializable {}
 
-  /** One key's sketch within one unit, with the seeds of its update calls. */
+  /** One key's sketch within one unit: its values in row order, its own coin flips. */
   private static final class UnitBuilder {
-    final KllFloatsSketch sketch;
-    final long stream;
-    long calls;
+    final KllBuilder builder;
 
-    UnitBuilder(int k, long stream) {
-      this.sketch = SeededKll.empty(k);
-      this.stream = stream;
+    UnitBuilder(int k, long seed) {
+      this.builder = new KllBuilder(k, seed);
     }
 
     void update(float[] x, int len, float[] scratch, boolean allFinite) {
       if (allFinite) {
-        SeededKll.update(sketch, x, 0, len, SeededKll.seed(stream, calls++));
+        builder.update(x, 0, len);
         return;
       }
       int m = 0;
@@ -169,7 +166,7 @@ public final class ProfilePass implements Serializable {
           scratch[m++] = x[i];
         }
       }
-      SeededKll.update(sketch, scratch, 0, m, SeededKll.seed(stream, calls++));
+      builder.update(scratch, 0, m);
     }
   }
 
@@ -256,7 +253,7 @@ public final class ProfilePass implements Serializable {
     stats.forEach((key, s) -> result.add(new Tuple2<>(key, s)));
     sketches.forEach((slot, b) -> {
       List<UnitSketch> one = new ArrayList<>();
-      one.add(new UnitSketch(slot.unit(), b.sketch.toByteArray()));
+      one.add(new UnitSketch(slot.unit(), b.builder.toSketch().toByteArray()));
       result.add(new Tuple2<>(new Group(slot.key(), slot.unit() / GROUP), one));
     });
     return result;

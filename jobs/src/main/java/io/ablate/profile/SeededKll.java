@@ -13,14 +13,13 @@ import org.apache.datasketches.memory.Memory;
  * <p>A KLL sketch halves a full level by keeping its odd or its even items, a coin flip; the sketch's
  * bytes depend on those flips. DataSketches (6.x, the version Spark 4.2 ships) draws every flip from
  * one JVM-wide {@code java.util.Random} ({@code KllSketch.random}, package-private, created with a
- * time-based seed, no way to pass one's own). So here every update call and every merge holds one
- * JVM-wide lock and first re-seeds that generator with a seed derived from what is being done (the
- * caller's stream seed and the call's ordinal in it): the flips of a call then depend only on the
- * sketch's state, the values and the seed, and the same calls in the same order give the same bytes
- * in any JVM. The cost: KLL updates of concurrent tasks in one executor JVM run one at a time.
- * Another user of DataSketches KLL in the same JVM at the same time (e.g. Spark SQL's {@code
- * kll_sketch_agg}) would draw from the same generator and break the repeatability (not the
- * correctness) of both.
+ * time-based seed, no way to pass one's own). Streams are therefore sketched by {@link KllBuilder}
+ * (its own generator per sketch), and the few merges of whole sketches go through {@link #merge},
+ * which holds one JVM-wide lock and first re-seeds that generator with a seed derived from what is
+ * being merged: the flips of a merge then depend only on the two sketches and the seed, and the
+ * same merges in the same order give the same bytes in any JVM. Another user of DataSketches KLL
+ * merges or updates in the same JVM at the same time (e.g. Spark SQL's {@code kll_sketch_agg})
+ * would draw from the same generator and break the repeatability (not the correctness) of both.
  */
 public final class SeededKll {
   /** Default k: whylogs moved from 256 to 1024 because small sketches made KS drift erratic. */
@@ -37,14 +36,6 @@ public final class SeededKll {
           KllSketch.MAX_K);
     }
     return KllFloatsSketch.newHeapInstance(k);
-  }
-
-  /** Adds {@code values[off, off+len)} (finite values: the caller filters) with flips from seed. */
-  public static void update(KllFloatsSketch sketch, float[] values, int off, int len, long seed) {
-    synchronized (SHARED) {
-      SHARED.setSeed(seed);
-      sketch.update(values, off, len);
-    }
   }
 
   /** Merges {@code other} into {@code into} with flips from seed. */

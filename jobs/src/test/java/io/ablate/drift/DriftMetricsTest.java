@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ablate.AblateException;
+import io.ablate.profile.KllBuilder;
 import io.ablate.profile.Profile;
 import io.ablate.profile.ProfileKey;
 import io.ablate.profile.SeededKll;
@@ -13,7 +14,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.DoubleUnaryOperator;
-import org.apache.datasketches.kll.KllFloatsSketch;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,13 +39,13 @@ class DriftMetricsTest {
 
   static Profile profile(float[] x, int k) {
     ValueStats stats = ValueStats.empty();
-    KllFloatsSketch sketch = SeededKll.empty(k);
-    for (int off = 0, call = 0; off < x.length; off += 1000, call++) {
+    KllBuilder sketch = new KllBuilder(k, 7);
+    for (int off = 0; off < x.length; off += 1000) {
       int len = Math.min(1000, x.length - off);
       stats.update(x, off, len);
-      SeededKll.update(sketch, x, off, len, SeededKll.seed(7, call));
+      sketch.update(x, off, len);
     }
-    return Profile.of(new ProfileKey("m", "c", 0, "ffn.pre", ""), stats, sketch, k);
+    return Profile.of(new ProfileKey("m", "c", 0, "ffn.pre", ""), stats, sketch.toSketch(), k);
   }
 
   static double[] sorted(float[] x) {
