@@ -161,7 +161,7 @@ public final class JobBench {
         + "GROUP BY layer, site ORDER BY layer, site");
   }
 
-  private static Result time(String name, String impl, String variant, String precision,
+  static Result time(String name, String impl, String variant, String precision,
       int variants, long values, int reps, PrintStream progress, Runnable job) {
     double[] s = new double[Math.max(1, reps)];
     for (int i = 0; i < s.length; i++) {

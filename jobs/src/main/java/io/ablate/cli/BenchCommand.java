@@ -4,6 +4,7 @@ import io.ablate.AblateException;
 import io.ablate.bench.BenchResult;
 import io.ablate.bench.JobBench;
 import io.ablate.bench.KernelBench;
+import io.ablate.bench.ProfileBench;
 import io.ablate.bench.UdfBench;
 import io.ablate.dataset.ScratchDir;
 import io.ablate.metrics.LatencyRow;
@@ -44,7 +45,8 @@ final class BenchCommand implements Command {
     return "  --quick           smaller sizes, fewer repetitions (a few minutes)\n"
         + "  --elems N         floats per kernel call (default 16777216)\n"
         + "  --reps R          timed repetitions (default 10; quick 5)\n"
-        + "  --only kernels|udf|job  one part only (default all)\n"
+        + "  --only kernels|udf|job|profile  one part only (default all; profile: the profile\n"
+        + "                    pass vs a scan vs percentile_approx, only with --only)\n"
         + "  --udf-elems N     values in the UDF benchmark's Parquet table (default 16M; quick 4M)\n"
         + "  --job-values N    values in the job benchmark's dataset (default 1e8; quick 1e7)\n"
         + "  --job-input DIR   an existing array<float> activation dataset for the job benchmark\n"
@@ -64,8 +66,8 @@ final class BenchCommand implements Command {
     int reps = (int) options.getLong("reps", quick ? 5 : 10, 1, 1000);
     long udfElems = options.getLong("udf-elems", quick ? 1 << 22 : 1 << 24, 1024, 1L << 34);
     String only = options.get("only", "all");
-    if (!List.of("all", "kernels", "udf", "job").contains(only)) {
-      throw AblateException.badInput("--only %s; valid: kernels, udf, job", only);
+    if (!List.of("all", "kernels", "udf", "job", "profile").contains(only)) {
+      throw AblateException.badInput("--only %s; valid: kernels, udf, job, profile", only);
     }
     long jobValues = options.getLong("job-values", quick ? 10_000_000 : 100_000_000, 4096,
         1L << 40);
@@ -76,7 +78,7 @@ final class BenchCommand implements Command {
     String metrics = options.get("metrics", null);
     String runIdText = options.get("run-id", null);
     RunId runId = runIdText == null ? RunId.generate() : RunId.of(runIdText);
-    if (metrics != null && !(only.equals("all") || only.equals("job"))) {
+    if (metrics != null && !(only.equals("all") || only.equals("job") || only.equals("profile"))) {
       throw AblateException.badInput("--metrics records the job benchmark: use it with --only job "
           + "or without --only");
     }
@@ -157,6 +159,28 @@ final class BenchCommand implements Command {
         out.println();
         out.print(table);
         md.append('\n').append(table);
+      } finally {
+        spark.stop();
+      }
+    }
+    if (only.equals("profile")) {
+      SparkSession spark = Sessions.create(name(), settings);
+      try (ScratchDir scratch = ScratchDir.create("ablate-profile-bench")) {
+        String input = jobInput != null ? jobInput : scratch.resolve("vectors.parquet");
+        if (jobInput == null) {
+          out.printf("Profile benchmark: writing %d values with the generator...%n", jobValues);
+          JobBench.prepare(spark, jobValues, input);
+        }
+        List<JobBench.Result> results = ProfileBench.run(spark, input, jobReps, sqlReps, out);
+        if (metrics != null) {
+          ProfileBench.record(spark, metrics, runId, input, results, machine);
+          out.printf("Latency rows in %s (run_id %s)%n", metrics, runId.value());
+        }
+        String table = ProfileBench.markdown(results, settings.master(),
+            command + " --only profile (" + LocalDate.now() + ")");
+        out.println();
+        out.print(table);
+        md.append(table);
       } finally {
         spark.stop();
       }

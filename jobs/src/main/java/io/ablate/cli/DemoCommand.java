@@ -6,7 +6,14 @@ import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
 import io.ablate.metrics.RunId;
+import io.ablate.dataset.Dtype;
+import io.ablate.dataset.Generator;
+import io.ablate.drift.Drift;
+import io.ablate.drift.DriftMetrics;
+import io.ablate.drift.Thresholds;
+import io.ablate.profile.SeededKll;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -19,7 +26,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * {@code ablate demo}: the ablation job ({@link AblateCommand}, same code path) end to end on the
  * committed sample dataset {@code data-samples/activations} under the Ablate home, into a fresh
- * metrics repository; then a short guide to the printed table and the command to see it again.
+ * metrics repository; then a short guide to the printed table; then the drift step (two
+ * generated checkpoints, drift in known layers, profiled and compared) and the command to see it
+ * all again.
  */
 final class DemoCommand implements Command {
   static final String SAMPLE = "data-samples/activations";
@@ -68,11 +77,54 @@ final class DemoCommand implements Command {
           spark.sparkContext().master());
       List<AccuracyPass.Result> results = AblateCommand.run(spark, job, out);
       out.print(howToRead(results));
+      driftStep(spark, metrics, runId, out);
       out.printf("See it again: jobs/bin/ablate report --metrics %s%n", metrics);
       return 0;
     } finally {
       spark.stop();
     }
+  }
+
+  /** The layers the drift step's second checkpoint is generated with drift in. */
+  static final List<Integer> DRIFT_LAYERS = List.of(1, 3);
+
+  /**
+   * The drift step: two checkpoints of a synthetic model, the second with its activations scaled
+   * by 1.5 in {@link #DRIFT_LAYERS} only, each profiled as its own run; then drift between them,
+   * whose table should name exactly those layers as alert.
+   */
+  static List<Drift.Result> driftStep(SparkSession spark, String metrics, RunId runId,
+      PrintStream out) {
+    out.printf("%nDrift: two checkpoints of a synthetic model, the second with its activations "
+        + "scaled by 2 in layers %s only; each profiled, then compared.%n", DRIFT_LAYERS);
+    List<String> runs = new ArrayList<>();
+    for (int c = 1; c <= 2; c++) {
+      String data = Path.of(metrics).resolveSibling(Path.of(metrics).getFileName() + "-ckpt-" + c)
+          .toString();
+      boolean drifted = c == 2;
+      new Generator(new Generator.Spec(1000, 256, 4, "demo-model", "ckpt-" + c, c, false,
+          Dtype.F32, 0, drifted ? 2 : 1, 0.25, drifted ? DRIFT_LAYERS : List.of(),
+          List.of(ActivationDataset.DEFAULT_SITE), 2)).generate(spark).write().mode("overwrite")
+          .parquet(data);
+      RunId id = RunId.of(runId.value() + "-ckpt-" + c);
+      runs.add(id.value());
+      ProfileCommand.run(spark, new ProfileCommand.Job(data, metrics, List.of(),
+          SeededKll.DEFAULT_K, id, ActivationDataset.OnBadFile.FAIL), out);
+    }
+    List<Drift.Result> rows = DriftCommand.run(spark, new DriftCommand.Job(metrics, runs.get(0),
+        runs.get(1), Thresholds.defaults(), DriftMetrics.DEFAULT_BINS,
+        DriftMetrics.DEFAULT_EPSILON, RunId.of(runId.value() + "-drift")), out);
+    List<Integer> alerted = rows.stream().filter(r -> r.verdict().status().equals("alert"))
+        .map(r -> r.key().layer()).sorted().toList();
+    out.printf("""
+        How to read this: one row per layer, worst first. psi compares the shares of values in the
+        baseline's deciles (0.1 warn, 0.25 alert by default), ks is the largest CDF gap, w1_norm the
+        mean distance between quantiles in baseline standard deviations (0.1 warn, 0.2 alert),
+        std_ratio and mean_shift_sigma come from the exact moments. Alert in layers %s (generated
+        with drift in %s). As a nightly gate: jobs/bin/ablate --job conf/jobs/nightly-drift.yaml
+        --input DIR (profile, then drift against the previous run; exit 3 on alert).
+        """, alerted, DRIFT_LAYERS);
+    return rows;
   }
 
   /** What the columns mean, then per reference the closest and the furthest variant. */

@@ -7,6 +7,8 @@ import static org.apache.spark.sql.functions.lit;
 import io.ablate.AblateException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,6 +16,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -21,6 +25,7 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -74,14 +79,19 @@ public final class ActivationDataset {
   public static final String GATED_SITE = "ffn.gate_up";
 
   private final Dataset<Row> rows;
+  private final Dataset<Row> positioned;
+  private final Map<String, long[]> rowGroups;
   private final Encoding encoding;
   private final List<String> files;
   private final List<String> skipped;
   private final String fingerprint;
 
-  private ActivationDataset(Dataset<Row> rows, Encoding encoding, List<String> files,
-      List<String> skipped, String fingerprint) {
+  private ActivationDataset(Dataset<Row> rows, Dataset<Row> positioned,
+      Map<String, long[]> rowGroups, Encoding encoding, List<String> files, List<String> skipped,
+      String fingerprint) {
     this.rows = rows;
+    this.positioned = positioned;
+    this.rowGroups = rowGroups;
     this.encoding = encoding;
     this.files = List.copyOf(files);
     this.skipped = List.copyOf(skipped);
@@ -93,12 +103,15 @@ public final class ActivationDataset {
     List<FileStatus> candidates = listParquetFiles(conf, path);
     List<String> good = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
+    Map<String, long[]> rowGroups = new TreeMap<>();
     MessageDigest digest = sha256();
     for (FileStatus f : candidates) {
       String name = f.getPath().toString();
-      String problem = footerProblem(conf, f.getPath());
+      long[][] groups = new long[1][];
+      String problem = footerProblem(conf, f.getPath(), groups);
       if (problem == null) {
         good.add(name);
+        rowGroups.put(fileKey(name), groups[0]);
         digest.update((name + '|' + f.getLen() + '|' + f.getModificationTime() + '\n')
             .getBytes(StandardCharsets.UTF_8));
       } else if (onBadFile == OnBadFile.SKIP) {
@@ -132,8 +145,39 @@ public final class ActivationDataset {
     }
     cols.add(input_file_name().as("_file"));
     String fingerprint = HexFormat.of().formatHex(digest.digest());
-    return new ActivationDataset(raw.select(cols.toArray(new Column[0])), encoding, good, skipped,
-        fingerprint);
+    Dataset<Row> rows = raw.select(cols.toArray(new Column[0]));
+    cols.add(col("_metadata.row_index").as("_row"));
+    return new ActivationDataset(rows, raw.select(cols.toArray(new Column[0])), rowGroups,
+        encoding, good, skipped, fingerprint);
+  }
+
+  /**
+   * {@link #rows()} with one more column, {@code _row} (long): the row's index within its file
+   * (Spark's Parquet metadata column {@code _metadata.row_index}). With {@link #rowGroupStarts}
+   * it places a row in its Parquet row group, which Spark never splits across partitions.
+   */
+  public Dataset<Row> positionedRows() {
+    return positioned;
+  }
+
+  /**
+   * Per file (keyed by {@link #fileKey}), the index of the first row of each row group, in file
+   * order, read from the footers; the last element is the file's row count.
+   */
+  public Map<String, long[]> rowGroupStarts() {
+    return rowGroups;
+  }
+
+  /**
+   * The path of a file as a key that is the same for the listing's form ({@code file:/x}) and
+   * Spark's {@code input_file_name()} form ({@code file:///x}, URL-encoded): its decoded URI path.
+   */
+  public static String fileKey(String file) {
+    try {
+      return new Path(new URI(file)).toUri().getPath();
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return new Path(file).toUri().getPath();
+    }
   }
 
   public Dataset<Row> rows() {
@@ -192,10 +236,18 @@ public final class ActivationDataset {
     return true;
   }
 
-  /** Null when the footer reads, else what went wrong. */
-  private static String footerProblem(Configuration conf, Path p) {
+  /**
+   * Null when the footer reads (and {@code groups[0]} set to the row groups' first rows and the
+   * row count), else what went wrong.
+   */
+  private static String footerProblem(Configuration conf, Path p, long[][] groups) {
     try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(p, conf))) {
-      r.getFooter();
+      List<BlockMetaData> blocks = r.getFooter().getBlocks();
+      long[] starts = new long[blocks.size() + 1];
+      for (int i = 0; i < blocks.size(); i++) {
+        starts[i + 1] = starts[i] + blocks.get(i).getRowCount();
+      }
+      groups[0] = starts;
       return null;
     } catch (IOException | RuntimeException e) {
       return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ablate.metrics.MetricsRepository;
 import io.ablate.testing.LocalSpark;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,17 @@ class DemoCommandTest {
     SparkSession spark = LocalSpark.builder("demo-check").getOrCreate();
     try {
       MetricsRepository repo = MetricsRepository.open(spark, out);
-      assertEquals(1, repo.runs().where("status = 'succeeded'").count());
+      assertEquals(1, repo.runs().where("status = 'succeeded' AND job = 'ablate'").count());
+      // The drift step: two profile runs and one drift run, alert in exactly the drifted layers.
+      assertEquals(2, repo.runs().where("status = 'succeeded' AND job = 'profile'").count());
+      assertEquals(1, repo.runs().where("status = 'succeeded' AND job = 'drift'").count());
+      List<Integer> alerted = new ArrayList<>();
+      for (Row row : repo.read("drift").where("status = 'alert'").orderBy("layer")
+          .collectAsList()) {
+        alerted.add(row.getAs("layer"));
+      }
+      assertEquals(DemoCommand.DRIFT_LAYERS, alerted, repo.read("drift").collectAsList().toString());
+      assertEquals(4, repo.read("drift").count());
       for (Row row : repo.read("accuracy").collectAsList()) {
         rows.put(row.getAs("layer") + " " + row.getAs("site") + " " + row.getAs("variant"), row);
       }
@@ -104,6 +115,8 @@ class DemoCommandTest {
     assertTrue(r.out().contains("Against gelu, closest: gelu_tanh"), r.out());
     assertTrue(r.out().contains("furthest: relu"), r.out());
     assertTrue(r.out().contains("jobs/bin/ablate report --metrics " + out), r.out());
+    assertTrue(r.out().contains("Alert in layers [1, 3] (generated\nwith drift in [1, 3])"),
+        r.out());
   }
 
   @Test

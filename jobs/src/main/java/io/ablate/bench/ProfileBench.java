@@ -1,0 +1,99 @@
+package io.ablate.bench;
+
+import io.ablate.dataset.ActivationDataset;
+import io.ablate.metrics.LatencyRow;
+import io.ablate.metrics.MetricsRepository;
+import io.ablate.metrics.RunId;
+import io.ablate.metrics.RunRecord;
+import io.ablate.profile.ProfilePass;
+import io.ablate.profile.SeededKll;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The profile benchmark ({@code ablate bench --only profile}): over the job benchmark's
+ * {@code array<float>} dataset, in one session,
+ * <ul>
+ *   <li>{@code scan}: reading every vector into a float array, nothing else (the floor);
+ *   <li>{@code profile}: {@link ProfilePass} (moments, counts, outliers and a KLL sketch of k =
+ *       {@value SeededKll#DEFAULT_K} per layer and site);
+ *   <li>{@code sql}: Spark's {@code percentile_approx} over the same values (the array exploded)
+ *       for the same quantiles the drift table reads (p1, p50, p99, p99.9) and the PSI deciles, per
+ *       layer and site, at its default accuracy (10000).
+ * </ul>
+ * Rows of the {@code latency} table (scope {@code job}) with impl {@code scan}, {@code profile},
+ * {@code sql}.
+ */
+public final class ProfileBench {
+  static final String QUANTILES = "array(0.01, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, "
+      + "0.99, 0.999)";
+
+  private ProfileBench() {}
+
+  /** Times the three jobs over {@code input}. */
+  public static List<JobBench.Result> run(SparkSession spark, String input, int reps, int sqlReps,
+      PrintStream progress) {
+    ActivationDataset dataset = ActivationDataset.open(spark, input,
+        ActivationDataset.OnBadFile.FAIL);
+    long values = JobBench.scan(dataset);
+    progress.printf("Profile benchmark: %d float32 values (array<float>) in %s, %s, %d "
+        + "repetitions%n", values, input, spark.sparkContext().master(), reps);
+    ProfilePass pass = new ProfilePass(List.of(), SeededKll.DEFAULT_K);
+    List<JobBench.Result> results = new ArrayList<>();
+    results.add(JobBench.time("scan (read every vector)", "scan", "read", "none", 0, values, reps,
+        progress, () -> JobBench.scan(dataset)));
+    results.add(JobBench.time("profile pass", "profile", "profile", "fp32", 0, values, reps,
+        progress, () -> pass.run(dataset)));
+    if (sqlReps > 0) {
+      results.add(JobBench.time("percentile_approx (SQL)", "sql", "percentile_approx", "fp32", 0,
+          values, sqlReps, progress, () -> percentiles(spark, input).collectAsList()));
+    }
+    return results;
+  }
+
+  /** What a Spark SQL user would write for the same quantiles per layer and site. */
+  static org.apache.spark.sql.Dataset<Row> percentiles(SparkSession spark, String input) {
+    spark.read().parquet(input).createOrReplaceTempView("ablate_bench_profile");
+    return spark.sql("SELECT layer, site, percentile_approx(v, " + QUANTILES + ") AS q "
+        + "FROM (SELECT layer, site, explode(values) AS v FROM ablate_bench_profile) "
+        + "GROUP BY layer, site");
+  }
+
+  /** Records the results as latency rows of one {@code bench} run. */
+  public static void record(SparkSession spark, String metrics, RunId runId, String input,
+      List<JobBench.Result> results, String device) {
+    MetricsRepository repo = MetricsRepository.open(spark, metrics);
+    RunRecord record = RunRecord.start(runId, "bench", "{\"only\":\"profile\"}", input, "", spark);
+    try (MetricsRepository.Run run = repo.begin(record)) {
+      try {
+        List<Row> rows = new ArrayList<>();
+        for (JobBench.Result r : results) {
+          rows.add(r.toLatencyRow(RunRecord.hostName(), device).toRow());
+        }
+        run.write("latency", spark.createDataFrame(rows, LatencyRow.SCHEMA));
+        run.commit();
+      } catch (RuntimeException e) {
+        run.fail(e);
+        throw e;
+      }
+    }
+  }
+
+  /** The results as Markdown, each against the scan. */
+  public static String markdown(List<JobBench.Result> results, String master, String command) {
+    double scan = results.get(0).seconds();
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "Profile pass over %d float32 "
+        + "values (array<float>, Parquet), %s, %s:%n%n", results.get(0).values(), master, command));
+    sb.append("| job | impl | seconds (median) | spread | M values/s | vs scan |\n");
+    sb.append("|---|---|--:|--:|--:|--:|\n");
+    for (JobBench.Result r : results) {
+      sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.1f | %.2fx |%n", r.name(),
+          r.impl(), r.seconds(), r.spread(), r.valuesPerSec() / 1e6, r.seconds() / scan));
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,267 @@
+package io.ablate.profile;
+
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.apache.datasketches.kll.KllFloatsSketch;
+import org.apache.datasketches.kll.KllSketch;
+
+/**
+ * Builds a DataSketches KLL floats sketch of one stream fast and with its own coin flips: the
+ * values go through equal-capacity compactors ({@value #CAPACITY} items a level; level 0 sorted by
+ * a radix sort of the floats' order-preserving bits, each full level halved by a seeded coin flip
+ * into the next, as KLL compacts), and at the end the levels are compacted the same way until each
+ * fits DataSketches' level capacities for parameter k, then handed to a DataSketches sketch
+ * (its package-private state setters, by reflection), so that DataSketches serialises, merges and
+ * queries it as one of its own. The compactors below k's levels are wider than DataSketches' (its
+ * lowest levels hold 8 items), so they add less rank error than DataSketches' own updates would;
+ * the coin flips come from a {@link SplittableRandom} of the given seed, so the sketch is a
+ * function of the values, their order and the seed, with no shared state: builders of concurrent
+ * tasks run in parallel. Streams of at most k values are handed to DataSketches' own update (no
+ * compaction, no coin flip).
+ */
+public final class KllBuilder {
+  /** Items per level while building. */
+  static final int CAPACITY = 4096;
+  private static final int M = 8;
+
+  private final int k;
+  private final SplittableRandom random;
+  private float[][] levels = {new float[CAPACITY]};
+  private int[] sizes = {0};
+  private long n;
+  private float min = Float.POSITIVE_INFINITY;
+  private float max = Float.NEGATIVE_INFINITY;
+  private final int[] keys = new int[CAPACITY];
+  private final int[] tmp = new int[CAPACITY];
+  private final int[] count = new int[1 << 11];
+  private float[] merged = new float[2 * CAPACITY];
+
+  public KllBuilder(int k, long seed) {
+    SeededKll.empty(k); // checks k
+    this.k = k;
+    this.random = new SplittableRandom(seed);
+  }
+
+  public long n() {
+    return n;
+  }
+
+  /** Adds {@code x[off, off+len)}; every value must be finite (the caller filters). */
+  public void update(float[] x, int off, int len) {
+    int i = off;
+    int end = off + len;
+    float lo = min;
+    float hi = max;
+    while (i < end) {
+      float[] l0 = levels[0];
+      int s = sizes[0];
+      int take = Math.min(CAPACITY - s, end - i);
+      System.arraycopy(x, i, l0, s, take);
+      for (int j = s; j < s + take; j++) {
+        float v = l0[j];
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      sizes[0] = s + take;
+      i += take;
+      if (sizes[0] == CAPACITY) {
+        sort(levels[0], CAPACITY);
+        compact(0);
+      }
+    }
+    min = lo;
+    max = hi;
+    n += len;
+  }
+
+  /** Halves level h (sorted, even size) into level h+1 with one coin flip; cascades when full. */
+  private void compact(int h) {
+    if (h + 1 == levels.length) {
+      levels = Arrays.copyOf(levels, h + 2);
+      levels[h + 1] = new float[CAPACITY];
+      sizes = Arrays.copyOf(sizes, h + 2);
+    }
+    halveInto(h, sizes[h], levels[h + 1].length);
+    if (sizes[h + 1] >= CAPACITY) {
+      compact(h + 1);
+    }
+  }
+
+  /**
+   * Keeps every other item of the first {@code even} items of level h (offset 0 or 1 by a coin
+   * flip), merges them into level h+1 (sorted), and leaves level h with the items beyond.
+   */
+  private void halveInto(int h, int even, int minCapacity) {
+    float[] src = levels[h];
+    float[] dst = levels[h + 1];
+    int ds = sizes[h + 1];
+    int half = even / 2;
+    int offset = random.nextInt(2);
+    if (merged.length < ds + half) {
+      merged = new float[ds + half];
+    }
+    int a = 0;
+    int b = 0;
+    int o = 0;
+    while (a < ds && b < half) {
+      float x = dst[a];
+      float y = src[offset + 2 * b];
+      if (x <= y) {
+        merged[o++] = x;
+        a++;
+      } else {
+        merged[o++] = y;
+        b++;
+      }
+    }
+    while (a < ds) {
+      merged[o++] = dst[a++];
+    }
+    while (b < half) {
+      merged[o++] = src[offset + 2 * b++];
+    }
+    float[] next = o > dst.length || minCapacity > dst.length
+        ? new float[Math.max(o, minCapacity)] : dst;
+    System.arraycopy(merged, 0, next, 0, o);
+    levels[h + 1] = next;
+    sizes[h + 1] = o;
+    int rest = sizes[h] - even;
+    System.arraycopy(src, even, src, 0, rest);
+    sizes[h] = rest;
+  }
+
+  /** Sorts {@code v[0, len)} by the floats' order-preserving bits: three 11-bit LSD passes. */
+  private void sort(float[] v, int len) {
+    int[] a = keys;
+    int[] b = tmp;
+    for (int i = 0; i < len; i++) {
+      int bits = Float.floatToRawIntBits(v[i]);
+      a[i] = bits ^ ((bits >> 31) | 0x8000_0000); // negative: flip all; positive: flip the sign
+    }
+    for (int shift = 0; shift < 33; shift += 11) {
+      Arrays.fill(count, 0);
+      for (int i = 0; i < len; i++) {
+        count[(a[i] >>> shift) & 0x7FF]++;
+      }
+      int sum = 0;
+      for (int d = 0; d < count.length; d++) {
+        int c = count[d];
+        count[d] = sum;
+        sum += c;
+      }
+      for (int i = 0; i < len; i++) {
+        b[count[(a[i] >>> shift) & 0x7FF]++] = a[i];
+      }
+      int[] t = a;
+      a = b;
+      b = t;
+    }
+    for (int i = 0; i < len; i++) {
+      int key = a[i];
+      v[i] = Float.intBitsToFloat(key ^ ((~key >> 31) | 0x8000_0000));
+    }
+  }
+
+  /** The DataSketches sketch of everything added (the builder is spent afterwards). */
+  public KllFloatsSketch toSketch() {
+    KllFloatsSketch sketch = SeededKll.empty(k);
+    if (n <= k) {
+      sketch.update(levels[0], 0, sizes[0]); // no compaction: no coin flip
+      return sketch;
+    }
+    sort(levels[0], sizes[0]);
+    int numLevels = levels.length;
+    // Compact the lowest level over its DataSketches capacity until all fit (an odd item stays).
+    for (int h = 0; h < numLevels; h++) {
+      if (sizes[h] > Access.levelCapacity(k, numLevels, h)) {
+        if (h + 1 == numLevels) {
+          numLevels++;
+          levels = Arrays.copyOf(levels, numLevels);
+          levels[numLevels - 1] = new float[0];
+          sizes = Arrays.copyOf(sizes, numLevels);
+        }
+        int even = sizes[h] & ~1;
+        // Keep the odd item, if any, at the top of the level: halve the first 'even' items.
+        halveInto(h, even, 0);
+        h = -1; // capacities change with numLevels and the next level grew: start again
+      }
+    }
+    int total = Access.totalCapacity(k, numLevels);
+    int[] levelsArr = new int[numLevels + 1];
+    float[] items = new float[total];
+    levelsArr[numLevels] = total;
+    for (int h = numLevels - 1; h >= 0; h--) {
+      levelsArr[h] = levelsArr[h + 1] - sizes[h];
+      System.arraycopy(levels[h], 0, items, levelsArr[h], sizes[h]);
+    }
+    Access.set(sketch, n, k, min, max, levelsArr, items);
+    return sketch;
+  }
+
+  /** DataSketches' package-private KLL state, by reflection (checked once). */
+  static final class Access {
+    private static final Method LEVEL_CAPACITY;
+    private static final Method TOTAL_CAPACITY;
+    private static final Method SET_LEVELS;
+    private static final Method SET_N;
+    private static final Method SET_MIN_K;
+    private static final Method SET_MIN;
+    private static final Method SET_MAX;
+    private static final Method SET_ITEMS;
+    private static final Method SET_SORTED;
+
+    static {
+      try {
+        Class<?> helper = Class.forName("org.apache.datasketches.kll.KllHelper");
+        LEVEL_CAPACITY = open(helper.getDeclaredMethod("levelCapacity", int.class, int.class,
+            int.class, int.class));
+        TOTAL_CAPACITY = open(helper.getDeclaredMethod("computeTotalItemCapacity", int.class,
+            int.class, int.class));
+        SET_LEVELS = open(KllSketch.class.getDeclaredMethod("setLevelsArray", int[].class));
+        Class<?> heap = KllFloatsSketch.newHeapInstance(8).getClass();
+        SET_N = open(heap.getDeclaredMethod("setN", long.class));
+        SET_MIN_K = open(heap.getDeclaredMethod("setMinK", int.class));
+        SET_MIN = open(heap.getDeclaredMethod("setMinItem", float.class));
+        SET_MAX = open(heap.getDeclaredMethod("setMaxItem", float.class));
+        SET_ITEMS = open(heap.getDeclaredMethod("setFloatItemsArray", float[].class));
+        SET_SORTED = open(heap.getDeclaredMethod("setLevelZeroSorted", boolean.class));
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        throw new ExceptionInInitializerError(new IllegalStateException("this DataSketches "
+            + "version lacks the KLL internals Ablate sets (expected datasketches-java 6.x)", e));
+      }
+    }
+
+    private static Method open(Method m) {
+      m.setAccessible(true);
+      return m;
+    }
+
+    static int levelCapacity(int k, int numLevels, int h) {
+      return (int) call(LEVEL_CAPACITY, null, k, numLevels, h, M);
+    }
+
+    static int totalCapacity(int k, int numLevels) {
+      return (int) call(TOTAL_CAPACITY, null, k, M, numLevels);
+    }
+
+    static void set(KllFloatsSketch s, long n, int k, float min, float max, int[] levelsArr,
+        float[] items) {
+      call(SET_ITEMS, s, (Object) items);
+      call(SET_LEVELS, s, (Object) levelsArr);
+      call(SET_N, s, n);
+      call(SET_MIN_K, s, k);
+      call(SET_MIN, s, min);
+      call(SET_MAX, s, max);
+      call(SET_SORTED, s, true);
+    }
+
+    private static Object call(Method m, Object target, Object... args) {
+      try {
+        return m.invoke(target, args);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("DataSketches KLL internals: " + m, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package io.ablate.profile;
+
+import io.ablate.metrics.ExactSum;
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.math.MathContext;
+
+/**
+ * The exact part of a profile, a mergeable accumulator: counts (finite values, exact zeros, NaN,
+ * ±Inf), min and max, the power sums Σx, Σx², Σx³, Σx⁴ of the finite values, and a histogram of
+ * the finite values by their top 16 bits (bf16 buckets: sign, exponent and 7 significand bits) for
+ * the outlier count. Power sums: within one vector, in double in four fixed lanes (element i in
+ * lane i mod 4), then each lane into an {@link ExactSum}; a vector is never split, so the state is
+ * bit-identical whatever the partitioning or the order of vectors. Mutable, one per task and key.
+ */
+public final class ValueStats implements Serializable {
+  private static final long serialVersionUID = 1L;
+  static final int BUCKETS = 1 << 16;
+  private static final MathContext MC = new MathContext(40);
+
+  private long n;
+  private long zeros;
+  private long nans;
+  private long infs;
+  private float min = Float.POSITIVE_INFINITY;
+  private float max = Float.NEGATIVE_INFINITY;
+  private final ExactSum[] sums = {ExactSum.empty(), ExactSum.empty(), ExactSum.empty(),
+      ExactSum.empty()};
+  private final long[] buckets = new long[BUCKETS];
+
+  public static ValueStats empty() {
+    return new ValueStats();
+  }
+
+  /** Adds {@code x[off, off+len)}, one vector. */
+  public void update(float[] x, int off, int len) {
+    double[] s = new double[16]; // [power 1..4][lane 0..3]
+    long z = 0;
+    long finite = 0;
+    float lo = min;
+    float hi = max;
+    long[] b = buckets;
+    for (int i = 0; i < len; i++) {
+      float v = x[off + i];
+      int bits = Float.floatToRawIntBits(v);
+      if ((bits & 0x7F80_0000) == 0x7F80_0000) {
+        if (Float.isNaN(v)) {
+          nans++;
+        } else {
+          infs++;
+        }
+        continue;
+      }
+      finite++;
+      if (v == 0f) {
+        z++;
+      }
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+      b[bits >>> 16]++;
+      double d = v;
+      double d2 = d * d;
+      int lane = i & 3;
+      s[lane] += d;
+      s[4 + lane] += d2;
+      s[8 + lane] += d2 * d;
+      s[12 + lane] += d2 * d2;
+    }
+    n += finite;
+    zeros += z;
+    min = lo;
+    max = hi;
+    for (int p = 0; p < 4; p++) {
+      for (int lane = 0; lane < 4; lane++) {
+        sums[p].add(s[4 * p + lane]);
+      }
+    }
+  }
+
+  /** Adds {@code other} into this; returns this. Exact: associative and commutative. */
+  public ValueStats merge(ValueStats other) {
+    n += other.n;
+    zeros += other.zeros;
+    nans += other.nans;
+    infs += other.infs;
+    min = Math.min(min, other.min);
+    max = Math.max(max, other.max);
+    for (int p = 0; p < 4; p++) {
+      sums[p].merge(other.sums[p]);
+    }
+    for (int i = 0; i < BUCKETS; i++) {
+      buckets[i] += other.buckets[i];
+    }
+    return this;
+  }
+
+  /** Finite values counted. */
+  public long n() {
+    return n;
+  }
+
+  public long zeros() {
+    return zeros;
+  }
+
+  public long nans() {
+    return nans;
+  }
+
+  public long infs() {
+    return infs;
+  }
+
+  /** Smallest finite value; NaN when there is none. */
+  public double min() {
+    return n == 0 ? Double.NaN : min;
+  }
+
+  /** Largest finite value; NaN when there is none. */
+  public double max() {
+    return n == 0 ? Double.NaN : max;
+  }
+
+  /** Mean and the central moment sums Σ(x−mean)^k, k = 2, 3, 4; NaN when n = 0. */
+  public double[] moments() {
+    if (n == 0) {
+      return new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+    }
+    BigDecimal count = BigDecimal.valueOf(n);
+    BigDecimal s1 = sums[0].toBigDecimal();
+    BigDecimal s2 = sums[1].toBigDecimal();
+    BigDecimal s3 = sums[2].toBigDecimal();
+    BigDecimal s4 = sums[3].toBigDecimal();
+    BigDecimal mean = s1.divide(count, MC);
+    // Σ(x−μ)^2 = S2 − μS1;  Σ(x−μ)^3 = S3 − 3μS2 + 3μ²S1 − nμ³;
+    // Σ(x−μ)^4 = S4 − 4μS3 + 6μ²S2 − 4μ³S1 + nμ⁴
+    BigDecimal mu2 = mean.multiply(mean, MC);
+    BigDecimal mu3 = mu2.multiply(mean, MC);
+    BigDecimal mu4 = mu3.multiply(mean, MC);
+    BigDecimal m2 = s2.subtract(mean.multiply(s1, MC), MC);
+    BigDecimal m3 = s3.subtract(BigDecimal.valueOf(3).multiply(mean.multiply(s2, MC), MC), MC)
+        .add(BigDecimal.valueOf(3).multiply(mu2.multiply(s1, MC), MC), MC)
+        .subtract(count.multiply(mu3, MC), MC);
+    BigDecimal m4 = s4.subtract(BigDecimal.valueOf(4).multiply(mean.multiply(s3, MC), MC), MC)
+        .add(BigDecimal.valueOf(6).multiply(mu2.multiply(s2, MC), MC), MC)
+        .subtract(BigDecimal.valueOf(4).multiply(mu3.multiply(s1, MC), MC), MC)
+        .add(count.multiply(mu4, MC), MC);
+    return new double[] {mean.doubleValue(), Math.max(0, m2.doubleValue()), m3.doubleValue(),
+        Math.max(0, m4.doubleValue())};
+  }
+
+  /**
+   * Values with |x − mean| &gt; 6σ (σ the population standard deviation), counted from the bf16
+   * buckets: exact for every bucket wholly beyond mean ± 6σ; the (at most two) buckets that hold a
+   * threshold are counted by the fraction of their value range beyond it, rounded. 0 when σ = 0.
+   */
+  public long outliers() {
+    double[] m = moments();
+    if (n == 0 || !(m[1] > 0)) {
+      return 0;
+    }
+    double sigma = Math.sqrt(m[1] / n);
+    double lo = m[0] - 6 * sigma;
+    double hi = m[0] + 6 * sigma;
+    double count = 0;
+    for (int b = 0; b < BUCKETS; b++) {
+      long c = buckets[b];
+      if (c == 0) {
+        continue;
+      }
+      double first = Float.intBitsToFloat(b << 16);
+      double last = Float.intBitsToFloat((b << 16) | 0xFFFF);
+      double a = Math.min(first, last);
+      double z = Math.max(first, last);
+      count += c * (fraction(a, z, hi, true) + fraction(a, z, lo, false));
+    }
+    return Math.round(count);
+  }
+
+  /** Fraction of [a, z] above t (or below t), as a share of the range; 0 or 1 when outside. */
+  private static double fraction(double a, double z, double t, boolean above) {
+    if (above ? a > t : z < t) {
+      return 1;
+    }
+    if (above ? z <= t : a >= t) {
+      return 0;
+    }
+    return above ? (z - t) / (z - a) : (t - a) / (z - a);
+  }
+}
