@@ -86,6 +86,11 @@ final class DjlPeer implements AutoCloseable {
     return engineInfo;
   }
 
+  /** A manager of the caller's, under this peer's (close it; closing the peer closes it too). */
+  NDManager newManager() {
+    return manager.newSubManager();
+  }
+
   /** The PyTorch form of a variant, if PyTorch (through DJL) has the function. */
   static Optional<Op> op(Variant v) {
     if (!(v.precision() instanceof io.ablate.precision.Precision.Float32)) {
