@@ -212,7 +212,7 @@ final class DjlPeer implements AutoCloseable {
     String note = String.format(Locale.ROOT, "%s; max abs diff vs reference %.2g on %d el; "
             + "process cpu/wall %.2f%s", op.label(), diff, Math.min(VERIFY, n), cpuOverWall, extra);
     return new BenchResult(v.name(), "djl", s.p50(), s.p10(), s.p90(), eps, bps,
-        bps / copyBytesPerSec, diff, note);
+        bps / copyBytesPerSec, diff, note, ns, n);
   }
 
   /**
