@@ -112,10 +112,8 @@ public final class FfnBench {
     List<FfnReference.Check> checks = new ArrayList<>();
     try (NDManager manager = peer.newManager()) {
       boolean aliased = EngineBuffers.aliases(manager);
-      float[] big = new float[FfnLimits.DRAM_COPY_FLOATS];
-      Arrays.fill(big, 1f);
-      double dram = MemoryBandwidth.measure(big, new float[big.length], 2, 9).bytesPerSec();
-      big = null;
+      // the same measurement every stage whose working set exceeds the caches is held to
+      double dram = FfnLimits.copyBytesPerSec(8.0 * FfnLimits.DRAM_COPY_FLOATS);
       FfnLimits limits = FfnLimits.measure(manager, s.matmulN(), 1, Math.max(3, s.minReps()));
       log.printf(Locale.ROOT, "Limits: copy %.1f GB/s (64 MiB arrays), %s%n", dram / 1e9, limits);
       results.add(new Result(LatencyRow.LIMIT, null, 0, "matmul", "fp32", "djl", "matmul", null,
@@ -125,6 +123,7 @@ public final class FfnBench {
           limits.matmulFlopsPerSec()));
       Map<String, FfnReference.Check> checked = new LinkedHashMap<>();
       for (FfnShape shape : s.shapes()) {
+        long shapeStart = System.nanoTime();
         log.printf(Locale.ROOT, "%s: %.2f GB of float32 weights%s%n", shape,
             shape.weightBytes() / 1e9, shape.moe() ? " (experts allocated when first routed to)"
                 : "");
@@ -136,6 +135,8 @@ public final class FfnBench {
             log.printf(Locale.ROOT, "  %d of %d experts allocated%n", block.allocatedExperts(),
                 shape.experts());
           }
+          log.printf(Locale.ROOT, "  %s: %.1f s%n", shape.name(),
+              (System.nanoTime() - shapeStart) / 1e9);
         }
       }
       checks.addAll(checked.values());
