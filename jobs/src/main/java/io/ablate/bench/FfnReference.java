@@ -91,20 +91,12 @@ final class FfnReference {
         expert(shape, v, x, tokens, up[0], gate[0], down[0], ref, bound);
       } else {
         FfnBlock.Routing routing = block.route(block.logits(x, tokens), tokens);
-        double[] logitErr = new double[tokens];
         double[] exact = new double[tokens * experts];
-        for (int t = 0; t < tokens; t++) {
-          for (int e = 0; e < experts; e++) {
-            double s = 0;
-            double abs = 0;
-            for (int k = 0; k < h; k++) {
-              double p = (double) x[t * h + k] * router[k * experts + e];
-              s += p;
-              abs += Math.abs(p);
-            }
-            exact[t * experts + e] = s;
-            logitErr[t] = Math.max(logitErr[t], gamma(h) * abs);
-          }
+        double[] err = new double[tokens * experts];
+        product(x, tokens, h, router, experts, exact, err);
+        double[] logitErr = new double[tokens];
+        for (int k = 0; k < err.length; k++) {
+          logitErr[k / experts] = Math.max(logitErr[k / experts], err[k]);
         }
         for (int e = 0; e < experts; e++) {
           int[] rows = routing.tokens()[e];
