@@ -64,13 +64,13 @@ public final class FfnBench {
 
   /**
    * One measured figure: the seconds of each timed repetition of a stage that covers {@code elems}
-   * activation outputs, moves at least {@code bytes} and computes {@code flops}, and the shortest
-   * time the limits allow for it.
+   * activation outputs, moves at least {@code bytes} and computes {@code flops}; its limit follows
+   * from {@code limits} (the run's final ones, see {@link FfnLimits}) and, for a whole block, the
+   * stages' work in {@code cost}.
    */
   public record Result(String scope, FfnShape shape, int tokens, String variant, String precision,
       String impl, String stage, String mode, long elems, double bytes, double bytesWriteAllocate,
-      double flops, double[] seconds, double minSeconds, String limit, double copyBytesPerSec,
-      double matmulFlopsPerSec) {
+      double flops, double[] seconds, Cost cost, FfnLimits limits) {
     public double p50() {
       return Timing.Stats.of(seconds).p50();
     }
@@ -79,15 +79,63 @@ public final class FfnBench {
       return Arrays.stream(seconds).max().orElse(0) - Arrays.stream(seconds).min().orElse(0);
     }
 
+    /** The shortest time the limits allow for this stage. */
+    public double minSeconds() {
+      switch (stage) {
+        case "matmul":
+          return flops / limits.matmulFlopsPerSec();
+        case "copy":
+          return bytes / limits.dramCopyBytesPerSec();
+        case "up":
+        case "down":
+        case "route":
+          return limits.minSeconds(flops, bytes);
+        case "block":
+          return limits.minSeconds(cost.upFlops(), cost.upBytes())
+              + cost.actBytes() / limits.copyBytesPerSec(cost.actBytes())
+              + limits.minSeconds(cost.downFlops(), cost.downBytes())
+              + (cost.routeBytes() > 0 ? limits.minSeconds(cost.routeFlops(), cost.routeBytes())
+                  : 0);
+        default: // act, xfer, the fusion modes
+          return bytes / limits.copyBytesPerSec(bytes);
+      }
+    }
+
+    /** What {@link #ofLimit} is a fraction of: {@code matmul}, {@code copy} or {@code roofline}. */
+    public String limit() {
+      switch (stage) {
+        case "matmul":
+          return "matmul";
+        case "up":
+        case "down":
+        case "route":
+          return limits.binding(flops, bytes);
+        case "block":
+          return "roofline";
+        default:
+          return "copy";
+      }
+    }
+
     /** The fraction of the limit reached: the time the limits allow over the median. */
     public double ofLimit() {
-      return minSeconds / p50();
+      return minSeconds() / p50();
+    }
+
+    Result withLimits(FfnLimits l) {
+      return new Result(scope, shape, tokens, variant, precision, impl, stage, mode, elems, bytes,
+          bytesWriteAllocate, flops, stage.equals("copy") ? new double[] {bytes
+              / l.dramCopyBytesPerSec()} : stage.equals("matmul") ? l.matmulSamples() : seconds,
+          cost, l);
     }
 
     public LatencyRow toLatencyRow(String host, String device) {
+      double copy = stage.equals("matmul") ? Double.NaN : limits.copyBytesPerSec(
+          stage.equals("block") ? cost.upBytes() : bytes);
       return LatencyRow.stage(scope, variant, precision, impl, elems, host, device, seconds, bytes,
-          flops, minSeconds, copyBytesPerSec, new LatencyRow.Detail(shape == null ? null
-              : shape.label(), tokens, stage, mode, Double.NaN, matmulFlopsPerSec, limit));
+          flops, minSeconds(), copy, new LatencyRow.Detail(shape == null ? null
+              : shape.label(), tokens, stage, mode, Double.NaN, limits.matmulFlopsPerSec(),
+              limit()));
     }
   }
 
@@ -112,15 +160,17 @@ public final class FfnBench {
     List<FfnReference.Check> checks = new ArrayList<>();
     try (NDManager manager = peer.newManager()) {
       boolean aliased = EngineBuffers.aliases(manager);
-      // the same measurement every stage whose working set exceeds the caches is held to
-      double dram = FfnLimits.copyBytesPerSec(8.0 * FfnLimits.DRAM_COPY_FLOATS);
       FfnLimits limits = FfnLimits.measure(manager, s.matmulN(), 1, Math.max(3, s.minReps()));
-      log.printf(Locale.ROOT, "Limits: copy %.1f GB/s (64 MiB arrays), %s%n", dram / 1e9, limits);
+      log.printf(Locale.ROOT, "Limits at the start: copy %.1f GB/s (64 MiB arrays), %s%n",
+          limits.dramCopyBytesPerSec() / 1e9, limits);
+      double cube = 2.0 * Math.pow(s.matmulN(), 3);
       results.add(new Result(LatencyRow.LIMIT, null, 0, "matmul", "fp32", "djl", "matmul", null,
-          (long) s.matmulN() * s.matmulN(), 12.0 * s.matmulN() * s.matmulN(), Double.NaN,
-          2.0 * Math.pow(s.matmulN(), 3), limits.matmulSamples(),
-          2.0 * Math.pow(s.matmulN(), 3) / limits.matmulFlopsPerSec(), "matmul", Double.NaN,
-          limits.matmulFlopsPerSec()));
+          (long) s.matmulN() * s.matmulN(), 12.0 * s.matmulN() * s.matmulN(), Double.NaN, cube,
+          limits.matmulSamples(), null, limits));
+      long n = FfnLimits.DRAM_COPY_FLOATS;
+      results.add(new Result(LatencyRow.LIMIT, null, 0, "copy", "fp32", "memcpy", "copy", null, n,
+          8.0 * n, Double.NaN, 0, new double[] {8.0 * n / limits.dramCopyBytesPerSec()}, null,
+          limits));
       Map<String, FfnReference.Check> checked = new LinkedHashMap<>();
       for (FfnShape shape : s.shapes()) {
         long shapeStart = System.nanoTime();
@@ -140,18 +190,14 @@ public final class FfnBench {
         }
       }
       checks.addAll(checked.values());
-      results.add(copyRow(dram));
-      return new Report(results, checks, limits, dram, peer.engineInfo(), aliased);
+      FfnLimits last = limits.again(manager);
+      log.printf(Locale.ROOT, "Limits at the end: copy %.1f GB/s (64 MiB arrays), %s; kept: the "
+          + "higher of each%n", last.dramCopyBytesPerSec() / 1e9, last);
+      List<Result> fin = results.stream().map(r -> r.withLimits(last)).toList();
+      return new Report(fin, checks, last, last.dramCopyBytesPerSec(), peer.engineInfo(), aliased);
     } finally {
       peer.close();
     }
-  }
-
-  private static Result copyRow(double dram) {
-    long n = FfnLimits.DRAM_COPY_FLOATS;
-    double seconds = 8.0 * n / dram;
-    return new Result(LatencyRow.LIMIT, null, 0, "copy", "fp32", "memcpy", "copy", null, n, 8.0 * n,
-        Double.NaN, 0, new double[] {seconds}, seconds, "copy", dram, Double.NaN);
   }
 
   /** The variants timed on a shape: each at fp32, the first also at each reduced precision. */
@@ -249,62 +295,43 @@ public final class FfnBench {
     String mode = act.impl().equals("djl") ? "torch_ops" : shape.gated() ? "fused_inplace"
         : "inplace";
     List<Result> out = new ArrayList<>();
-    double minUp = limits.minSeconds(c.upFlops(), c.upBytes());
-    double minDown = limits.minSeconds(c.downFlops(), c.downBytes());
-    double minAct = c.actBytes() / FfnLimits.copyBytesPerSec(c.actBytes());
-    double minRoute = limits.minSeconds(c.routeFlops(), c.routeBytes());
     for (FfnStage st : FfnStage.values()) {
-      if ((st == FfnStage.ROUTE && !shape.moe()) || (st == FfnStage.XFER && act.impl().equals("djl"))) {
+      if ((st == FfnStage.ROUTE && !shape.moe())
+          || (st == FfnStage.XFER && act.impl().equals("djl"))) {
         continue;
       }
       double[] sec = samples.stream().mapToDouble(ns -> ns[st.ordinal()] / 1e9).toArray();
       double bytes;
       double flops;
-      double min;
-      String limit;
       switch (st) {
         case UP -> {
           bytes = c.upBytes();
           flops = c.upFlops();
-          min = minUp;
-          limit = limits.binding(flops, bytes);
         }
         case DOWN -> {
           bytes = c.downBytes();
           flops = c.downFlops();
-          min = minDown;
-          limit = limits.binding(flops, bytes);
         }
         case ROUTE -> {
           bytes = c.routeBytes();
           flops = c.routeFlops();
-          min = minRoute;
-          limit = limits.binding(flops, bytes);
         }
         case ACT -> {
           bytes = c.actBytes();
           flops = 0;
-          min = minAct;
-          limit = "copy";
         }
         case XFER -> {
           bytes = c.xferBytes();
           flops = 0;
-          min = bytes / FfnLimits.copyBytesPerSec(bytes);
-          limit = "copy";
         }
         default -> {
           bytes = c.upBytes() + c.actBytes() + c.downBytes() + c.routeBytes();
           flops = c.upFlops() + c.downFlops() + c.routeFlops();
-          min = minUp + minAct + minDown + (shape.moe() ? minRoute : 0);
-          limit = "roofline";
         }
       }
-      double copy = st == FfnStage.BLOCK ? FfnLimits.copyBytesPerSec(c.upBytes())
-          : FfnLimits.copyBytesPerSec(bytes);
       out.add(new Result(LatencyRow.FFN, shape, tokens, v.name(), v.precision().baseName(),
           act.impl(), st.label(), st == FfnStage.ACT ? mode : null, c.elems(), bytes, Double.NaN,
-          flops, sec, min, limit, copy, limits.matmulFlopsPerSec()));
+          flops, sec, c, limits));
     }
     return out;
   }
@@ -320,7 +347,7 @@ public final class FfnBench {
     }
     double act = rs.stream().filter(r -> r.stage().equals("act")).mapToDouble(Result::p50).sum();
     sb.append(String.format(Locale.ROOT, " (spread %.3f ms, %d reps); act %.1f%% of block; "
-        + "block %.0f%% of roofline", block.spread() * 1e3, block.seconds().length,
+        + "block %.0f%% of roofline (start limits)", block.spread() * 1e3, block.seconds().length,
         100 * act / block.p50(), 100 * block.ofLimit()));
     return sb.toString();
   }
@@ -405,10 +432,9 @@ public final class FfnBench {
         sec[r] = (System.nanoTime() - t0) / 1e9;
       }
       double[] b = bytes.get(e.getKey());
-      double copy = FfnLimits.copyBytesPerSec(b[0]);
       Result r = new Result(LatencyRow.FFN_FUSION, shape, tokens, v.name(),
-          v.precision().baseName(), k.impl(), "act", e.getKey(), n, b[0], b[1], 0, sec,
-          b[0] / copy, "copy", copy, Double.NaN);
+          v.precision().baseName(), k.impl(), "act", e.getKey(), n, b[0], b[1], 0, sec, null,
+          limits);
       out2.add(r);
       if (Double.isNaN(fused)) {
         fused = r.p50();

@@ -4,19 +4,29 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The machine's limits an FFN block is held to, measured in the same run and on the same single
- * thread as the blocks: the memory-copy bandwidth ({@code System.arraycopy}, bytes read + written,
- * at a given working-set size, see {@link KernelTimer#copyBytesPerSec}) and the rate of a large
- * square float32 matrix product through DJL (PyTorch {@code matmul}, 2·N³ FLOP per product).
+ * thread as the blocks: the memory-copy bandwidth ({@code System.arraycopy}, bytes read + written)
+ * at each working-set size a stage has (so that both sit in the same level of the memory
+ * hierarchy), and the rate of a large square float32 matrix product through DJL (PyTorch
+ * {@code matmul}, 2·N³ FLOP per product). Each is a median over repetitions.
+ *
+ * <p>Measured at the start of the run and again at the end ({@link #again}); the higher of the two
+ * is kept: on a shared machine a limit measured while something else runs understates what the
+ * hardware does, and a stage measured in a quieter moment would then seem to beat it.
  *
  * @param matmulN N of the square product
  * @param matmulFlopsPerSec the product's rate at the median, FLOP/s
- * @param matmulSamples seconds of each timed product
+ * @param matmulSamples seconds of each timed product (of the measurement kept)
+ * @param copyBytesPerSec copy bandwidth by copy size in floats (filled as stages ask)
  */
-record FfnLimits(int matmulN, double matmulFlopsPerSec, double[] matmulSamples) {
+record FfnLimits(int matmulN, double matmulFlopsPerSec, double[] matmulSamples,
+    Map<Integer, Double> copyBytesPerSec) {
 
   /** Floats of the largest copy measured (64 MiB per array: beyond the caches). */
   static final int DRAM_COPY_FLOATS = 1 << 24;
@@ -37,17 +47,48 @@ record FfnLimits(int matmulN, double matmulFlopsPerSec, double[] matmulSamples) 
         c.close();
       }
       double p50 = Timing.Stats.of(s).p50();
-      return new FfnLimits(n, 2.0 * n * n * n / p50, s);
+      return new FfnLimits(n, 2.0 * n * n * n / p50, s, new TreeMap<>());
     }
   }
 
   /**
-   * Copy bandwidth (bytes read + written per second) for a working set of {@code bytes}: a copy
-   * of {@code bytes / 8} floats (read 4, write 4 bytes each), at most {@link #DRAM_COPY_FLOATS}.
+   * Both limits measured again (the product and every copy size asked for so far); each kept at
+   * the higher of the two measurements.
    */
-  static double copyBytesPerSec(double bytes) {
+  FfnLimits again(NDManager parent) {
+    FfnLimits now = measure(parent, matmulN, 1, matmulSamples.length);
+    Map<Integer, Double> copy = new TreeMap<>();
+    for (Map.Entry<Integer, Double> e : copyBytesPerSec.entrySet()) {
+      copy.put(e.getKey(), Math.max(e.getValue(), copy(e.getKey())));
+    }
+    boolean mine = matmulFlopsPerSec >= now.matmulFlopsPerSec;
+    return new FfnLimits(matmulN, Math.max(matmulFlopsPerSec, now.matmulFlopsPerSec),
+        mine ? matmulSamples : now.matmulSamples, copy);
+  }
+
+  /** The copy bandwidth of {@code floats}-float arrays, bytes read + written per second. */
+  private static double copy(int floats) {
+    float[] src = new float[floats];
+    Arrays.fill(src, 1f);
+    int reps = (int) Math.max(9, Math.min(1001, (64L << 20) / floats));
+    return MemoryBandwidth.measure(src, new float[floats], Math.max(2, reps / 4), reps)
+        .bytesPerSec();
+  }
+
+  /**
+   * Copy bandwidth (bytes read + written per second) for a working set of {@code bytes}: a copy
+   * of {@code bytes / 8} floats (read 4, write 4 bytes each), at least 1024 and at most
+   * {@link #DRAM_COPY_FLOATS}, rounded to a power of two so that sizes share measurements.
+   */
+  double copyBytesPerSec(double bytes) {
     int floats = (int) Math.max(1024, Math.min(DRAM_COPY_FLOATS, bytes / 8));
-    return KernelTimer.copyBytesPerSec(floats);
+    int size = Integer.highestOneBit(floats);
+    return copyBytesPerSec.computeIfAbsent(size, FfnLimits::copy);
+  }
+
+  /** The DRAM copy bandwidth (64 MiB arrays). */
+  double dramCopyBytesPerSec() {
+    return copyBytesPerSec(8.0 * DRAM_COPY_FLOATS);
   }
 
   /** The shortest time the limits allow for {@code flops} and {@code bytes}: the slower of both. */

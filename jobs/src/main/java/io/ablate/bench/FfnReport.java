@@ -73,7 +73,8 @@ public final class FfnReport implements BenchPart {
     sb.append(String.format(Locale.ROOT, "Limits in the same run: memory copy %.1f GB/s "
         + "(System.arraycopy of 64 MiB arrays, bytes read + written; smaller working sets are held "
         + "to a copy of their own size), matrix product %.1f GFLOP/s (PyTorch `matmul` of two "
-        + "%d×%d float32 matrices, median, spread %.1f GFLOP/s).%n%n",
+        + "%d×%d float32 matrices, median, spread %.1f GFLOP/s); each measured at the start and "
+        + "the end of the run, the higher kept.%n%n",
         r.dramCopyBytesPerSec() / 1e9, lim.matmulFlopsPerSec() / 1e9, lim.matmulN(),
         lim.matmulN(), spreadFlops(lim)));
     sb.append("| model | shape | tokens | variant | act by | up(+gate) ms | route ms | act ms | "
