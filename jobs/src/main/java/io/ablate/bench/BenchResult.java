@@ -15,6 +15,8 @@ package io.ablate.bench;
  * @param maxAbsDiff largest absolute difference from the float64 reference kernel on the first
  *     elements (NaN when not checked, e.g. the copy row)
  * @param note free text: speed-ups, how a PyTorch row is computed, thread counts
+ * @param samples ns per element of every timed pass
+ * @param elems elements per pass
  */
 public record BenchResult(
     String variant,
@@ -26,7 +28,21 @@ public record BenchResult(
     double bytesPerSec,
     double rooflineFrac,
     double maxAbsDiff,
-    String note) {
+    String note,
+    double[] samples,
+    long elems) {
+
+  /**
+   * As a row of the {@code latency} table (scope {@code kernel}, on the driver, precision from the
+   * variant name); the copy row's roofline is itself.
+   */
+  public io.ablate.metrics.LatencyRow toLatencyRow(String host, String device, double copyBps) {
+    int at = variant.indexOf('@');
+    String precision = at < 0 ? "fp32" : variant.substring(at + 1).replaceAll("\\(.*", "");
+    int bytes = (int) Math.round(bytesPerSec / elemsPerSec);
+    return io.ablate.metrics.LatencyRow.of(variant, precision, impl, elems, host, "driver", device,
+        null, bytes, io.ablate.metrics.LatencySamples.of(samples, elems), copyBps);
+  }
 
   /** The activation's name: the variant name without parameters or precision. */
   public String activation() {

@@ -86,6 +86,11 @@ final class DjlPeer implements AutoCloseable {
     return engineInfo;
   }
 
+  /** A manager of the caller's, under this peer's (close it; closing the peer closes it too). */
+  NDManager newManager() {
+    return manager.newSubManager();
+  }
+
   /** The PyTorch form of a variant, if PyTorch (through DJL) has the function. */
   static Optional<Op> op(Variant v) {
     if (!(v.precision() instanceof io.ablate.precision.Precision.Float32)) {
@@ -207,7 +212,7 @@ final class DjlPeer implements AutoCloseable {
     String note = String.format(Locale.ROOT, "%s; max abs diff vs reference %.2g on %d el; "
             + "process cpu/wall %.2f%s", op.label(), diff, Math.min(VERIFY, n), cpuOverWall, extra);
     return new BenchResult(v.name(), "djl", s.p50(), s.p10(), s.p90(), eps, bps,
-        bps / copyBytesPerSec, diff, note);
+        bps / copyBytesPerSec, diff, note, ns, n);
   }
 
   /**

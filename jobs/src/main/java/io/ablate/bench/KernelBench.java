@@ -90,7 +90,7 @@ public final class KernelBench {
   }
 
   /** As {@link #run(int, int, int, PrintStream)}, with the JIT warm-up per kernel (0: none). */
-  static List<BenchResult> run(int elems, int warmups, int reps, PrintStream progress,
+  public static List<BenchResult> run(int elems, int warmups, int reps, PrintStream progress,
       long jitWarmMillis) {
     if (elems <= 0 || warmups < 0 || reps <= 0) {
       throw new IllegalArgumentException("need elems > 0, warmups >= 0, reps > 0");
@@ -186,17 +186,19 @@ public final class KernelBench {
     Timing.warmJit(v.gated()
         ? () -> k.applyGated(x, 0, up, 0, out, 0, c)
         : () -> k.apply(x, 0, out, 0, c), jitWarmMillis);
-    Timing.Stats s = Timing.time(pass, warmups, reps, n);
+    double[] ns = Timing.samples(pass, warmups, reps, n);
+    Timing.Stats s = Timing.Stats.of(ns);
     double diff = maxAbsDiff(out, ref, ref.length);
     double eps = 1e9 / s.p50();
     double bps = eps * bytesPerElem;
     return new BenchResult(v.name(), k.impl(), s.p50(), s.p10(), s.p90(), eps, bps, bps / copyBps,
-        diff, note);
+        diff, note, ns, n);
   }
 
   private static BenchResult withNote(BenchResult r, String note) {
     return new BenchResult(r.variant(), r.impl(), r.nsPerElemP50(), r.nsPerElemP10(),
-        r.nsPerElemP90(), r.elemsPerSec(), r.bytesPerSec(), r.rooflineFrac(), r.maxAbsDiff(), note);
+        r.nsPerElemP90(), r.elemsPerSec(), r.bytesPerSec(), r.rooflineFrac(), r.maxAbsDiff(), note,
+        r.samples(), r.elems());
   }
 
   /** Largest |a − b| over the first n elements; NaN in both counts as equal, in one as infinite. */

@@ -14,11 +14,12 @@ public final class MemoryBandwidth {
       throw new IllegalArgumentException("src and dst differ in length");
     }
     int n = src.length;
-    Timing.Stats s = Timing.time(() -> System.arraycopy(src, 0, dst, 0, n), warmups, reps, n);
+    double[] ns = Timing.samples(() -> System.arraycopy(src, 0, dst, 0, n), warmups, reps, n);
+    Timing.Stats s = Timing.Stats.of(ns);
     double elemsPerSec = 1e9 / s.p50();
     double bytesPerSec = elemsPerSec * 8;
     return new BenchResult("copy", "memcpy", s.p50(), s.p10(), s.p90(), elemsPerSec, bytesPerSec, 1.0,
         Double.NaN, String.format(java.util.Locale.ROOT,
-            "System.arraycopy of %d floats (%.0f MiB), read+written", n, n * 4.0 / (1 << 20)));
+            "System.arraycopy of %d floats (%.0f MiB), read+written", n, n * 4.0 / (1 << 20)), ns, n);
   }
 }

@@ -25,9 +25,17 @@ import org.apache.spark.sql.types.StructType;
  * function.
  */
 public final class UdfBench {
-  /** One measured query: median seconds over repetitions, and values per second. */
+  /** One measured query: median seconds over repetitions, values per second, every repetition. */
   public record Result(String column, String query, String form, double seconds, double elemsPerSec,
-      double spread) {}
+      double spread, long values, double[] all) {
+    /** As a row of the {@code latency} table (scope {@code udf}; variant = the query). */
+    public io.ablate.metrics.LatencyRow toLatencyRow(String host, String device) {
+      String impl = form.startsWith("CPU") ? "cpu_expr" : form.startsWith("ScalaUDF") ? "scala_udf"
+          : query.equals("scan") ? "scan" : "sql";
+      return io.ablate.metrics.LatencyRow.job(column + ": " + query, "fp32", impl, values, host,
+          device, all).withScope(io.ablate.metrics.LatencyRow.UDF);
+    }
+  }
 
   static final String SQL_GELU_TANH = "transform(v, x -> CAST(0.5 * x * (1 + tanh(0.7978845608028654"
       + " * (x + 0.044715 * x * x * x))) AS FLOAT))";
@@ -82,7 +90,7 @@ public final class UdfBench {
       double median = s[reps / 2];
       String form = q[3].equals("cpu") ? "CPU expression" : q[3].equals("gpu")
           ? "ScalaUDF (GPU form, CPU path)" : "Spark";
-      Result r = new Result(q[0], q[1], form, median, n / median, s[reps - 1] - s[0]);
+      Result r = new Result(q[0], q[1], form, median, n / median, s[reps - 1] - s[0], n, s);
       progress.printf("  %-13s %-27s %-30s %8.3f s  %6.1f M values/s%n", r.column(), r.query(),
           r.form(), median, r.elemsPerSec() / 1e6);
       return r;

@@ -1,7 +1,12 @@
 package io.ablate.cli;
 
 import io.ablate.AblateException;
+import io.ablate.bench.BenchPart;
 import io.ablate.bench.BenchResult;
+import io.ablate.bench.BenchSuite;
+import io.ablate.bench.FfnBench;
+import io.ablate.bench.FfnReport;
+import io.ablate.bench.FfnShape;
 import io.ablate.bench.JobBench;
 import io.ablate.bench.KernelBench;
 import io.ablate.bench.ProfileBench;
@@ -19,17 +24,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * {@code ablate bench}: the kernel benchmark, single-threaded: every variant's scalar and SIMD
- * kernel, PyTorch's kernel through DJL where PyTorch has the function, and the machine's memory-copy
- * bandwidth, in one JVM and one run. Medians over repetitions after warm-up, with the spread.
+ * {@code ablate bench}: every benchmark as one suite, in one JVM, one part after the other
+ * ({@link BenchPart}s): the kernel benchmark (every variant's scalar and SIMD kernel, PyTorch
+ * through DJL, the memory-copy bandwidth), FFN blocks at model shapes against the machine's limits,
+ * the SQL functions, and the accuracy job against hand-written SQL and a plain scan. With
+ * {@code --metrics DIR} every figure lands in the {@code latency} table as one run; a summary table
+ * is printed at the end and, with {@code --out}, the README's Markdown is written. Medians over
+ * repetitions after warm-up, with the spread.
  */
 final class BenchCommand implements Command {
+  /** The parts in the order they run ({@code --only} selects among them). */
+  static final List<String> PARTS = List.of("kernels", "ffn", "udf", "job", "profile");
+
   @Override
   public String name() {
     return "bench";
@@ -37,163 +52,274 @@ final class BenchCommand implements Command {
 
   @Override
   public String summary() {
-    return "benchmarks: kernels (scalar, SIMD, PyTorch, memory), SQL functions, the accuracy job";
+    return "benchmarks: kernels, FFN blocks vs the machine's limits, SQL functions, the job";
   }
 
   @Override
   public String usage() {
-    return "  --quick           smaller sizes, fewer repetitions (a few minutes)\n"
-        + "  --elems N         floats per kernel call (default 16777216)\n"
-        + "  --reps R          timed repetitions (default 10; quick 5)\n"
-        + "  --only kernels|udf|job|profile  one part only (default all; profile: the profile\n"
-        + "                    pass vs a scan vs percentile_approx, only with --only)\n"
-        + "  --udf-elems N     values in the UDF benchmark's Parquet table (default 16M; quick 4M)\n"
-        + "  --job-values N    values in the job benchmark's dataset (default 1e8; quick 1e7)\n"
+    return "  --quick           about a minute: smaller sizes, fewer variants and repetitions\n"
+        + "  --only LIST       parts to run, comma-separated: " + String.join(", ", PARTS)
+        + " (default all)\n"
+        + "  --elems N         floats per kernel call (default 16777216; quick 1048576)\n"
+        + "  --reps R          timed kernel repetitions (default 10; quick 5)\n"
+        + "  --shapes LIST     FFN shapes, e.g. 4096x11008:gated,4096x14336:gated:moe=8/2\n"
+        + "                    (default gpt2-small 768x3072, gpt2-xl 1600x6400, llama-7b\n"
+        + "                    4096x11008:gated, moe-8x2 4096x14336:gated:moe=8/2)\n"
+        + "  --tokens LIST     FFN token batches (default 1,512; quick 1,16 and MoE 1)\n"
+        + "  --udf-elems N     values in the UDF benchmark's Parquet table (default 16M; quick 2M)\n"
+        + "  --job-values N    values in the job benchmark's dataset (default 1e8; quick 2e6)\n"
         + "  --job-input DIR   an existing array<float> activation dataset for the job benchmark\n"
         + "  --job-reps R      repetitions of each job (default 3)\n"
         + "  --sql-reps R      repetitions of the hand-written SQL peer (default 1; 0 skips it)\n"
         + "  --master URL      Spark master of the UDF and job benchmarks (default local[2])\n"
-        + "  --out FILE.md     also write the Markdown tables (as in the README)\n"
-        + "  --metrics DIR     also record the job benchmark in the latency table of a metrics\n"
-        + "                    repository (scope job; impl scan, ablate, sql), as one run\n"
+        + "  --out FILE.md     also write the Markdown tables and the summary (the README's)\n"
+        + "  --metrics DIR     also record every figure in the latency table of a metrics\n"
+        + "                    repository, as one run (scope kernel, ffn, ffn_fusion, limit, udf,\n"
+        + "                    job)\n"
         + "  --run-id ID       the run's id (default: a timestamp and a random suffix)\n";
   }
 
   @Override
-  public int run(Options options, PrintStream out) {
+  public int run(Options options, PrintStream out) throws Exception {
     boolean quick = options.flag("quick");
-    int elems = (int) options.getLong("elems", quick ? 1 << 20 : 1 << 24, 1024, 1 << 28);
-    int reps = (int) options.getLong("reps", quick ? 5 : 10, 1, 1000);
-    long udfElems = options.getLong("udf-elems", quick ? 1 << 22 : 1 << 24, 1024, 1L << 34);
-    String only = options.get("only", "all");
-    if (!List.of("all", "kernels", "udf", "job", "profile").contains(only)) {
-      throw AblateException.badInput("--only %s; valid: kernels, udf, job, profile", only);
+    Set<String> only = new LinkedHashSet<>();
+    for (String p : options.get("only", String.join(",", PARTS)).split(",")) {
+      String name = p.trim().toLowerCase(Locale.ROOT);
+      if (!PARTS.contains(name)) {
+        throw AblateException.badInput("--only %s; valid: %s", p, String.join(", ", PARTS));
+      }
+      only.add(name);
     }
-    long jobValues = options.getLong("job-values", quick ? 10_000_000 : 100_000_000, 4096,
-        1L << 40);
-    String jobInput = options.get("job-input", null);
-    int jobReps = (int) options.getLong("job-reps", 3, 1, 100);
-    int sqlReps = (int) options.getLong("sql-reps", 1, 0, 100);
+    List<BenchPart> parts = new ArrayList<>();
+    for (String name : PARTS) { // in the suite's order, whatever the order given
+      if (only.contains(name)) {
+        parts.add(part(name, options, quick));
+      }
+    }
     String file = options.get("out", null);
     String metrics = options.get("metrics", null);
     String runIdText = options.get("run-id", null);
     RunId runId = runIdText == null ? RunId.generate() : RunId.of(runIdText);
-    if (metrics != null && !(only.equals("all") || only.equals("job") || only.equals("profile"))) {
-      throw AblateException.badInput("--metrics records the job benchmark: use it with --only job "
-          + "or without --only");
-    }
     Sessions.Settings settings = Sessions.Settings.of(options, "local[2]");
     options.requireAllUsed(name());
+
     String machine = KernelBench.machineDescription();
-    String command = "jobs/bin/ablate bench" + (quick ? " --quick" : "");
-    StringBuilder md = new StringBuilder();
+    String command = "jobs/bin/ablate bench" + (quick ? " --quick" : "")
+        + (only.size() < PARTS.size() ? " --only " + String.join(",", only) : "");
+    BenchSuite.Context ctx = new BenchSuite.Context(quick, out,
+        () -> Sessions.create(name(), settings), machine, command, RunRecord.hostName());
     out.println("Machine: " + machine);
-    if (only.equals("all") || only.equals("kernels")) {
-      out.printf("Kernels: single thread, %d floats per call, %d repetitions after warm-up%n", elems,
-          reps);
-      List<BenchResult> results = KernelBench.run(elems, quick ? 2 : 3, reps, out);
-      String table = KernelBench.markdownTable(results, command + " (" + LocalDate.now() + ")",
-          machine);
-      out.println();
-      out.print(table);
-      md.append(table).append('\n');
-    }
-    if (only.equals("all") || only.equals("udf")) {
-      SparkSession spark = Sessions.create(name(), settings);
-      try {
-        List<UdfBench.Result> results = UdfBench.run(spark, udfElems, 1024, quick ? 3 : 5, out);
-        TextTable t = new TextTable("column", "query", "form", "seconds (median)", "M values/s",
-            "vs scan");
-        double arrayScan = results.get(0).seconds();
-        double binaryScan = results.stream().filter(r -> r.column().equals("binary")).findFirst()
-            .orElseThrow().seconds();
-        for (UdfBench.Result r : results) {
-          double scan = r.column().equals("binary") ? binaryScan : arrayScan;
-          t.row(r.column(), "`" + r.query() + "`", r.form(), String.format("%.3f", r.seconds()),
-              String.format("%.1f", r.elemsPerSec() / 1e6), String.format("%.2fx", r.seconds() / scan));
-        }
-        String header = String.format("SQL functions over %d float32 values in Parquet, %s, %s:%n%n",
-            udfElems, settings.master(), command + " (" + LocalDate.now() + ")");
-        out.println();
-        out.print(header + t.markdown());
-        md.append(header).append(t.markdown());
-      } finally {
-        spark.stop();
-      }
-    }
-    if (only.equals("all") || only.equals("job")) {
-      SparkSession spark = Sessions.create(name(), settings);
-      try (ScratchDir scratch = ScratchDir.create("ablate-job-bench")) {
-        String input = jobInput;
-        if (input == null) {
-          input = scratch.resolve("vectors.parquet");
-          out.printf("Job benchmark: writing %d values with the generator...%n", jobValues);
-          JobBench.prepare(spark, jobValues, input);
-        }
-        List<JobBench.Result> results;
-        if (metrics == null) {
-          results = JobBench.run(spark, input, jobReps, sqlReps, out);
-        } else {
-          MetricsRepository repo = MetricsRepository.open(spark, metrics);
-          String args = String.format(Locale.ROOT,
-              "{\"job_values\":%d,\"job_reps\":%d,\"sql_reps\":%d}", jobValues, jobReps, sqlReps);
-          RunRecord record = RunRecord.start(runId, "bench", args, input, "", spark);
-          try (MetricsRepository.Run run = repo.begin(record)) {
-            try {
-              results = JobBench.run(spark, input, jobReps, sqlReps, out);
-              String host = RunRecord.hostName();
-              List<Row> rows = new ArrayList<>();
-              for (JobBench.Result r : results) {
-                rows.add(r.toLatencyRow(host, machine).toRow());
-              }
-              run.write("latency", spark.createDataFrame(rows, LatencyRow.SCHEMA));
-              run.commit();
-            } catch (RuntimeException e) {
-              run.fail(e);
-              throw e;
-            }
+    try {
+      if (metrics == null) {
+        BenchSuite.run(parts, ctx);
+      } else {
+        SparkSession spark = ctx.spark();
+        MetricsRepository repo = MetricsRepository.open(spark, metrics);
+        String args = String.format(Locale.ROOT, "{\"quick\":%b,\"only\":\"%s\"}", quick,
+            String.join(",", only));
+        RunRecord record = RunRecord.start(runId, "bench", args, "", "", spark);
+        try (MetricsRepository.Run run = repo.begin(record)) {
+          try {
+            BenchSuite.run(parts, ctx);
+            List<Row> rows = ctx.rows().stream().map(LatencyRow::toRow).toList();
+            run.write("latency", spark.createDataFrame(rows, LatencyRow.SCHEMA));
+            run.commit();
+          } catch (Exception | Error e) {
+            run.fail(e);
+            throw e;
           }
-          out.printf("Latency rows in %s (run_id %s)%n", metrics, runId.value());
         }
-        String table = jobTable(results, settings.master(), command + " (" + LocalDate.now() + ")");
-        out.println();
-        out.print(table);
-        md.append('\n').append(table);
-      } finally {
-        spark.stop();
+        out.printf("%d latency rows in %s (run_id %s)%n", ctx.rows().size(), metrics,
+            runId.value());
+      }
+    } finally {
+      if (ctx.sparkIfStarted() != null) {
+        ctx.sparkIfStarted().stop();
       }
     }
-    if (only.equals("profile")) {
-      SparkSession spark = Sessions.create(name(), settings);
-      try (ScratchDir scratch = ScratchDir.create("ablate-profile-bench")) {
-        String input = jobInput != null ? jobInput : scratch.resolve("vectors.parquet");
-        if (jobInput == null) {
-          out.printf("Profile benchmark: writing %d values with the generator...%n", jobValues);
-          JobBench.prepare(spark, jobValues, input);
-        }
-        List<JobBench.Result> results = ProfileBench.run(spark, input, jobReps, sqlReps, out);
-        if (metrics != null) {
-          ProfileBench.record(spark, metrics, runId, input, results, machine);
-          out.printf("Latency rows in %s (run_id %s)%n", metrics, runId.value());
-        }
-        String table = ProfileBench.markdown(results, settings.master(),
-            command + " --only profile (" + LocalDate.now() + ")");
-        out.println();
-        out.print(table);
-        md.append(table);
-      } finally {
-        spark.stop();
-      }
-    }
+    String summary = "Summary of `" + command + "` (" + LocalDate.now() + "):\n\n"
+        + BenchSuite.summaryTable(ctx.summary());
+    out.println();
+    out.print(summary);
     if (file != null) {
       try {
-        Files.writeString(Path.of(file), md.toString(), StandardCharsets.UTF_8);
+        Files.writeString(Path.of(file), ctx.markdown() + "\n" + summary, StandardCharsets.UTF_8);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write " + file, e);
       }
       out.println("Written to " + file);
     }
     return 0;
+  }
+
+  /** A part, its options read from {@code options}. */
+  private static BenchPart part(String name, Options options, boolean quick) {
+    switch (name) {
+      case "kernels": {
+        int elems = (int) options.getLong("elems", quick ? 1 << 20 : 1 << 24, 1024, 1 << 28);
+        int reps = (int) options.getLong("reps", quick ? 5 : 10, 1, 1000);
+        return new KernelPart(elems, reps, quick);
+      }
+      case "ffn": {
+        FfnBench.Settings s = quick ? FfnBench.Settings.quick() : FfnBench.Settings.full();
+        String shapes = options.get("shapes", null);
+        String tokens = options.get("tokens", null);
+        if (shapes != null) {
+          s = s.withShapes(FfnShape.parseList(shapes), s.tokens());
+        }
+        if (tokens != null) {
+          s = s.withTokens(parseTokens(tokens));
+        }
+        return new FfnReport(s);
+      }
+      case "udf":
+        return new UdfPart(options.getLong("udf-elems", quick ? 1 << 21 : 1 << 24, 1024, 1L << 34));
+      case "job":
+        return new JobPart(options.getLong("job-values", quick ? 2_000_000 : 100_000_000, 4096,
+            1L << 40), options.get("job-input", null),
+            (int) options.getLong("job-reps", 3, 1, 100),
+            (int) options.getLong("sql-reps", 1, 0, 100));
+      case "profile":
+        return new ProfilePart(options.getLong("job-values", quick ? 2_000_000 : 100_000_000, 4096,
+            1L << 40), options.get("job-input", null),
+            (int) options.getLong("job-reps", 3, 1, 100),
+            (int) options.getLong("sql-reps", 1, 0, 100));
+      default:
+        throw new IllegalArgumentException(name);
+    }
+  }
+
+  static List<Integer> parseTokens(String text) {
+    List<Integer> out = new ArrayList<>();
+    for (String t : text.split(",")) {
+      try {
+        int v = Integer.parseInt(t.trim());
+        if (v < 1 || v > 65536) {
+          throw new NumberFormatException();
+        }
+        out.add(v);
+      } catch (NumberFormatException e) {
+        throw AblateException.badInput("--tokens %s: expected token batch sizes 1..65536, e.g. "
+            + "1,512", text);
+      }
+    }
+    return out;
+  }
+
+  /** The kernel benchmark: every variant's scalar, SIMD and PyTorch kernels, and the copy. */
+  private record KernelPart(int elems, int reps, boolean quick) implements BenchPart {
+    @Override
+    public String name() {
+      return "kernels";
+    }
+
+    @Override
+    public void run(BenchSuite.Context ctx) {
+      ctx.out().printf("Kernels: single thread, %d floats per call, %d repetitions after warm-up%n",
+          elems, reps);
+      List<BenchResult> results = KernelBench.run(elems, quick ? 2 : 3, reps, ctx.out(),
+          quick ? 100 : 300);
+      BenchResult copy = results.stream().filter(r -> r.impl().equals("memcpy")).findFirst()
+          .orElseThrow();
+      List<LatencyRow> rows = new ArrayList<>();
+      for (BenchResult r : results) {
+        rows.add(r.toLatencyRow(ctx.host(), ctx.device(), copy.bytesPerSec())
+            .withScope(r.impl().equals("memcpy") ? LatencyRow.LIMIT : LatencyRow.KERNEL));
+      }
+      ctx.addRows(rows);
+      ctx.addMarkdown(KernelBench.markdownTable(results, ctx.command() + " (" + LocalDate.now()
+          + ")", ctx.machine()));
+      ctx.out().print(KernelBench.targetReport(results));
+      ctx.addSummary(line("kernels", "memory copy (" + elems + " floats)", copy, 8, copy));
+      for (String v : List.of("gelu", "gelu_tanh", "silu", "relu", "swiglu")) {
+        for (BenchResult r : results) {
+          if (r.activation().equals(v) && !r.impl().equals("scalar")) {
+            ctx.addSummary(line("kernels", v + " " + r.impl(), r, 0, copy));
+          }
+        }
+      }
+    }
+
+    private static BenchSuite.Line line(String part, String figure, BenchResult r, int bytes,
+        BenchResult copy) {
+      double[] eps = Arrays.stream(r.samples()).map(ns -> 1e3 / ns).toArray(); // M el/s
+      double spread = Arrays.stream(eps).max().orElse(0) - Arrays.stream(eps).min().orElse(0);
+      if (bytes > 0) {
+        return new BenchSuite.Line(part, figure, r.bytesPerSec() / 1e9, spread * bytes / 1e3,
+            "GB/s", Double.NaN, "");
+      }
+      return new BenchSuite.Line(part, figure, r.elemsPerSec() / 1e6, spread, "M el/s",
+          r.bytesPerSec() / copy.bytesPerSec(), "copy");
+    }
+  }
+
+  /** The SQL functions over Parquet, against a scan and hand-written SQL. */
+  private record UdfPart(long elems) implements BenchPart {
+    @Override
+    public String name() {
+      return "udf";
+    }
+
+    @Override
+    public void run(BenchSuite.Context ctx) {
+      SparkSession spark = ctx.spark();
+      List<UdfBench.Result> results = UdfBench.run(spark, elems, 1024, ctx.quick() ? 3 : 5,
+          ctx.out());
+      TextTable t = new TextTable("column", "query", "form", "seconds (median)", "spread",
+          "M values/s", "vs scan");
+      double arrayScan = results.get(0).seconds();
+      double binaryScan = results.stream().filter(r -> r.column().equals("binary")).findFirst()
+          .orElseThrow().seconds();
+      List<LatencyRow> rows = new ArrayList<>();
+      for (UdfBench.Result r : results) {
+        double scan = r.column().equals("binary") ? binaryScan : arrayScan;
+        t.row(r.column(), "`" + r.query() + "`", r.form(), String.format("%.3f", r.seconds()),
+            String.format("%.3f", r.spread()), String.format("%.1f", r.elemsPerSec() / 1e6),
+            String.format("%.2fx", r.seconds() / scan));
+        rows.add(r.toLatencyRow(ctx.host(), ctx.device()));
+        if (r.form().startsWith("CPU") && r.query().startsWith("gelu_tanh")) {
+          ctx.addSummary(new BenchSuite.Line("udf", r.column() + " gelu_tanh vs scan",
+              r.seconds() / scan, Double.NaN, "×", Double.NaN, ""));
+        }
+      }
+      ctx.addRows(rows);
+      ctx.addMarkdown(String.format("SQL functions over %d float32 values in Parquet, %s, %s:%n%n",
+          results.get(0).values(), spark.sparkContext().master(), ctx.command() + " ("
+              + LocalDate.now() + ")") + t.markdown());
+    }
+  }
+
+  /** The accuracy job against a plain scan and the same metrics as hand-written Spark SQL. */
+  private record JobPart(long values, String input, int reps, int sqlReps) implements BenchPart {
+    @Override
+    public String name() {
+      return "job";
+    }
+
+    @Override
+    public void run(BenchSuite.Context ctx) {
+      SparkSession spark = ctx.spark();
+      try (ScratchDir scratch = ScratchDir.create("ablate-job-bench")) {
+        String in = input;
+        if (in == null) {
+          in = scratch.resolve("vectors.parquet");
+          ctx.out().printf("Job benchmark: writing %d values with the generator...%n", values);
+          JobBench.prepare(spark, values, in);
+        }
+        List<JobBench.Result> results = JobBench.run(spark, in, reps, sqlReps, ctx.out());
+        List<LatencyRow> rows = new ArrayList<>();
+        double scan = results.get(0).seconds();
+        for (JobBench.Result r : results) {
+          rows.add(r.toLatencyRow(ctx.host(), ctx.device()));
+          ctx.addSummary(new BenchSuite.Line("job", r.name() + " (× scan " + String.format(
+              Locale.ROOT, "%.2f", r.seconds() / scan) + ")", r.seconds(), r.spread(), "s",
+              Double.NaN, ""));
+        }
+        ctx.addRows(rows);
+        ctx.addMarkdown(jobTable(results, spark.sparkContext().master(), ctx.command() + " ("
+            + LocalDate.now() + ")"));
+      }
+    }
   }
 
   /** The job benchmark as Markdown: each job's time against the scan that reads every vector. */
@@ -213,4 +339,39 @@ final class BenchCommand implements Command {
     return String.format("Accuracy pass over %d float32 values (array<float>, Parquet), %s, %s:%n%n",
         results.get(0).values(), master, command) + t.markdown();
   }
+
+  /** The profile pass (moments and KLL sketches) against a scan and Spark's percentile_approx. */
+  private record ProfilePart(long values, String input, int reps, int sqlReps)
+      implements BenchPart {
+    @Override
+    public String name() {
+      return "profile";
+    }
+
+    @Override
+    public void run(BenchSuite.Context ctx) {
+      SparkSession spark = ctx.spark();
+      try (ScratchDir scratch = ScratchDir.create("ablate-profile-bench")) {
+        String in = input;
+        if (in == null) {
+          in = scratch.resolve("vectors.parquet");
+          ctx.out().printf("Profile benchmark: writing %d values with the generator...%n", values);
+          JobBench.prepare(spark, values, in);
+        }
+        List<JobBench.Result> results = ProfileBench.run(spark, in, reps, sqlReps, ctx.out());
+        List<LatencyRow> rows = new ArrayList<>();
+        double scan = results.get(0).seconds();
+        for (JobBench.Result r : results) {
+          rows.add(r.toLatencyRow(ctx.host(), ctx.device()));
+          ctx.addSummary(new BenchSuite.Line("profile", r.name() + " (× scan " + String.format(
+              Locale.ROOT, "%.2f", r.seconds() / scan) + ")", r.seconds(), r.spread(), "s",
+              Double.NaN, ""));
+        }
+        ctx.addRows(rows);
+        ctx.addMarkdown(ProfileBench.markdown(results, spark.sparkContext().master(),
+            ctx.command() + " (" + LocalDate.now() + ")"));
+      }
+    }
+  }
+
 }
