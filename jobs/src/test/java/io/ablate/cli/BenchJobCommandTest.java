@@ -15,7 +15,10 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ablate bench --only job --metrics DIR}: the job comparison lands in the latency table. */
+/**
+ * {@code ablate bench --only job|profile --metrics DIR}: the job and profile comparisons land in
+ * the latency table.
+ */
 class BenchJobCommandTest {
   @TempDir
   Path dir;
@@ -50,6 +53,29 @@ class BenchJobCommandTest {
       }
       // The hand-written SQL is the slowest of the five.
       assertEquals("sql", rows.get(4).impl());
+    } finally {
+      spark.stop();
+    }
+  }
+
+  @Test
+  void profileBenchmarkIsAPartOfTheSuite() {
+    String metrics = dir.resolve("metrics-profile").toString();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(new String[] {"bench", "--only", "profile", "--job-values", "65536",
+        "--job-reps", "1", "--sql-reps", "1", "--metrics", metrics, "--run-id", "bench-p",
+        "--master", "local[2]"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+    assertTrue(printed.contains("Profile pass over 65536 float32 values"), printed);
+    SparkSession spark = LocalSpark.builder("bench-profile-read").getOrCreate();
+    try {
+      List<String> impls = MetricsRepository.open(spark, metrics).read("latency")
+          .collectAsList().stream().map(LatencyRow::fromRow).map(LatencyRow::impl).sorted()
+          .toList();
+      assertEquals(List.of("profile", "scan", "sql"), impls);
     } finally {
       spark.stop();
     }
