@@ -52,8 +52,13 @@ class ProfilePassTest {
     return path;
   }
 
+  /**
+   * Variants whose float32 kernels use no exp/log/tanh: those (gelu_tanh, swiglu, ...) can differ in
+   * the last bit before the JIT compiles them (README, Known issues), which a profile of their
+   * outputs would show; this test is about the pass, not about that.
+   */
   static ProfilePass pass() {
-    return new ProfilePass(Catalogue.variants("relu;gelu_tanh;swiglu"), SeededKll.DEFAULT_K);
+    return new ProfilePass(Catalogue.variants("relu;leaky_relu;reglu"), SeededKll.DEFAULT_K);
   }
 
   private static List<Profile> profile(String path, long maxPartitionBytes) {
@@ -79,7 +84,7 @@ class ProfilePassTest {
     assertTrue(groups >= 8, "row groups: " + groups);
     List<Profile> few = profile(path, 1L << 40);
     List<Profile> many = profile(path, 32 * 1024);
-    // 2 layers × (ffn.pre: raw, relu, gelu_tanh; ffn.gate_up: raw, swiglu)
+    // 2 layers × (ffn.pre: raw, relu, leaky_relu; ffn.gate_up: raw, reglu)
     assertEquals(2 * 5, few.size());
     for (int i = 0; i < few.size(); i++) {
       Profile a = few.get(i);
@@ -142,7 +147,7 @@ class ProfilePassTest {
         .findFirst().orElseThrow();
     assertTrue(relu.sparsity() > 0.45 && relu.sparsity() < 0.55, "" + relu.sparsity());
     assertEquals(ROWS * DIM, profiles.stream().filter(x -> x.layer() == 1
-        && "swiglu".equals(x.variant())).findFirst().orElseThrow().n());
+        && "reglu".equals(x.variant())).findFirst().orElseThrow().n());
   }
 
   /** Fraction of sorted values at or below q. */
