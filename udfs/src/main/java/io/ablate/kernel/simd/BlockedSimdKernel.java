@@ -47,7 +47,11 @@ abstract class BlockedSimdKernel extends SimdKernel {
     for (int b = 0; b < len; b += BLOCK) {
       int n = Math.min(BLOCK, len - b);
       block(gate, gateOff + b, x, f, n);
-      multiply(f, up, upOff + b, out, outOff + b, n);
+      if (anyInfinite(up, upOff + b, n)) {
+        multiplyUnderflowed(f, x, up, upOff + b, out, outOff + b, n);
+      } else {
+        multiply(f, up, upOff + b, out, outOff + b, n);
+      }
     }
   }
 
@@ -55,6 +59,31 @@ abstract class BlockedSimdKernel extends SimdKernel {
     System.arraycopy(in, off, x, 0, n); // lanes past n keep earlier values: computed, never used
     if (compute(x, f, (n + L - 1) / L * L)) {
       fixUp(x, f, n);
+    }
+  }
+
+  private static boolean anyInfinite(float[] a, int off, int n) {
+    for (int i = 0; i < n; i++) {
+      if (Float.isInfinite(a[off + i])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * f(gate)·up where some up is ±∞ (rare: an overflowed input): these activations are 0 only at a
+   * zero gate, so a 0 from a finite non-zero gate is a value that underflowed float32, and its
+   * product with ±∞ is ±∞ (as in float64), not the NaN of 0·∞.
+   */
+  private static void multiplyUnderflowed(float[] f, float[] gate, float[] up, int upOff,
+      float[] out, int outOff, int n) {
+    for (int i = 0; i < n; i++) {
+      float fi = f[i];
+      float u = up[upOff + i];
+      float g = gate[i];
+      boolean underflowed = fi == 0f && g != 0f && Float.isFinite(g) && Float.isInfinite(u);
+      out[outOff + i] = underflowed ? Math.copySign(1f, fi) * u : fi * u;
     }
   }
 
