@@ -14,7 +14,8 @@ public final class Main {
 
   static {
     for (Command c : List.of(new DemoCommand(), new VariantsCommand(), new GenerateCommand(),
-        new AblateCommand(), new ExplainGpuCommand(), new BenchCommand(), new ReportCommand())) {
+        new AblateCommand(), new ExplainGpuCommand(), new BenchCommand(), new ReportCommand(), new PromptsCommand(),
+        new TrainCommand())) {
       COMMANDS.put(c.name(), c);
     }
   }
