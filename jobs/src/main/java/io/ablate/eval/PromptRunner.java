@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Runs variant configs over a batch of prompts: for each config, greedy answers (with their
+ * Runs variant configs over a batch of prompts: for each config, batched greedy answers (with their
  * timings) and the teacher-forced next-token distributions over the reference answer (the dataset's
  * answer, or the baseline's greedy output when there is none), compared with the baseline's. The
  * baseline is always computed first. Everything a prompt's metrics use is computed from that prompt
@@ -86,7 +86,13 @@ public final class PromptRunner implements AutoCloseable {
           want[b] = java.util.stream.IntStream.range(prompts[b].length - 1, s.length - 1).toArray();
         }
       }
-      float[][] logits = decoder.score(parent, seqs, want, ffn);
+      // Scoring runs one prompt at a time: PyTorch's CPU matmul rounds differently for different
+      // shapes (batch 1 vs 4 moved an NLL by 1.4e-8 relative), and a prompt's metrics must not
+      // depend on which prompts share its batch. Greedy decoding above is batched.
+      float[][] logits = new float[n][];
+      for (int b = 0; b < n; b++) {
+        logits[b] = decoder.score(parent, new int[][] {seqs[b]}, new int[][] {want[b]}, ffn)[0];
+      }
       double[][][] logp = new double[n][][];
       int v = model.config().vocabSize();
       double batchMs = (g.prefillNanos() + g.decodeNanos()) / 1e6;
