@@ -57,6 +57,18 @@ public final class PromptRunner implements AutoCloseable {
     return out;
   }
 
+  /** BOS, the prompt and, when the prompt has one, its answer (what capture runs). */
+  public int[] sequence(Prompt p) {
+    int[] head = promptTokens(p);
+    if (p.answer() == null) {
+      return head;
+    }
+    int[] a = tok.encode(p.answer());
+    int[] s = Arrays.copyOf(head, head.length + a.length);
+    System.arraycopy(a, 0, s, head.length, a.length);
+    return s;
+  }
+
   /** {@code configs.get(0)} must be the baseline. */
   public List<Result> run(NDManager parent, List<Prompt> batch, List<VariantConfig> configs) {
     int n = batch.size();

@@ -98,6 +98,7 @@ public final class DjlModel implements AutoCloseable {
    */
   public NDArray forward(NDManager scope, long[] tokens, long[] positions, int batch, int tq,
       float[] mask, Cache cache, Ffn ffn) {
+    Engines.pinThreads();
     int d = c.hidden();
     boolean gpt2 = c.arch() == ModelConfig.Arch.GPT2;
     NDArray tok = scope.create(tokens);
@@ -238,6 +239,19 @@ public final class DjlModel implements AutoCloseable {
       setIfAbsent("ai.djl.pytorch.num_threads", "1");
       setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
       return Engine.getEngine("PyTorch");
+    }
+
+    /**
+     * Sets PyTorch's intra-op thread count for the calling thread. PyTorch applies {@code
+     * ai.djl.pytorch.num_threads} only to the thread that loaded the engine; a Spark task thread
+     * would otherwise run with one thread per core, and a matmul split over a different number of
+     * threads rounds differently (seen: captured values off in the last bit).
+     */
+    static void pinThreads() {
+      int n = Integer.getInteger("ai.djl.pytorch.num_threads", 1);
+      if (ai.djl.pytorch.jni.JniUtils.getNumThreads() != n) {
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(n);
+      }
     }
 
     private static void setIfAbsent(String key, String value) {

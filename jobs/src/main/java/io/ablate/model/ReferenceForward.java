@@ -18,8 +18,19 @@ public final class ReferenceForward {
     this.w = weights;
   }
 
+  /** Sees the FFN activation input of each layer and token (gated: gate then up, one vector). */
+  @FunctionalInterface
+  public interface Probe {
+    void accept(int layer, int token, double[] input);
+  }
+
   /** Logits {@code [T][V]} of every position of {@code tokens} under {@code variants}. */
   public double[][] logits(int[] tokens, VariantConfig variants) {
+    return logits(tokens, variants, null);
+  }
+
+  /** The same, showing each FFN activation input to {@code probe} (may be null). */
+  public double[][] logits(int[] tokens, VariantConfig variants, Probe probe) {
     int n = tokens.length;
     int d = c.hidden();
     double[][] x = new double[n][d];
@@ -44,6 +55,9 @@ public final class ReferenceForward {
         double[][] v = cols(qkv, 2 * d, d);
         add(x, conv1d(attention(q, k, v), p + "attn.c_proj"));
         double[][] h = conv1d(layerNorm(x, p + "ln_2"), p + "mlp.c_fc");
+        for (int t = 0; probe != null && t < n; t++) {
+          probe.accept(l, t, h[t].clone());
+        }
         for (double[] row : h) {
           for (int i = 0; i < row.length; i++) {
             row[i] = act.eval(row[i]);
@@ -63,6 +77,11 @@ public final class ReferenceForward {
         double[][] g = linear(m, p + "mlp.gate_proj.weight");
         double[][] u = linear(m, p + "mlp.up_proj.weight");
         double[] in = new double[2];
+        for (int t = 0; probe != null && t < n; t++) {
+          double[] gu = java.util.Arrays.copyOf(g[t], 2 * g[t].length);
+          System.arraycopy(u[t], 0, gu, g[t].length, u[t].length);
+          probe.accept(l, t, gu);
+        }
         for (int t = 0; t < n; t++) {
           for (int i = 0; i < g[t].length; i++) {
             in[0] = g[t][i];

@@ -65,7 +65,11 @@ public record VariantConfig(String text, Variant[] perLayer) {
     return -1;
   }
 
-  private static int[] range(String text, String sel, int layers) {
+  /**
+   * The layers {@code [lo, hi]} of a selector {@code *}, {@code N} or {@code N-M} in a model of
+   * {@code layers} layers; bad input quotes {@code text}.
+   */
+  public static int[] range(String text, String sel, int layers) {
     if (sel.equals("*")) {
       return new int[] {0, layers - 1};
     }
@@ -74,13 +78,12 @@ public record VariantConfig(String text, Variant[] perLayer) {
       int lo = Integer.parseInt((dash < 0 ? sel : sel.substring(0, dash)).trim());
       int hi = dash < 0 ? lo : Integer.parseInt(sel.substring(dash + 1).trim());
       if (lo < 0 || hi >= layers || lo > hi) {
-        throw AblateException.badInput("variant config '%s': layers %s out of range; the model "
+        throw AblateException.badInput("'%s': layers %s out of range; the model "
             + "has layers 0-%d", text, sel, layers - 1);
       }
       return new int[] {lo, hi};
     } catch (NumberFormatException e) {
-      throw AblateException.badInput("variant config '%s': layer selector '%s'; valid: *, N, N-M",
-          text, sel);
+      throw AblateException.badInput("'%s': layer selector '%s'; valid: *, N, N-M", text, sel);
     }
   }
 

@@ -51,7 +51,7 @@ class VariantConfigTest {
         + "gated"), elem.getMessage());
     AblateException range = assertThrows(AblateException.class,
         () -> VariantConfig.parse("6-9:relu", EIGHT));
-    assertTrue(range.getMessage().contains("layers 6-9 out of range; the model has layers 0-7"),
+    assertTrue(range.getMessage().contains("'6-9:relu': layers 6-9 out of range; the model has layers 0-7"),
         range.getMessage());
     AblateException sel = assertThrows(AblateException.class,
         () -> VariantConfig.parse("x:relu", EIGHT));
