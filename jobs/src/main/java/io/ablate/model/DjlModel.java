@@ -103,18 +103,20 @@ public final class DjlModel implements AutoCloseable {
     boolean gpt2 = c.arch() == ModelConfig.Arch.GPT2;
     NDArray tok = scope.create(tokens);
     NDArray pos = scope.create(positions);
+    // Results of an op attach to its first operand's manager: lookups into the parameters name
+    // the scope explicitly, so nothing of a call outlives it.
     NDArray x = p.get(gpt2 ? "wte.weight" : "model.embed_tokens.weight")
-        .get(new NDIndex("{}", tok)).reshape(batch, tq, d);
+        .get(scope, new NDIndex("{}", tok)).reshape(batch, tq, d);
     if (gpt2) {
-      x = x.add(p.get("wpe.weight").get(new NDIndex("{}", pos)).reshape(batch, tq, d));
+      x = x.add(p.get("wpe.weight").get(scope, new NDIndex("{}", pos)).reshape(batch, tq, d));
     }
     long tk = mask.length / ((long) batch * tq);
     NDArray m = scope.create(mask, new Shape(batch, 1, tq, tk));
     NDArray cos = null;
     NDArray sin = null;
     if (!gpt2) {
-      cos = ropeCos.get(new NDIndex("{}", pos)).reshape(batch, tq, 1, c.headDim());
-      sin = ropeSin.get(new NDIndex("{}", pos)).reshape(batch, tq, 1, c.headDim());
+      cos = ropeCos.get(scope, new NDIndex("{}", pos)).reshape(batch, tq, 1, c.headDim());
+      sin = ropeSin.get(scope, new NDIndex("{}", pos)).reshape(batch, tq, 1, c.headDim());
     }
     for (int l = 0; l < c.layers(); l++) {
       if (gpt2) {
@@ -150,7 +152,14 @@ public final class DjlModel implements AutoCloseable {
     boolean gpt2 = c.arch() == ModelConfig.Arch.GPT2;
     String head = gpt2 ? "wte.weight"
         : c.tiedEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
-    return hidden.matMul(p.get(head).transpose());
+    return hidden.matMul(transposed(head, hidden));
+  }
+
+  /** The transpose (a view) of a parameter, owned by {@code x}'s manager (the call's scope). */
+  private NDArray transposed(String name, NDArray x) {
+    NDArray t = p.get(name).transpose();
+    t.attach(x.getManager());
+    return t;
   }
 
   private NDArray attention(NDArray q, NDArray k, NDArray v, NDArray mask, int layer, Cache cache,
@@ -214,7 +223,7 @@ public final class DjlModel implements AutoCloseable {
   }
 
   private NDArray linear(NDArray x, String name) {
-    return x.matMul(p.get(name).transpose());
+    return x.matMul(transposed(name, x));
   }
 
   private static long[] toLong(int[] s) {

@@ -16,7 +16,8 @@ import java.util.SplittableRandom;
 
 /**
  * Trains a decoder with DJL on (prompt, answer) pairs: teacher forcing, cross-entropy on the answer
- * tokens and the EOS only, Adam with linear warm-up and cosine decay, the model's own activation as
+ * tokens and the EOS only, Adam (gradients clipped to ±1) with linear warm-up and cosine decay,
+ * the model's own activation as
  * differentiable PyTorch ops ({@link TorchFfn}). Reproducible by seed: the initial weights and the
  * batch order come from it, and PyTorch runs its CPU ops deterministically for a fixed thread count.
  * One gradient collector at a time (the PyTorch engine allows one per JVM).
@@ -51,7 +52,7 @@ public final class Trainer {
     int warm = Math.max(1, s.steps() / 20);
     Tracker lr = n -> (float) (n < warm ? s.lr() * (n + 1) / warm
         : s.lr() * 0.5 * (1 + Math.cos(Math.PI * (n - warm) / Math.max(1, s.steps() - warm))));
-    Optimizer adam = Adam.builder().optLearningRateTracker(lr).build();
+    Optimizer adam = Adam.builder().optLearningRateTracker(lr).optClipGrad(1f).build();
     try (NDManager base = engine.newBaseManager()) {
       DjlModel model = DjlModel.trainable(init, base);
       Ffn ffn = new TorchFfn(config);
