@@ -36,6 +36,7 @@ final class CaptureCommand implements Command {
         + "  --layers LIST          e.g. 0,2 or 0-1 (default all)\n"
         + "  --dtype f32|bf16|f16   vector encoding (default f32)\n"
         + "  --partitions N         (default: Spark's default parallelism)\n"
+        + "  --per-task N           only the first N prompts of each task by id (default all)\n"
         + "  --overwrite            replace --out if it exists\n";
   }
 
@@ -49,6 +50,7 @@ final class CaptureCommand implements Command {
     Dtype dtype = Dtype.parse(options.get("dtype", "f32"));
     boolean overwrite = options.flag("overwrite");
     long partitions = options.getLong("partitions", 0, 0, 100_000);
+    int perTask = (int) options.getLong("per-task", 0, 0, Integer.MAX_VALUE);
     SparkSession spark = Sessions.create(name(), options);
     options.requireAllUsed(name());
     try {
@@ -57,7 +59,7 @@ final class CaptureCommand implements Command {
           ModelFingerprint.crc(abs.resolve("model.safetensors")), layers, dtype,
           partitions > 0 ? (int) partitions : spark.sparkContext().defaultParallelism());
       long t0 = System.nanoTime();
-      Dataset<Row> rows = capture.run(PromptData.read(spark, prompts));
+      Dataset<Row> rows = capture.run(PromptData.perTask(PromptData.read(spark, prompts), perTask));
       GenerateCommand.write(spark, rows, target, overwrite);
       long n = spark.read().parquet(target).count();
       out.printf(Locale.ROOT, "Captured %d vectors (%s, site %s, %s) from %s on %s into %s in "

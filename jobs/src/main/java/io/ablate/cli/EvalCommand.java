@@ -67,11 +67,13 @@ final class EvalCommand implements Command {
         + "  --batch N              prompts per batch (default 16)\n"
         + "  --partitions N         prompt partitions (default: Spark's default parallelism)\n"
         + "  --max-new-tokens N     greedy decoding limit (default 32)\n"
+        + "  --per-task N           only the first N prompts of each task by id (default all)\n"
         + "  --run-id ID            (default: a timestamp and a random suffix)\n";
   }
 
   /** A resolved eval job. */
-  record Job(String model, String prompts, String metrics, PromptEval eval, RunId runId) {}
+  record Job(String model, String prompts, String metrics, PromptEval eval, RunId runId,
+      int perTask) {}
 
   @Override
   public int run(Options options, PrintStream out) {
@@ -85,7 +87,8 @@ final class EvalCommand implements Command {
             Arrays.asList(variants.split(";")), (int) options.getLong("batch", 16, 1, 4096),
             (int) options.getLong("partitions", 0, 0, 100_000),
             (int) options.getLong("max-new-tokens", 32, 1, 4096)),
-        given == null ? RunId.generate() : RunId.of(given));
+        given == null ? RunId.generate() : RunId.of(given),
+        (int) options.getLong("per-task", 0, 0, Integer.MAX_VALUE));
     job.eval().resolve(dir.config()); // bad configs fail before Spark starts
     SparkSession spark = Sessions.create(name(), options);
     options.requireAllUsed(name());
@@ -106,8 +109,9 @@ final class EvalCommand implements Command {
     MetricsRepository repo = MetricsRepository.open(spark, job.metrics());
     String modelName = Path.of(job.model()).toAbsolutePath().normalize().getFileName().toString();
     String args = String.format(Locale.ROOT, "{\"model\":\"%s\",\"variants\":\"%s\","
-        + "\"batch\":%d,\"partitions\":%d,\"max_new_tokens\":%d}", json(job.model()),
-        json(String.join(";", eval.evaluated())), eval.batch(), eval.partitions(), eval.maxNew());
+        + "\"batch\":%d,\"partitions\":%d,\"max_new_tokens\":%d,\"per_task\":%d}",
+        json(job.model()), json(String.join(";", eval.evaluated())), eval.batch(),
+        eval.partitions(), eval.maxNew(), job.perTask());
     RunRecord record = RunRecord.start(job.runId(), "eval", args, job.prompts(),
         ModelFingerprint.of(Path.of(job.model()), Path.of(job.prompts())), spark);
     out.printf("Run %s: %s (%s) over %s, %d variant configs, batch %d, %d partitions%n",
@@ -117,7 +121,8 @@ final class EvalCommand implements Command {
     long t0 = System.nanoTime();
     try (MetricsRepository.Run run = repo.begin(record)) {
       try {
-        List<PromptRunner.Result> results = eval.run(PromptData.read(spark, job.prompts()));
+        List<PromptRunner.Result> results = eval.run(
+            PromptData.perTask(PromptData.read(spark, job.prompts()), job.perTask()));
         summaries = eval.summarise(results);
         List<String> names = eval.evaluated();
         List<Row> perPrompt = new ArrayList<>();

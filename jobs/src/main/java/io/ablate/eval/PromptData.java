@@ -40,6 +40,17 @@ public final class PromptData {
             : lit(null).cast(DataTypes.StringType).as("answer"));
   }
 
+  /** The first {@code n} prompts of every task by id (all when {@code n <= 0}). */
+  public static Dataset<Row> perTask(Dataset<Row> prompts, int n) {
+    if (n <= 0) {
+      return prompts;
+    }
+    org.apache.spark.sql.expressions.WindowSpec w =
+        org.apache.spark.sql.expressions.Window.partitionBy("task").orderBy("id");
+    return prompts.withColumn("_rank", org.apache.spark.sql.functions.row_number().over(w))
+        .where(col("_rank").leq(n)).drop("_rank");
+  }
+
   static Prompt prompt(Row r) {
     return new Prompt(r.getString(0), r.getString(1), r.getString(2), r.isNullAt(3) ? null
         : r.getString(3));
