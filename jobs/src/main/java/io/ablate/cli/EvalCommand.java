@@ -118,12 +118,16 @@ final class EvalCommand implements Command {
         job.runId().value(), modelName, config, job.prompts(), eval.evaluated().size(),
         eval.batch(), eval.partitions());
     List<PromptEval.Summary> summaries;
+    PromptEval.TimeSplit split;
+    long nPrompts;
     long t0 = System.nanoTime();
     try (MetricsRepository.Run run = repo.begin(record)) {
       try {
         List<PromptRunner.Result> results = eval.run(
             PromptData.perTask(PromptData.read(spark, job.prompts()), job.perTask()));
         summaries = eval.summarise(results);
+        split = PromptEval.timeSplit(results);
+        nPrompts = results.stream().filter(r -> r.config() == 0).count();
         List<String> names = eval.evaluated();
         List<Row> perPrompt = new ArrayList<>();
         for (PromptRunner.Result r : results) {
@@ -148,8 +152,19 @@ final class EvalCommand implements Command {
       }
     }
     out.print(table(summaries));
-    out.printf(Locale.ROOT, "%.1f s; metrics in %s (tables runs, prompt_eval, prompt_results; "
-        + "run_id %s)%n", (System.nanoTime() - t0) / 1e9, job.metrics(), job.runId().value());
+    double wall = (System.nanoTime() - t0) / 1e9;
+    double busy = (split.loadMs() + split.prefillMs() + split.decodeMs() + split.scoreMs()) / 1e3;
+    int slots = spark.sparkContext().defaultParallelism();
+    out.printf(Locale.ROOT, "%d prompts x %d configs in %.1f s wall: %.2f prompts/s (%.2f prompt-"
+            + "configs/s); executor time %.1f s: model load %.1f s, prefill %.1f s, decode %.1f s "
+            + "(%d tokens, %.0f tokens/s), scoring %.1f s; Spark and the rest about %.1f s of "
+            + "%d slots' wall%n", nPrompts, eval.evaluated().size(), wall, nPrompts / wall,
+        nPrompts * eval.evaluated().size() / wall, busy, split.loadMs() / 1e3,
+        split.prefillMs() / 1e3, split.decodeMs() / 1e3, split.generatedTokens(),
+        split.generatedTokens() / Math.max(1e-9, (split.prefillMs() + split.decodeMs()) / 1e3),
+        split.scoreMs() / 1e3, Math.max(0, wall * slots - busy), slots);
+    out.printf(Locale.ROOT, "Metrics in %s (tables runs, prompt_eval, prompt_results; run_id %s)%n",
+        job.metrics(), job.runId().value());
     return summaries;
   }
 

@@ -39,7 +39,8 @@ public record PromptEval(String modelDir, List<String> configs, int batch, int p
       .add("max_kl", DataTypes.DoubleType).add("agree", DataTypes.IntegerType)
       .add("positions", DataTypes.IntegerType).add("prefill_ms", DataTypes.DoubleType)
       .add("decode_ms_per_token", DataTypes.DoubleType).add("generated", DataTypes.IntegerType)
-      .add("batch_ms", DataTypes.DoubleType).add("batch_size", DataTypes.IntegerType);
+      .add("batch_ms", DataTypes.DoubleType).add("batch_size", DataTypes.IntegerType)
+      .add("score_ms", DataTypes.DoubleType).add("load_ms", DataTypes.DoubleType);
 
   /** The configs evaluated, baseline first. */
   public List<String> evaluated() {
@@ -74,7 +75,7 @@ public record PromptEval(String modelDir, List<String> configs, int batch, int p
       out.add(new PromptRunner.Result(r.getInt(0), r.getString(1), r.getString(2), r.getString(3),
           r.isNullAt(4) ? null : r.getBoolean(4), r.getDouble(5), r.getInt(6), r.getDouble(7),
           r.getDouble(8), r.getInt(9), r.getInt(10), r.getDouble(11), r.getDouble(12),
-          r.getInt(13), r.getDouble(14), r.getInt(15)));
+          r.getInt(13), r.getDouble(14), r.getInt(15), r.getDouble(16), r.getDouble(17)));
     }
     out.sort(Comparator.comparingInt(PromptRunner.Result::config)
         .thenComparing(PromptRunner.Result::promptId));
@@ -82,7 +83,9 @@ public record PromptEval(String modelDir, List<String> configs, int batch, int p
   }
 
   List<Row> partition(Iterator<Row> it) {
+    long l0 = System.nanoTime();
     PromptRunner runner = ExecutorModels.get(modelDir, maxNew);
+    double loadMs = (System.nanoTime() - l0) / 1e6; // about 0 once this JVM has the model
     List<VariantConfig> resolved = resolve(runner.modelDir().config());
     List<Row> out = new ArrayList<>();
     try (NDManager m = NDManager.newBaseManager("PyTorch")) {
@@ -92,10 +95,13 @@ public record PromptEval(String modelDir, List<String> configs, int batch, int p
           batchList.add(PromptData.prompt(it.next()));
         }
         if (batchList.size() == batch || (!it.hasNext() && !batchList.isEmpty())) {
-          for (PromptRunner.Result r : runner.run(m, batchList, resolved)) {
+          for (PromptRunner.Result r0 : runner.run(m, batchList, resolved)) {
+            PromptRunner.Result r = r0.withLoadMs(loadMs); // counted once, on the first row
+            loadMs = 0;
             out.add(RowFactory.create(r.config(), r.promptId(), r.task(), r.output(), r.correct(),
                 r.nllSum(), r.nllTokens(), r.klSum(), r.maxKl(), r.agree(), r.positions(),
-                r.prefillMs(), r.decodeMsPerToken(), r.generated(), r.batchMs(), r.batchSize()));
+                r.prefillMs(), r.decodeMsPerToken(), r.generated(), r.batchMs(), r.batchSize(),
+                r.scoreMs(), r.loadMs()));
           }
           batchList.clear();
         }
@@ -108,6 +114,30 @@ public record PromptEval(String modelDir, List<String> configs, int batch, int p
   public record Summary(String config, String task, long nPrompts, double exactMatch,
       double meanNll, double perplexity, double top1Agreement, double meanKl, double maxKl,
       double prefillMsP50, double decodeMsPerTokenP50, double tokensPerS, double latencyMsP95) {}
+
+  /**
+   * Where the executors' time went, summed over all tasks (milliseconds): model loads, greedy
+   * prefill and decoding (each batch counted once), teacher-forced scoring.
+   */
+  public record TimeSplit(double loadMs, double prefillMs, double decodeMs, double scoreMs,
+      long generatedTokens) {}
+
+  public static TimeSplit timeSplit(List<PromptRunner.Result> results) {
+    double load = 0;
+    double prefill = 0;
+    double decode = 0;
+    double score = 0;
+    long tokens = 0;
+    for (PromptRunner.Result r : results) {
+      load += r.loadMs();
+      // a batch's times are on each of its rows: count a row's share
+      prefill += r.prefillMs() / r.batchSize();
+      decode += (r.batchMs() - r.prefillMs()) / r.batchSize();
+      score += r.scoreMs();
+      tokens += r.generated();
+    }
+    return new TimeSplit(load, prefill, decode, score, tokens);
+  }
 
   /** Aggregates sorted per-prompt results per (config, task), tasks sorted, then "*". */
   public List<Summary> summarise(List<PromptRunner.Result> results) {

@@ -46,7 +46,15 @@ public final class PromptRunner implements AutoCloseable {
   /** Per prompt and config. {@code nll} is per answer token; NaN where there is no answer. */
   public record Result(int config, String promptId, String task, String output, Boolean correct,
       double nllSum, int nllTokens, double klSum, double maxKl, int agree, int positions,
-      double prefillMs, double decodeMsPerToken, int generated, double batchMs, int batchSize) {}
+      double prefillMs, double decodeMsPerToken, int generated, double batchMs, int batchSize,
+      double scoreMs, double loadMs) {
+    /** The same result with the time its partition spent loading the model. */
+    Result withLoadMs(double ms) {
+      return new Result(config, promptId, task, output, correct, nllSum, nllTokens, klSum, maxKl,
+          agree, positions, prefillMs, decodeMsPerToken, generated, batchMs, batchSize, scoreMs,
+          ms);
+    }
+  }
 
   /** BOS + the prompt's tokens. */
   public int[] promptTokens(Prompt p) {
@@ -102,8 +110,11 @@ public final class PromptRunner implements AutoCloseable {
       // shapes (batch 1 vs 4 moved an NLL by 1.4e-8 relative), and a prompt's metrics must not
       // depend on which prompts share its batch. Greedy decoding above is batched.
       float[][] logits = new float[n][];
+      double[] scoreMs = new double[n];
       for (int b = 0; b < n; b++) {
+        long s0 = System.nanoTime();
         logits[b] = decoder.score(parent, new int[][] {seqs[b]}, new int[][] {want[b]}, ffn)[0];
+        scoreMs[b] = (System.nanoTime() - s0) / 1e6;
       }
       double[][][] logp = new double[n][][];
       int v = model.config().vocabSize();
@@ -131,7 +142,8 @@ public final class PromptRunner implements AutoCloseable {
             p.answer() == null ? null : output.equals(p.answer()),
             p.answer() == null ? Double.NaN : nll, want[b].length, kl, maxKl, agree,
             want[b].length, g.prefillNanos() / 1e6,
-            g.decodeNanos() / 1e6 / Math.max(1, g.steps() - 1), g.tokens()[b].length, batchMs, n));
+            g.decodeNanos() / 1e6 / Math.max(1, g.steps() - 1), g.tokens()[b].length, batchMs, n,
+            scoreMs[b], 0));
       }
       if (c == 0) {
         baseLogp = logp;
