@@ -41,6 +41,12 @@ class ModelCommandsTest {
     assertEquals(0, t.code(), t.err());
     assertTrue(t.out().contains("exact_match"), t.out());
     assertEquals(ModelConfig.Arch.GPT2, ModelDir.load(Path.of(trained)).config().arch());
+    String again2 = dir.resolve("trained2").toString();
+    CliTest.Result t2 = CliTest.run("train", "--prompts", prompts, "--out", again2, "--hidden",
+        "16", "--layers", "1", "--heads", "2", "--steps", "3", "--batch", "4");
+    assertEquals(0, t2.code(), t2.err());
+    assertTrue(java.util.Arrays.equals(Files.readAllBytes(Path.of(trained, "model.safetensors")),
+        Files.readAllBytes(Path.of(again2, "model.safetensors"))), "reproducible by seed");
 
     // A random model big enough for the variants to differ.
     Path model = dir.resolve("model");
