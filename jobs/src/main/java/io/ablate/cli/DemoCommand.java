@@ -5,8 +5,12 @@ import io.ablate.ablate.AccuracyPass;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
-import io.ablate.metrics.RunId;
 import io.ablate.dataset.Dtype;
+import io.ablate.eval.Capture;
+import io.ablate.eval.PromptData;
+import io.ablate.eval.PromptEval;
+import io.ablate.model.ModelDir;
+import io.ablate.metrics.RunId;
 import io.ablate.dataset.Generator;
 import io.ablate.drift.Drift;
 import io.ablate.drift.DriftMetrics;
@@ -27,11 +31,17 @@ import org.apache.spark.sql.SparkSession;
  * {@code ablate demo}: the ablation job ({@link AblateCommand}, same code path) end to end on the
  * committed sample dataset {@code data-samples/activations} under the Ablate home, into a fresh
  * metrics repository; then a short guide to the printed table; then the drift step (two
- * generated checkpoints, drift in known layers, profiled and compared) and the command to see it
- * all again.
+ * generated checkpoints, drift in known layers, profiled and compared). With the committed tiny
+ * model ({@code data-samples/models/tiny-gpt2}), also its prompt evaluation under a few variant
+ * configs and the ablation job on its captured FFN inputs, into the same repository. Ends with the
+ * command to see it all again.
  */
 final class DemoCommand implements Command {
   static final String SAMPLE = "data-samples/activations";
+  static final String TINY_MODEL = "data-samples/models/tiny-gpt2";
+  static final String TEST_PROMPTS = "data-samples/prompts/test.jsonl";
+  static final String MODEL_CONFIGS = "baseline;gelu_tanh;*:gelu@int8;0:relu";
+  static final int PROMPTS_PER_TASK = 20;
   private static final String REFERENCE = "gelu";
   private static final String GATED_REFERENCE = "swiglu";
 
@@ -78,6 +88,10 @@ final class DemoCommand implements Command {
       List<AccuracyPass.Result> results = AblateCommand.run(spark, job, out);
       out.print(howToRead(results));
       driftStep(spark, metrics, runId, out);
+      Path tiny = AblateHome.resolve(TINY_MODEL);
+      if (Files.isDirectory(tiny)) {
+        modelLevel(spark, tiny, AblateHome.resolve(TEST_PROMPTS), metrics, variants, out);
+      }
       out.printf("See it again: jobs/bin/ablate report --metrics %s%n", metrics);
       return 0;
     } finally {
@@ -125,6 +139,33 @@ final class DemoCommand implements Command {
         --input DIR (profile, then drift against the previous run; exit 3 on alert).
         """, alerted, DRIFT_LAYERS);
     return rows;
+  }
+
+  /**
+   * The model-level part: the tiny GPT-2 model's prompt evaluation under a few variant configs, then
+   * its captured FFN inputs (an activation dataset beside the metrics) through the ablation job.
+   */
+  static void modelLevel(SparkSession spark, Path tiny, Path prompts, String metrics,
+      List<Variant> variants, PrintStream out) {
+    ModelDir dir = ModelDir.load(tiny);
+    int parallelism = spark.sparkContext().defaultParallelism();
+    String abs = tiny.toAbsolutePath().normalize().toString();
+    out.printf("%nDemo, model level: %s (%s) on %s, the first %d prompts of each task%n", tiny,
+        dir.config(), prompts, PROMPTS_PER_TASK);
+    EvalCommand.run(spark, new EvalCommand.Job(tiny.toString(), prompts.toString(), metrics,
+        new PromptEval(abs, List.of(MODEL_CONFIGS.split(";")), 16, parallelism, 16),
+        RunId.generate(), PROMPTS_PER_TASK), dir.config(), out);
+    String acts = metrics + "-captured";
+    Capture capture = new Capture(abs, tiny.getFileName().toString(),
+        ModelFingerprint.crc(tiny.resolve("model.safetensors")), new int[0], Dtype.BF16,
+        parallelism);
+    GenerateCommand.write(spark, capture.run(PromptData.perTask(
+        PromptData.read(spark, prompts.toString()), PROMPTS_PER_TASK)), acts, true);
+    out.printf("Captured its FFN inputs (ffn.pre, bf16) into %s; the ablation job on them:%n",
+        acts);
+    AblateCommand.run(spark, new AblateCommand.Job(acts, metrics, variants,
+        Catalogue.variant(REFERENCE), Catalogue.variant(GATED_REFERENCE), RunId.generate(),
+        ActivationDataset.OnBadFile.FAIL, null), out);
   }
 
   /** What the columns mean, then per reference the closest and the furthest variant. */

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -98,6 +100,11 @@ final class GenerateCommand implements Command {
 
   /** Written beside the target, then renamed: the target appears whole or not at all. */
   static void write(SparkSession spark, Generator generator, String target, boolean overwrite) {
+    write(spark, generator.generate(spark), target, overwrite);
+  }
+
+  /** {@code rows} as Parquet at {@code target}, whole or not at all (shared with capture). */
+  static void write(SparkSession spark, Dataset<Row> rows, String target, boolean overwrite) {
     try {
       Path out = new Path(target);
       FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -107,7 +114,7 @@ final class GenerateCommand implements Command {
       }
       Path tmp = new Path(out.getParent(), "." + out.getName() + ".tmp-" + UUID.randomUUID());
       try {
-        generator.generate(spark).write().parquet(tmp.toString());
+        rows.write().parquet(tmp.toString());
         if (fs.exists(out)) {
           fs.delete(out, true);
         }

@@ -15,7 +15,8 @@ public final class Main {
   static {
     for (Command c : List.of(new DemoCommand(), new VariantsCommand(), new GenerateCommand(),
         new AblateCommand(), new ProfileCommand(), new DriftCommand(), new ExplainGpuCommand(),
-        new BenchCommand(), new ReportCommand())) {
+        new BenchCommand(), new ReportCommand(), new PromptsCommand(), new TrainCommand(),
+        new EvalCommand(), new CaptureCommand())) {
       COMMANDS.put(c.name(), c);
     }
   }

@@ -50,7 +50,8 @@ class CliTest {
   void badUsageExitsWithTwoAndSaysWhatIsValid() {
     Result unknown = run("ablate-everything");
     assertEquals(2, unknown.code());
-    assertTrue(unknown.err().contains("valid: demo, variants, generate, ablate, profile, drift, explain-gpu, bench, report"), unknown.err());
+    assertTrue(unknown.err().contains("valid: demo, variants, generate, ablate, profile, drift, "
+        + "explain-gpu, bench, report, prompts, train, eval, capture"), unknown.err());
     Result typo = run("variants", "--fromat", "md");
     assertEquals(2, typo.code());
     assertTrue(typo.err().contains("does not take --fromat"), typo.err());

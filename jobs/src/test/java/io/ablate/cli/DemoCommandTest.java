@@ -62,7 +62,11 @@ class DemoCommandTest {
     SparkSession spark = LocalSpark.builder("demo-check").getOrCreate();
     try {
       MetricsRepository repo = MetricsRepository.open(spark, out);
-      assertEquals(1, repo.runs().where("status = 'succeeded' AND job = 'ablate'").count());
+      // the ablation job on the sample; with the tiny model, its eval and the captured ablation
+      boolean model = java.nio.file.Files.isDirectory(
+          CliTest.repoRoot().resolve(DemoCommand.TINY_MODEL));
+      assertEquals(model ? 2 : 1,
+          repo.runs().where("status = 'succeeded' AND job = 'ablate'").count());
       // The drift step: two profile runs and one drift run, alert in exactly the drifted layers.
       assertEquals(2, repo.runs().where("status = 'succeeded' AND job = 'profile'").count());
       assertEquals(1, repo.runs().where("status = 'succeeded' AND job = 'drift'").count());
@@ -73,7 +77,22 @@ class DemoCommandTest {
       }
       assertEquals(DemoCommand.DRIFT_LAYERS, alerted, repo.read("drift").collectAsList().toString());
       assertEquals(4, repo.read("drift").count());
-      for (Row row : repo.read("accuracy").collectAsList()) {
+      String sampleRun = repo.runs().where("job = 'ablate' AND inputs LIKE '%data-samples/activations'")
+          .first().getAs("run_id");
+      if (model) {
+        // 4 configs x (5 tasks + "*"); baseline against itself: agreement 1, KL 0
+        assertEquals(24, repo.read("prompt_eval").count());
+        Row base = repo.read("prompt_eval").where("variant_config = 'baseline' AND task = '*'")
+            .first();
+        assertEquals(1.0, (double) base.getAs("top1_agreement"));
+        assertEquals(0.0, (double) base.getAs("mean_kl"));
+        assertEquals(100L, (long) base.getAs("n_prompts"));
+        assertTrue(repo.read("accuracy").where("model = 'tiny-gpt2' AND site = 'ffn.pre'").count()
+            > 0);
+        assertTrue(r.out().contains("Demo, model level"), r.out());
+      }
+      for (Row row : repo.read("accuracy").where(
+          org.apache.spark.sql.functions.col("run_id").equalTo(sampleRun)).collectAsList()) {
         rows.put(row.getAs("layer") + " " + row.getAs("site") + " " + row.getAs("variant"), row);
       }
     } finally {

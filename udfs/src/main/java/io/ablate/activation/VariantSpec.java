@@ -59,7 +59,7 @@ public record VariantSpec(String name, Map<String, String> params, String precis
   }
 
   /** Splits on any of {@code separators} outside parentheses and brackets. */
-  static List<String> splitTopLevel(String s, String separators) {
+  public static List<String> splitTopLevel(String s, String separators) {
     List<String> parts = new ArrayList<>();
     int start = 0;
     int i;

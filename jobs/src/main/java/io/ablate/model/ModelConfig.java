@@ -1,0 +1,162 @@
+package io.ablate.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ablate.AblateException;
+import io.ablate.activation.Catalogue;
+import io.ablate.activation.Variant;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * A model's {@code config.json}, Hugging Face style. GPT-2 keys: {@code n_embd}, {@code n_layer},
+ * {@code n_head}, {@code n_positions}, {@code n_inner} (default 4·n_embd), {@code
+ * layer_norm_epsilon}, {@code activation_function} ({@code gelu_new} is the tanh form). LLaMA keys:
+ * {@code hidden_size}, {@code num_hidden_layers}, {@code num_attention_heads}, {@code
+ * num_key_value_heads}, {@code intermediate_size}, {@code max_position_embeddings}, {@code
+ * rms_norm_eps}, {@code rope_theta}, {@code hidden_act} ({@code silu}: SwiGLU), {@code
+ * tie_word_embeddings}.
+ *
+ * @param activation the FFN's own activation as a catalogue variant name (the {@code baseline})
+ */
+public record ModelConfig(Arch arch, int vocabSize, int hidden, int layers, int heads, int kvHeads,
+    int intermediate, int maxPositions, double normEps, double ropeTheta, String activation,
+    boolean tiedEmbeddings) {
+
+  /** The two decoder architectures. */
+  public enum Arch {
+    /** Learned positions, LayerNorm, FFN {@code W2·act(W1·x + b1) + b2}. */
+    GPT2,
+    /** RMSNorm, rotary positions, gated FFN {@code Wd·(act(Wg·x) ⊙ Wu·x)}, grouped-query attention. */
+    LLAMA
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public ModelConfig {
+    if (hidden % heads != 0 || heads % kvHeads != 0) {
+      throw AblateException.badInput("config: hidden size %d must be a multiple of the %d heads, "
+          + "and the heads a multiple of the %d key/value heads", hidden, heads, kvHeads);
+    }
+  }
+
+  public int headDim() {
+    return hidden / heads;
+  }
+
+  /** The baseline activation as a catalogue variant. */
+  public Variant baseline() {
+    return Catalogue.variant(activation);
+  }
+
+  public boolean gated() {
+    return arch == Arch.LLAMA;
+  }
+
+  /** Reads {@code dir/config.json}. */
+  public static ModelConfig read(Path dir) {
+    Path file = dir.resolve("config.json");
+    if (!Files.isRegularFile(file)) {
+      throw AblateException.badInput("model directory %s has no config.json", dir);
+    }
+    JsonNode c;
+    try {
+      c = JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw AblateException.badInput("%s: not JSON: %s", file, e.getMessage());
+    }
+    String type = c.path("model_type").asText("");
+    switch (type) {
+      case "gpt2": {
+        int d = req(file, c, "n_embd");
+        String act = c.path("activation_function").asText("gelu_new");
+        return new ModelConfig(Arch.GPT2, req(file, c, "vocab_size"), d, req(file, c, "n_layer"),
+            req(file, c, "n_head"), req(file, c, "n_head"),
+            c.hasNonNull("n_inner") ? c.get("n_inner").asInt() : 4 * d,
+            req(file, c, "n_positions"), c.path("layer_norm_epsilon").asDouble(1e-5), 0,
+            gpt2Activation(file, act), true);
+      }
+      case "llama": {
+        int heads = req(file, c, "num_attention_heads");
+        String act = c.path("hidden_act").asText("silu");
+        return new ModelConfig(Arch.LLAMA, req(file, c, "vocab_size"), req(file, c, "hidden_size"),
+            req(file, c, "num_hidden_layers"), heads,
+            c.path("num_key_value_heads").asInt(heads), req(file, c, "intermediate_size"),
+            c.path("max_position_embeddings").asInt(2048), c.path("rms_norm_eps").asDouble(1e-6),
+            c.path("rope_theta").asDouble(10000), llamaActivation(file, act),
+            c.path("tie_word_embeddings").asBoolean(false));
+      }
+      default:
+        throw AblateException.badInput("%s: model_type '%s'; valid: gpt2, llama", file, type);
+    }
+  }
+
+  private static int req(Path file, JsonNode c, String key) {
+    JsonNode v = c.get(key);
+    if (v == null || !v.canConvertToInt() || v.asInt() <= 0) {
+      throw AblateException.badInput("%s: '%s' must be a positive integer (got %s)", file, key, v);
+    }
+    return v.asInt();
+  }
+
+  private static String gpt2Activation(Path file, String act) {
+    return switch (act) {
+      case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> "gelu_tanh";
+      case "gelu" -> "gelu";
+      case "relu" -> "relu";
+      case "silu", "swish" -> "silu";
+      default -> throw AblateException.badInput("%s: activation_function '%s'; valid: gelu_new, "
+          + "gelu, relu, silu", file, act);
+    };
+  }
+
+  private static String llamaActivation(Path file, String act) {
+    return switch (act) {
+      case "silu", "swish" -> "swiglu";
+      case "gelu" -> "geglu";
+      case "gelu_pytorch_tanh", "gelu_new" -> "geglu_tanh";
+      case "relu" -> "reglu";
+      default -> throw AblateException.badInput("%s: hidden_act '%s'; valid: silu, gelu, "
+          + "gelu_pytorch_tanh, relu", file, act);
+    };
+  }
+
+  /** Writes this configuration as {@code dir/config.json} in the Hugging Face keys. */
+  public void write(Path dir) throws IOException {
+    ObjectNode c = JSON.createObjectNode();
+    if (arch == Arch.GPT2) {
+      c.put("model_type", "gpt2").put("vocab_size", vocabSize).put("n_embd", hidden)
+          .put("n_layer", layers).put("n_head", heads).put("n_inner", intermediate)
+          .put("n_positions", maxPositions).put("layer_norm_epsilon", normEps)
+          .put("activation_function", switch (activation) {
+            case "gelu_tanh" -> "gelu_new";
+            default -> activation;
+          });
+    } else {
+      c.put("model_type", "llama").put("vocab_size", vocabSize).put("hidden_size", hidden)
+          .put("num_hidden_layers", layers).put("num_attention_heads", heads)
+          .put("num_key_value_heads", kvHeads).put("intermediate_size", intermediate)
+          .put("max_position_embeddings", maxPositions).put("rms_norm_eps", normEps)
+          .put("rope_theta", ropeTheta).put("tie_word_embeddings", tiedEmbeddings)
+          .put("hidden_act", switch (activation) {
+            case "swiglu" -> "silu";
+            case "geglu" -> "gelu";
+            case "geglu_tanh" -> "gelu_pytorch_tanh";
+            case "reglu" -> "relu";
+            default -> throw new IllegalStateException(activation);
+          });
+    }
+    Files.createDirectories(dir);
+    JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("config.json").toFile(), c);
+  }
+
+  @Override
+  public String toString() {
+    return String.format(Locale.ROOT, "%s d=%d layers=%d heads=%d/%d ffn=%d vocab=%d act=%s",
+        arch.name().toLowerCase(Locale.ROOT), hidden, layers, heads, kvHeads, intermediate,
+        vocabSize, activation);
+  }
+}
