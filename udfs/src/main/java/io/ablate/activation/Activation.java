@@ -52,6 +52,14 @@ public interface Activation {
   /** The SIMD kernel; only called when {@code jdk.incubator.vector} is present. */
   Kernel simd(Params p);
 
+  /**
+   * Whether the function is zero only at x = 0 (silu, gelu, sigmoid, ...; not relu): then a float32
+   * 0 from a finite non-zero x is an underflowed value, and its product with ±∞ is ±∞, not NaN.
+   */
+  default boolean zeroOnlyAtZero() {
+    return false;
+  }
+
   /** Checks given parameter values against {@link #params()}, filling defaults. */
   default Params resolve(Map<String, double[]> given) {
     Map<String, Param> byName = params().stream()

@@ -77,4 +77,9 @@ public abstract class GatedActivation implements Activation {
   public Kernel simd(Params p) {
     return gate.simd(p);
   }
+
+  @Override
+  public boolean zeroOnlyAtZero() {
+    return gate.zeroOnlyAtZero();
+  }
 }

@@ -96,7 +96,7 @@ public record Variant(Activation activation, Params params, Precision precision)
     } else if (impl == Impl.SIMD && Simd.available()) {
       base = activation.simd(params);
     } else {
-      base = new ScalarKernel(activation.scalar(params));
+      base = new ScalarKernel(activation.scalar(params), activation.zeroOnlyAtZero());
     }
     return PrecisionKernel.wrap(base, precision);
   }

@@ -39,4 +39,9 @@ public final class Elu extends ElementwiseActivation {
   public Kernel simd(Params p) {
     return new EluSimd(p.get("alpha"));
   }
+
+  @Override
+  public boolean zeroOnlyAtZero() {
+    return true;
+  }
 }

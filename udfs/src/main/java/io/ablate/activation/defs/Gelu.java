@@ -39,4 +39,9 @@ public final class Gelu extends ElementwiseActivation {
   public Kernel simd(Params p) {
     return new GeluSimd();
   }
+
+  @Override
+  public boolean zeroOnlyAtZero() {
+    return true;
+  }
 }

@@ -35,4 +35,9 @@ public final class GeluSigmoid extends ElementwiseActivation {
   public Kernel simd(Params p) {
     return new GeluSigmoidSimd();
   }
+
+  @Override
+  public boolean zeroOnlyAtZero() {
+    return true;
+  }
 }

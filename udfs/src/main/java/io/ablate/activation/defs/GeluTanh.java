@@ -40,4 +40,9 @@ public final class GeluTanh extends ElementwiseActivation {
   public Kernel simd(Params p) {
     return new GeluTanhSimd();
   }
+
+  @Override
+  public boolean zeroOnlyAtZero() {
+    return true;
+  }
 }

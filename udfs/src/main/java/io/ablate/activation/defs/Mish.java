@@ -36,4 +36,9 @@ public final class Mish extends ElementwiseActivation {
   public Kernel simd(Params p) {
     return new MishSimd();
   }
+
+  @Override
+  public boolean zeroOnlyAtZero() {
+    return true;
+  }
 }

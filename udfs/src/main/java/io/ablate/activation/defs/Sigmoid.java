@@ -35,4 +35,9 @@ public final class Sigmoid extends ElementwiseActivation {
   public Kernel simd(Params p) {
     return new SigmoidSimd();
   }
+
+  @Override
+  public boolean zeroOnlyAtZero() {
+    return true;
+  }
 }

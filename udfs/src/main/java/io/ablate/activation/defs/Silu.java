@@ -35,4 +35,9 @@ public final class Silu extends ElementwiseActivation {
   public Kernel simd(Params p) {
     return new SiluSimd();
   }
+
+  @Override
+  public boolean zeroOnlyAtZero() {
+    return true;
+  }
 }

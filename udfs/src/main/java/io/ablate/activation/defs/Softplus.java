@@ -43,4 +43,9 @@ public final class Softplus extends ElementwiseActivation {
   public Kernel simd(Params p) {
     return new SoftplusSimd(p.get("beta"));
   }
+
+  @Override
+  public boolean zeroOnlyAtZero() {
+    return true;
+  }
 }

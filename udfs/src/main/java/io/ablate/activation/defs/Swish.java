@@ -38,4 +38,9 @@ public final class Swish extends ElementwiseActivation {
   public Kernel simd(Params p) {
     return new SwishSimd(p.get("beta"));
   }
+
+  @Override
+  public boolean zeroOnlyAtZero() {
+    return true;
+  }
 }

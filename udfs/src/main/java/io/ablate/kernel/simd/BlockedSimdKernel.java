@@ -1,5 +1,6 @@
 package io.ablate.kernel.simd;
 
+import io.ablate.kernel.ScalarKernel;
 import jdk.incubator.vector.VectorMask;
 
 /**
@@ -79,11 +80,7 @@ abstract class BlockedSimdKernel extends SimdKernel {
   private static void multiplyUnderflowed(float[] f, float[] gate, float[] up, int upOff,
       float[] out, int outOff, int n) {
     for (int i = 0; i < n; i++) {
-      float fi = f[i];
-      float u = up[upOff + i];
-      float g = gate[i];
-      boolean underflowed = fi == 0f && g != 0f && Float.isFinite(g) && Float.isInfinite(u);
-      out[outOff + i] = underflowed ? Math.copySign(1f, fi) * u : fi * u;
+      out[outOff + i] = ScalarKernel.gatedProduct(f[i], gate[i], up[upOff + i]);
     }
   }
 
