@@ -51,7 +51,7 @@ public final class AccuracyPass implements Serializable {
       throw AblateException.badInput("reference %s must be elementwise and gated reference %s gated",
           reference.name(), gatedReference.name());
     }
-    this.variants = variants.stream().map(Variant::name).toList();
+    this.variants = variants.stream().map(Variant::name).distinct().toList();
     this.reference = reference.name();
     this.gatedReference = gatedReference.name();
   }
@@ -120,18 +120,21 @@ public final class AccuracyPass implements Serializable {
   /** Accumulators of one partition, as (slot, ErrorStats or length counts). */
   List<Tuple2<String, Object>> partition(VectorReader reader, Iterator<InternalRow> rows,
       LongAccumulator values) {
-    Map<String, Variant> resolved = new HashMap<>();
-    Map<String, Kernel> kernels = new HashMap<>();
-    for (String name : variants) {
-      Variant v = Catalogue.variant(name);
-      resolved.put(name, v);
-      kernels.put(name, v.kernel());
+    int count = variants.size();
+    boolean[] gated = new boolean[count];
+    Kernel[] kernels = new Kernel[count];
+    for (int v = 0; v < count; v++) {
+      Variant variant = Catalogue.variant(variants.get(v));
+      gated[v] = variant.gated();
+      kernels[v] = variant.kernel();
     }
     BlockInterpreter.Block ref = BlockInterpreter.compile(Catalogue.variant(reference).definition());
     BlockInterpreter.Block gatedRef = BlockInterpreter.compile(
         Catalogue.variant(gatedReference).definition());
-    Map<String, ErrorStats> stats = new TreeMap<>();
-    Map<String, Map<Integer, Long>> lengths = new TreeMap<>();
+    // Per key: one accumulator per variant (index as in `variants`), and the vector lengths seen.
+    // Looked up once per row; the slot strings of the shuffle are built once per key, at the end.
+    Map<VectorReader.Key, ErrorStats[]> stats = new HashMap<>();
+    Map<VectorReader.Key, Map<Integer, Long>> lengths = new HashMap<>();
     // Buffers reused across rows (grown to the longest vector): no allocation per row.
     double[][] args = {new double[0], new double[0]};
     double[] expected = new double[0];
@@ -144,8 +147,7 @@ public final class AccuracyPass implements Serializable {
       if (x == null) {
         continue;
       }
-      lengths.computeIfAbsent(new Slot(key, null).text(), k -> new TreeMap<>())
-          .merge(x.length, 1L, Long::sum);
+      lengths.computeIfAbsent(key, k -> new TreeMap<>()).merge(x.length, 1L, Long::sum);
       values.add(x.length);
       boolean gatedSite = key.site().equals(ActivationDataset.GATED_SITE);
       if (gatedSite && x.length % 2 != 0) {
@@ -173,24 +175,31 @@ public final class AccuracyPass implements Serializable {
         }
       }
       (gatedSite ? gatedRef : ref).eval(args, expected, n);
-      for (String name : variants) {
-        Variant v = resolved.get(name);
-        if (v.gated() != gatedSite) {
+      ErrorStats[] keyStats = stats.computeIfAbsent(key, k -> new ErrorStats[count]);
+      for (int v = 0; v < count; v++) {
+        if (gated[v] != gatedSite) {
           continue;
         }
-        Kernel k = kernels.get(name);
         if (gatedSite) {
-          k.applyGated(x, 0, x, n, out, 0, n);
+          kernels[v].applyGated(x, 0, x, n, out, 0, n);
         } else {
-          k.apply(x, 0, out, 0, n);
+          kernels[v].apply(x, 0, out, 0, n);
         }
-        stats.computeIfAbsent(new Slot(key, name).text(), s -> ErrorStats.empty())
-            .update(input, 0, out, 0, expected, 0, n);
+        if (keyStats[v] == null) {
+          keyStats[v] = ErrorStats.empty();
+        }
+        keyStats[v].update(input, 0, out, 0, expected, 0, n);
       }
     }
     List<Tuple2<String, Object>> result = new ArrayList<>();
-    stats.forEach((slot, s) -> result.add(new Tuple2<>(slot, s)));
-    lengths.forEach((slot, l) -> result.add(new Tuple2<>(slot, l)));
+    stats.forEach((key, byVariant) -> {
+      for (int v = 0; v < count; v++) {
+        if (byVariant[v] != null) {
+          result.add(new Tuple2<>(new Slot(key, variants.get(v)).text(), byVariant[v]));
+        }
+      }
+    });
+    lengths.forEach((key, l) -> result.add(new Tuple2<>(new Slot(key, null).text(), l)));
     return result;
   }
 

@@ -36,14 +36,20 @@ import org.apache.spark.sql.types.DataTypes;
  * </ul>
  * As rows of the {@code latency} table (scope {@code job}) the scans are variants {@code read} and
  * {@code noop} with impl {@code scan}.
- * Each is timed over whole jobs; the median of the repetitions is reported with the spread (the
- * first repetition includes JIT warm-up). The SQL peer, tens of times slower, has its own number of
- * repetitions (0 leaves it out).
+ * Each is timed over whole jobs, in rounds: one untimed warm-up round (the JIT compiles the
+ * kernels), then each round runs every job once, one after the other, so that a slow spell of a
+ * shared machine hits the scan and the passes alike. Each job's median is reported with its spread,
+ * and its cost against the scan as the median over rounds of (job ÷ that round's scan). The SQL
+ * peer, tens of times slower, runs after the rounds with its own number of repetitions (0 leaves it
+ * out).
  */
 public final class JobBench {
-  /** One measured job: the median and spread of {@code all}, every repetition's seconds. */
+  /**
+   * One measured job: the median and spread of {@code all}, every repetition's seconds, and
+   * {@code vsScan}, the median of its per-round ratios to the scan (1 for the scan itself).
+   */
   public record Result(String name, String impl, String variant, String precision, int variants,
-      long values, double seconds, double spread, double[] all) {
+      long values, double seconds, double spread, double[] all, double vsScan) {
     public double valuesPerSec() {
       return values / seconds;
     }
@@ -89,22 +95,25 @@ public final class JobBench {
     AccuracyPass eight = new AccuracyPass(Catalogue.variants(String.join(";", EIGHT)), reference,
         gatedReference);
     registerErfc(spark);
-    List<Result> results = new ArrayList<>();
-    results.add(time("scan (read every vector)", "scan", "read", "none", 0, values, reps, progress,
-        () -> scan(dataset)));
-    results.add(time("scan (Spark, noop sink)", "scan", "noop", "none", 0, values, reps, progress,
-        () -> spark.read().parquet(input).select("values").write().format("noop")
-            .mode("overwrite").save()));
-    results.add(time("ablate pass, " + ONE, "ablate", ONE, "fp32", 1, values, reps, progress,
-        () -> one.run(dataset)));
-    results.add(time("ablate pass, 8 variants", "ablate", String.join(";", EIGHT), "mixed", 8,
-        values, reps, progress, () -> eight.run(dataset)));
+    List<Result> results = new ArrayList<>(rounds(List.of(
+        new Job("scan (read every vector)", "scan", "read", "none", 0, () -> scan(dataset)),
+        new Job("scan (Spark, noop sink)", "scan", "noop", "none", 0,
+            () -> spark.read().parquet(input).select("values").write().format("noop")
+                .mode("overwrite").save()),
+        new Job("ablate pass, " + ONE, "ablate", ONE, "fp32", 1, () -> one.run(dataset)),
+        new Job("ablate pass, 8 variants", "ablate", String.join(";", EIGHT), "mixed", 8,
+            () -> eight.run(dataset))), values, reps, progress));
     if (sqlReps > 0) {
-      results.add(time("hand-written SQL, " + ONE, "sql", ONE, "fp32", 1, values, sqlReps, progress,
-          () -> sqlAccuracy(spark, input).collectAsList()));
+      results.add(time(new Job("hand-written SQL, " + ONE, "sql", ONE, "fp32", 1,
+          () -> sqlAccuracy(spark, input).collectAsList()), values, sqlReps,
+          results.get(0).seconds(), progress));
     }
     return results;
   }
+
+  /** A job to time: its names in the latency table and what it runs. */
+  public record Job(String name, String impl, String variant, String precision, int variants,
+      Runnable run) {}
 
   /** Reads every vector as a float array; returns the number of values. */
   static long scan(ActivationDataset dataset) {
@@ -161,19 +170,63 @@ public final class JobBench {
         + "GROUP BY layer, site ORDER BY layer, site");
   }
 
-  static Result time(String name, String impl, String variant, String precision,
-      int variants, long values, int reps, PrintStream progress, Runnable job) {
+  /**
+   * Times {@code jobs} in interleaved rounds (see the class comment): one untimed warm-up round, then
+   * {@code reps} rounds. The first job is the scan the others are compared with.
+   */
+  public static List<Result> rounds(List<Job> jobs, long values, int reps, PrintStream progress) {
+    progress.print("  warm-up round:");
+    for (Job j : jobs) {
+      long t0 = System.nanoTime();
+      j.run().run();
+      progress.printf(" %s %.2f s;", j.name(), (System.nanoTime() - t0) / 1e9);
+    }
+    progress.println();
+    double[][] s = new double[jobs.size()][Math.max(1, reps)];
+    for (int round = 0; round < s[0].length; round++) {
+      for (int j = 0; j < jobs.size(); j++) {
+        long t0 = System.nanoTime();
+        jobs.get(j).run().run();
+        s[j][round] = (System.nanoTime() - t0) / 1e9;
+      }
+    }
+    List<Result> out = new ArrayList<>();
+    for (int j = 0; j < jobs.size(); j++) {
+      double[] ratio = new double[s[j].length];
+      for (int round = 0; round < ratio.length; round++) {
+        ratio[round] = s[j][round] / s[0][round];
+      }
+      out.add(result(jobs.get(j), values, s[j], median(ratio), progress));
+    }
+    return out;
+  }
+
+  /** Times one job {@code reps} times after the rounds; compared with the scan's median. */
+  static Result time(Job job, long values, int reps, double scanSeconds, PrintStream progress) {
     double[] s = new double[Math.max(1, reps)];
     for (int i = 0; i < s.length; i++) {
       long t0 = System.nanoTime();
-      job.run();
+      job.run().run();
       s[i] = (System.nanoTime() - t0) / 1e9;
     }
+    return result(job, values, s, median(s) / scanSeconds, progress);
+  }
+
+  private static Result result(Job job, long values, double[] seconds, double vsScan,
+      PrintStream progress) {
+    double[] s = seconds.clone();
     Arrays.sort(s);
-    Result r = new Result(name, impl, variant, precision, variants, values, s[s.length / 2],
-        s[s.length - 1] - s[0], s);
-    progress.printf("  %-28s %8.2f s (spread %.2f s)  %7.1f M values/s%n", name, r.seconds(),
-        r.spread(), r.valuesPerSec() / 1e6);
+    Result r = new Result(job.name(), job.impl(), job.variant(), job.precision(), job.variants(),
+        values, median(s), s[s.length - 1] - s[0], seconds, vsScan);
+    progress.printf("  %-28s %8.2f s (spread %.2f s)  %7.1f M values/s  %.2fx scan%n", r.name(),
+        r.seconds(), r.spread(), r.valuesPerSec() / 1e6, r.vsScan());
     return r;
+  }
+
+  private static double median(double[] values) {
+    double[] s = values.clone();
+    Arrays.sort(s);
+    int m = s.length / 2;
+    return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
   }
 }

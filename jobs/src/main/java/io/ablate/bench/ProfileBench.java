@@ -43,14 +43,15 @@ public final class ProfileBench {
     progress.printf("Profile benchmark: %d float32 values (array<float>) in %s, %s, %d "
         + "repetitions%n", values, input, spark.sparkContext().master(), reps);
     ProfilePass pass = new ProfilePass(List.of(), SeededKll.DEFAULT_K);
-    List<JobBench.Result> results = new ArrayList<>();
-    results.add(JobBench.time("scan (read every vector)", "scan", "read", "none", 0, values, reps,
-        progress, () -> JobBench.scan(dataset)));
-    results.add(JobBench.time("profile pass", "profile", "profile", "fp32", 0, values, reps,
-        progress, () -> pass.run(dataset)));
+    List<JobBench.Result> results = new ArrayList<>(JobBench.rounds(List.of(
+        new JobBench.Job("scan (read every vector)", "scan", "read", "none", 0,
+            () -> JobBench.scan(dataset)),
+        new JobBench.Job("profile pass", "profile", "profile", "fp32", 0, () -> pass.run(dataset))),
+        values, reps, progress));
     if (sqlReps > 0) {
-      results.add(JobBench.time("percentile_approx (SQL)", "sql", "percentile_approx", "fp32", 0,
-          values, sqlReps, progress, () -> percentiles(spark, input).collectAsList()));
+      results.add(JobBench.time(new JobBench.Job("percentile_approx (SQL)", "sql",
+          "percentile_approx", "fp32", 0, () -> percentiles(spark, input).collectAsList()), values,
+          sqlReps, results.get(0).seconds(), progress));
     }
     return results;
   }
@@ -85,14 +86,13 @@ public final class ProfileBench {
 
   /** The results as Markdown, each against the scan. */
   public static String markdown(List<JobBench.Result> results, String master, String command) {
-    double scan = results.get(0).seconds();
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "Profile pass over %d float32 "
         + "values (array<float>, Parquet), %s, %s:%n%n", results.get(0).values(), master, command));
     sb.append("| job | impl | seconds (median) | spread | M values/s | vs scan |\n");
     sb.append("|---|---|--:|--:|--:|--:|\n");
     for (JobBench.Result r : results) {
       sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.1f | %.2fx |%n", r.name(),
-          r.impl(), r.seconds(), r.spread(), r.valuesPerSec() / 1e6, r.seconds() / scan));
+          r.impl(), r.seconds(), r.spread(), r.valuesPerSec() / 1e6, r.vsScan()));
     }
     return sb.toString();
   }

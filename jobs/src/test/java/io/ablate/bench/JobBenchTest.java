@@ -84,7 +84,11 @@ class JobBenchTest {
     for (JobBench.Result r : results) {
       assertEquals(4L * 1024 * 24, r.values(), r.name());
       assertTrue(r.seconds() > 0 && r.spread() == 0, r.name());
+      // One round: each job's ratio is its time over that round's scan.
+      assertEquals(r.seconds() / results.get(0).seconds(), r.vsScan(), 1e-12, r.name());
     }
+    assertEquals(1.0, results.get(0).vsScan());
+    assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("warm-up round:"));
     assertEquals(8, results.get(3).variants());
     assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("hand-written SQL, gelu_tanh"));
   }

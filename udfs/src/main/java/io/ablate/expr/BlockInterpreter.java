@@ -74,6 +74,24 @@ public final class BlockInterpreter {
   }
 
   @FunctionalInterface
+  private interface SelectOp {
+    void apply(double[] a, double[] b, double[] yes, double[] no, double[] out, int n);
+  }
+
+  /** One loop per comparison (a switch per element would cost more than the select itself). */
+  private static SelectOp select(Expr.Cmp cmp) {
+    switch (cmp) {
+      case LT: return (a, b, y, f, o, n) -> { for (int k = 0; k < n; k++) { o[k] = a[k] < b[k] ? y[k] : f[k]; } };
+      case LE: return (a, b, y, f, o, n) -> { for (int k = 0; k < n; k++) { o[k] = a[k] <= b[k] ? y[k] : f[k]; } };
+      case GT: return (a, b, y, f, o, n) -> { for (int k = 0; k < n; k++) { o[k] = a[k] > b[k] ? y[k] : f[k]; } };
+      case GE: return (a, b, y, f, o, n) -> { for (int k = 0; k < n; k++) { o[k] = a[k] >= b[k] ? y[k] : f[k]; } };
+      case EQ: return (a, b, y, f, o, n) -> { for (int k = 0; k < n; k++) { o[k] = a[k] == b[k] ? y[k] : f[k]; } };
+      case NE: return (a, b, y, f, o, n) -> { for (int k = 0; k < n; k++) { o[k] = a[k] != b[k] ? y[k] : f[k]; } };
+      default: throw new IllegalArgumentException(cmp.name());
+    }
+  }
+
+  @FunctionalInterface
   private interface Op2 {
     void apply(double[] a, double[] b, double[] out, int n);
   }
@@ -152,18 +170,12 @@ public final class BlockInterpreter {
       Node r = compile(s.right(), lets);
       Node t = compile(s.ifTrue(), lets);
       Node f = compile(s.ifFalse(), lets);
-      Expr.Cmp cmp = s.cmp();
+      SelectOp op = select(s.cmp());
       return new Node() {
         @Override
         double[] eval(double[][] in, int n) {
-          double[] a = l.eval(in, n);
-          double[] b = r.eval(in, n);
-          double[] yes = t.eval(in, n);
-          double[] no = f.eval(in, n);
           double[] out = buffer(n);
-          for (int k = 0; k < n; k++) {
-            out[k] = Interpreter.compare(cmp, a[k], b[k]) ? yes[k] : no[k];
-          }
+          op.apply(l.eval(in, n), r.eval(in, n), t.eval(in, n), f.eval(in, n), out, n);
           return out;
         }
       };
@@ -196,7 +208,7 @@ public final class BlockInterpreter {
       case RINT: return (a, o, n) -> { for (int k = 0; k < n; k++) { o[k] = Math.rint(a[k]); } };
       case FLOOR: return (a, o, n) -> { for (int k = 0; k < n; k++) { o[k] = Math.floor(a[k]); } };
       case ERF: return (a, o, n) -> { for (int k = 0; k < n; k++) { o[k] = Erf.erf(a[k]); } };
-      case ERFC: return (a, o, n) -> { for (int k = 0; k < n; k++) { o[k] = FastErf.erfc(a[k]); } };
+      case ERFC: return FastErf::erfc;
       case LOG1P: return (a, o, n) -> { for (int k = 0; k < n; k++) { o[k] = Math.log1p(a[k]); } };
       case EXPM1: return (a, o, n) -> { for (int k = 0; k < n; k++) { o[k] = Math.expm1(a[k]); } };
       default: throw new IllegalArgumentException(fn.name());
