@@ -161,19 +161,21 @@ public final class AccuracyPass implements Serializable {
         out = new float[n];
         args = new double[][] {new double[n], new double[n]};
       }
-      for (int i = 0; i < n; i++) {
-        if (gatedSite) {
+      if (gatedSite) {
+        for (int i = 0; i < n; i++) {
           float g = x[i];
           float u = x[n + i];
           args[0][i] = g;
           args[1][i] = u;
           // An element is non-finite input if its gate or its up is.
           input[i] = Float.isNaN(u) ? u : Float.isInfinite(u) && Float.isFinite(g) ? u : g;
-        } else {
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
           args[0][i] = x[i];
-          input[i] = x[i];
         }
       }
+      float[] inputs = gatedSite ? input : x; // what each element's input class is judged by
       (gatedSite ? gatedRef : ref).eval(args, expected, n);
       ErrorStats[] keyStats = stats.computeIfAbsent(key, k -> new ErrorStats[count]);
       for (int v = 0; v < count; v++) {
@@ -188,7 +190,7 @@ public final class AccuracyPass implements Serializable {
         if (keyStats[v] == null) {
           keyStats[v] = ErrorStats.empty();
         }
-        keyStats[v].update(input, 0, out, 0, expected, 0, n);
+        keyStats[v].update(inputs, 0, out, 0, expected, 0, n);
       }
     }
     List<Tuple2<String, Object>> result = new ArrayList<>();
