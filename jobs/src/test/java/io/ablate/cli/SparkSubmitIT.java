@@ -9,10 +9,7 @@ import io.ablate.eval.PromptFiles;
 import io.ablate.metrics.MetricsRepository;
 import io.ablate.metrics.RunId;
 import io.ablate.metrics.RunRecord;
-import io.ablate.model.ModelConfig;
-import io.ablate.model.Safetensors;
 import io.ablate.model.TokenizerFixtures;
-import io.ablate.model.Weights;
 import io.ablate.testing.LocalSpark;
 import java.io.File;
 import java.io.IOException;
@@ -91,13 +88,7 @@ class SparkSubmitIT {
   void captureWithAHuggingFaceTokenizerRunsFromTheAppJar() throws Exception {
     // GPT-2's tokenizer.json over random weights; the tokenizer's Rust natives come from the app
     // jar, PyTorch's from the natives jar passed with --jars (as the README says).
-    Path model = dir.resolve("hf-gpt2");
-    ModelConfig c = new ModelConfig(ModelConfig.Arch.GPT2, TokenizerFixtures.GPT2_VOCAB, 16, 1, 2,
-        2, 32, 32, 1e-5, 0, "gelu", true);
-    Files.createDirectories(model);
-    c.write(model);
-    Weights.random(c, 1, 0.3).write(model, Safetensors.Dtype.F32);
-    TokenizerFixtures.gpt2(model);
+    Path model = TokenizerFixtures.gpt2Model(dir.resolve("hf-gpt2"), 1, 1);
     Path prompts = dir.resolve("p.jsonl");
     PromptFiles.writeJsonl(prompts, List.of(new Prompt("a", "t", "Hello", " world")));
     Path natives;

@@ -60,9 +60,13 @@ class HfTokenizerTest {
     // config.json's ids win (GPT-2's own config.json says 50256 for both; other ids prove it)
     TokenizerFixtures.config(dir, "bos_token_id", 0);
     TokenizerFixtures.config(dir, "eos_token_id", List.of(198, 50256)); // a list: the first
+    assertArrayEquals(new int[] {0, 198}, bosEos(dir));
+  }
+
+  /** The BOS and EOS ids {@code dir}'s tokenizer resolves to. */
+  private static int[] bosEos(Path dir) {
     try (HfTokenizer t = HfTokenizer.read(dir)) {
-      assertEquals(0, t.bos());
-      assertEquals(198, t.eos());
+      return new int[] {t.bos(), t.eos()};
     }
   }
 
@@ -80,17 +84,11 @@ class HfTokenizerTest {
     // only an EOS: no BOS (-1), sequences start with the prompt
     Path eosOnly = TokenizerFixtures.wordLevel(tmp.resolve("eos-only"), List.of("<|im_end|>"),
         List.of("a"));
-    try (HfTokenizer t = HfTokenizer.read(eosOnly)) {
-      assertEquals(-1, t.bos());
-      assertEquals(0, t.eos());
-    }
+    assertArrayEquals(new int[] {-1, 0}, bosEos(eosOnly));
     // config.json ids, when present, override the names
     TokenizerFixtures.config(llama, "bos_token_id", 4);
     TokenizerFixtures.config(llama, "eos_token_id", 5);
-    try (HfTokenizer t = HfTokenizer.read(llama)) {
-      assertEquals(4, t.bos());
-      assertEquals(5, t.eos());
-    }
+    assertArrayEquals(new int[] {4, 5}, bosEos(llama));
   }
 
   @Test

@@ -33,6 +33,20 @@ public final class TokenizerFixtures {
   }
 
   /**
+   * A random-weight GPT-2-style model over GPT-2's tokenizer in {@code dir}: config.json (hidden 16,
+   * 2 heads, FFN 32, 64 positions, vocab_size 50257; no bos/eos ids), model.safetensors (F32) and
+   * tokenizer.json.
+   */
+  public static Path gpt2Model(Path dir, int layers, long seed) throws IOException {
+    ModelConfig c = new ModelConfig(ModelConfig.Arch.GPT2, GPT2_VOCAB, 16, layers, 2, 2, 32, 64,
+        1e-5, 0, "gelu", true);
+    Files.createDirectories(dir);
+    c.write(dir);
+    Weights.random(c, seed, 0.3).write(dir, Safetensors.Dtype.F32);
+    return gpt2(dir);
+  }
+
+  /**
    * A word-level tokenizer.json in {@code dir}: whitespace-split words, ids in order — the
    * {@code specials} (marked special in {@code added_tokens}), then {@code <unk>} (not special),
    * then {@code words}.
