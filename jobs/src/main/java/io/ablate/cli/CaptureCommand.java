@@ -3,6 +3,7 @@ package io.ablate.cli;
 import io.ablate.dataset.Dtype;
 import io.ablate.eval.Capture;
 import io.ablate.eval.PromptData;
+import io.ablate.model.ModelConfig;
 import io.ablate.model.ModelDir;
 import io.ablate.model.VariantConfig;
 import java.io.PrintStream;
@@ -43,10 +44,10 @@ final class CaptureCommand implements Command {
   @Override
   public int run(Options options, PrintStream out) {
     String model = options.require("model");
-    ModelDir dir = ModelDir.load(Path.of(model));
+    ModelConfig config = ModelDir.check(Path.of(model));
     String prompts = options.require("prompts");
     String target = options.require("out");
-    int[] layers = layers(options.get("layers", ""), dir.config().layers());
+    int[] layers = layers(options.get("layers", ""), config.layers());
     Dtype dtype = Dtype.parse(options.get("dtype", "f32"));
     boolean overwrite = options.flag("overwrite");
     long partitions = options.getLong("partitions", 0, 0, 100_000);
@@ -64,7 +65,7 @@ final class CaptureCommand implements Command {
       long n = spark.read().parquet(target).count();
       out.printf(Locale.ROOT, "Captured %d vectors (%s, site %s, %s) from %s on %s into %s in "
           + "%.1f s%n", n, layers.length == 0 ? "all layers" : "layers " + options.get("layers", ""),
-          Capture.site(dir.config()), dtype.label(), model, prompts, target,
+          Capture.site(config), dtype.label(), model, prompts, target,
           (System.nanoTime() - t0) / 1e9);
       return 0;
     } finally {

@@ -9,6 +9,7 @@ import io.ablate.dataset.Dtype;
 import io.ablate.eval.Capture;
 import io.ablate.eval.PromptData;
 import io.ablate.eval.PromptEval;
+import io.ablate.model.ModelConfig;
 import io.ablate.model.ModelDir;
 import io.ablate.metrics.RunId;
 import io.ablate.dataset.Generator;
@@ -33,8 +34,8 @@ import org.apache.spark.sql.SparkSession;
  * metrics repository; then a short guide to the printed table; then the drift step (two
  * generated checkpoints, drift in known layers, profiled and compared). With the committed tiny
  * model ({@code data-samples/models/tiny-gpt2}), also its prompt evaluation under a few variant
- * configs and the ablation job on its captured FFN inputs, into the same repository. Ends with the
- * command to see it all again.
+ * configs, and the ablation and profile jobs on its captured FFN inputs, into the same repository.
+ * Ends with the command to see it all again.
  */
 final class DemoCommand implements Command {
   static final String SAMPLE = "data-samples/activations";
@@ -143,18 +144,19 @@ final class DemoCommand implements Command {
 
   /**
    * The model-level part: the tiny GPT-2 model's prompt evaluation under a few variant configs, then
-   * its captured FFN inputs (an activation dataset beside the metrics) through the ablation job.
+   * its captured FFN inputs (an activation dataset beside the metrics) through the ablation job and
+   * the profile job.
    */
   static void modelLevel(SparkSession spark, Path tiny, Path prompts, String metrics,
       List<Variant> variants, PrintStream out) {
-    ModelDir dir = ModelDir.load(tiny);
+    ModelConfig config = ModelDir.check(tiny);
     int parallelism = spark.sparkContext().defaultParallelism();
     String abs = tiny.toAbsolutePath().normalize().toString();
     out.printf("%nDemo, model level: %s (%s) on %s, the first %d prompts of each task%n", tiny,
-        dir.config(), prompts, PROMPTS_PER_TASK);
+        config, prompts, PROMPTS_PER_TASK);
     EvalCommand.run(spark, new EvalCommand.Job(tiny.toString(), prompts.toString(), metrics,
         new PromptEval(abs, List.of(MODEL_CONFIGS.split(";")), 16, parallelism, 16),
-        RunId.generate(), PROMPTS_PER_TASK), dir.config(), out);
+        RunId.generate(), PROMPTS_PER_TASK), config, out);
     String acts = metrics + "-captured";
     Capture capture = new Capture(abs, tiny.getFileName().toString(),
         ModelFingerprint.crc(tiny.resolve("model.safetensors")), new int[0], Dtype.BF16,
@@ -166,6 +168,11 @@ final class DemoCommand implements Command {
     AblateCommand.run(spark, new AblateCommand.Job(acts, metrics, variants,
         Catalogue.variant(REFERENCE), Catalogue.variant(GATED_REFERENCE), RunId.generate(),
         ActivationDataset.OnBadFile.FAIL, null), out);
+    out.printf("%nProfiles of the captured FFN inputs (one row per layer: the distribution the "
+        + "activation sees on real prompts;%nprofile again after retraining and compare with "
+        + "'ablate drift'):%n");
+    ProfileCommand.run(spark, new ProfileCommand.Job(acts, metrics, List.of(), SeededKll.DEFAULT_K,
+        RunId.generate(), ActivationDataset.OnBadFile.FAIL), out);
   }
 
   /** What the columns mean, then per reference the closest and the furthest variant. */

@@ -59,7 +59,8 @@ final class EvalCommand implements Command {
 
   @Override
   public String usage() {
-    return "  --model DIR            model directory (config.json, model.safetensors, vocab.json)\n"
+    return "  --model DIR            model directory (config.json, model.safetensors, vocab.json\n"
+        + "                         or tokenizer.json)\n"
         + "  --prompts FILE         prompt dataset (.jsonl or Parquet: id, task, prompt, answer)\n"
         + "  --metrics DIR          metrics repository\n"
         + "  --variants CONFIGS     ';'-separated variant configs (default elementwise FFN: "
@@ -78,9 +79,9 @@ final class EvalCommand implements Command {
   @Override
   public int run(Options options, PrintStream out) {
     String model = options.require("model");
-    ModelDir dir = ModelDir.load(Path.of(model));
+    ModelConfig config = ModelDir.check(Path.of(model));
     String variants = options.get("variants",
-        dir.config().gated() ? GATED_DEFAULT : ELEMENTWISE_DEFAULT);
+        config.gated() ? GATED_DEFAULT : ELEMENTWISE_DEFAULT);
     String given = options.get("run-id", null);
     Job job = new Job(model, options.require("prompts"), options.require("metrics"),
         new PromptEval(Path.of(model).toAbsolutePath().toString(),
@@ -89,11 +90,11 @@ final class EvalCommand implements Command {
             (int) options.getLong("max-new-tokens", 32, 1, 4096)),
         given == null ? RunId.generate() : RunId.of(given),
         (int) options.getLong("per-task", 0, 0, Integer.MAX_VALUE));
-    job.eval().resolve(dir.config()); // bad configs fail before Spark starts
+    job.eval().resolve(config); // bad configs fail before Spark starts
     SparkSession spark = Sessions.create(name(), options);
     options.requireAllUsed(name());
     try {
-      run(spark, job, dir.config(), out);
+      run(spark, job, config, out);
       return 0;
     } finally {
       spark.stop();

@@ -6,7 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Models loaded once per executor JVM (not per task): the first task that needs a model directory
- * loads it, later tasks of any stage reuse it. Parameters stay in native memory for the JVM's life;
+ * loads it, later tasks of any stage reuse it. Parameters (and a Hugging Face tokenizer's native
+ * state) stay in native memory for the JVM's life, as the model is reused by every later task;
  * each batch's intermediates live in a manager the partition closes.
  */
 final class ExecutorModels {

@@ -19,6 +19,15 @@ import java.util.TreeMap;
  * answer, or the baseline's greedy output when there is none), compared with the baseline's. The
  * baseline is always computed first. Everything a prompt's metrics use is computed from that prompt
  * alone; the batch only shares the work.
+ *
+ * <p>Tokens: BOS (when the model has one), then the prompt tokenised alone — the context greedy
+ * decoding continues — then the reference answer's tokens as {@link Tokenizer#continuation} gives
+ * them, then EOS. Without a dataset answer the reference is the baseline's generated tokens
+ * themselves (not re-tokenised text). Exact match compares the greedy output's text with the
+ * answer, whitespace at either end ignored: a subword tokenizer may carry the space between prompt
+ * and answer on either side.
+ *
+ * <p>The runner owns the {@link ModelDir} it is given: {@link #close()} closes it.
  */
 public final class PromptRunner implements AutoCloseable {
   private final ModelDir dir;
@@ -56,13 +65,23 @@ public final class PromptRunner implements AutoCloseable {
     }
   }
 
-  /** BOS + the prompt's tokens. */
+  /** BOS (when the model has one) + the prompt's tokens. */
   public int[] promptTokens(Prompt p) {
     int[] t = tok.encode(p.prompt());
+    if (tok.bos() < 0) {
+      return t;
+    }
     int[] out = new int[t.length + 1];
     out[0] = tok.bos();
     System.arraycopy(t, 0, out, 1, t.length);
     return out;
+  }
+
+  /** The answer's tokens as they follow the prompt ({@link Tokenizer#continuation}). */
+  private int[] answerTokens(Prompt p, int[] promptTokens) {
+    int skip = tok.bos() < 0 ? 0 : 1;
+    return tok.continuation(Arrays.copyOfRange(promptTokens, skip, promptTokens.length),
+        p.prompt(), p.answer());
   }
 
   /** BOS, the prompt and, when the prompt has one, its answer (what capture runs). */
@@ -71,7 +90,7 @@ public final class PromptRunner implements AutoCloseable {
     if (p.answer() == null) {
       return head;
     }
-    int[] a = tok.encode(p.answer());
+    int[] a = answerTokens(p, head);
     int[] s = Arrays.copyOf(head, head.length + a.length);
     System.arraycopy(a, 0, s, head.length, a.length);
     return s;
@@ -95,9 +114,8 @@ public final class PromptRunner implements AutoCloseable {
         seqs = new int[n][];
         want = new int[n][];
         for (int b = 0; b < n; b++) {
-          String ref = batch.get(b).answer() != null ? batch.get(b).answer()
-              : tok.decode(g.tokens()[b], 0, g.tokens()[b].length);
-          int[] a = tok.encode(ref);
+          int[] a = batch.get(b).answer() != null ? answerTokens(batch.get(b), prompts[b])
+              : g.tokens()[b];
           int[] s = Arrays.copyOf(prompts[b], prompts[b].length + a.length + 1);
           System.arraycopy(a, 0, s, prompts[b].length, a.length);
           s[s.length - 1] = tok.eos();
@@ -139,7 +157,7 @@ public final class PromptRunner implements AutoCloseable {
         }
         String output = tok.decode(g.tokens()[b], 0, g.tokens()[b].length);
         out.add(new Result(c, p.id(), p.task(), output,
-            p.answer() == null ? null : output.equals(p.answer()),
+            p.answer() == null ? null : output.strip().equals(p.answer().strip()),
             p.answer() == null ? Double.NaN : nll, want[b].length, kl, maxKl, agree,
             want[b].length, g.prefillNanos() / 1e6,
             g.decodeNanos() / 1e6 / Math.max(1, g.steps() - 1), g.tokens()[b].length, batchMs, n,
@@ -215,6 +233,8 @@ public final class PromptRunner implements AutoCloseable {
 
   @Override
   public void close() {
-    model.close();
+    try (ModelDir d = dir) {
+      model.close();
+    }
   }
 }

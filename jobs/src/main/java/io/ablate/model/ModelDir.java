@@ -6,10 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A model directory: {@code config.json}, {@code model.safetensors} and a vocabulary ({@code
- * vocab.json}, the tiny models' character vocabulary).
+ * A model directory: {@code config.json}, {@code model.safetensors} and a vocabulary: {@code
+ * vocab.json} (the tiny models' character vocabulary) when present, else {@code tokenizer.json} (a
+ * Hugging Face tokenizer, {@link HfTokenizer}). Closing it releases the tokenizer's native memory.
  */
-public record ModelDir(Path dir, ModelConfig config, Weights weights, Tokenizer tokenizer) {
+public record ModelDir(Path dir, ModelConfig config, Weights weights, Tokenizer tokenizer)
+    implements AutoCloseable {
 
   public static ModelDir load(Path dir) {
     if (!Files.isDirectory(dir)) {
@@ -20,18 +22,33 @@ public record ModelDir(Path dir, ModelConfig config, Weights weights, Tokenizer 
     Tokenizer tok;
     if (Files.isRegularFile(dir.resolve(CharVocab.FILE))) {
       tok = CharVocab.read(dir);
-    } else if (Files.isRegularFile(dir.resolve("tokenizer.json"))) {
-      throw AblateException.badInput("%s: tokenizer.json (Hugging Face tokenizers) is not supported "
-          + "in this build; give a character vocabulary %s", dir, CharVocab.FILE);
+    } else if (Files.isRegularFile(dir.resolve(HfTokenizer.FILE))) {
+      tok = HfTokenizer.read(dir);
     } else {
-      throw AblateException.badInput("model directory %s has no vocabulary (%s)", dir,
-          CharVocab.FILE);
+      throw AblateException.badInput("model directory %s has no vocabulary (%s or %s)", dir,
+          CharVocab.FILE, HfTokenizer.FILE);
     }
     if (tok.size() > config.vocabSize()) {
+      tok.close();
       throw AblateException.badInput("%s: vocabulary has %d tokens, config vocab_size %d", dir,
           tok.size(), config.vocabSize());
     }
     return new ModelDir(dir, config, weights, tok);
+  }
+
+  /**
+   * Loads and checks the whole directory (config, every tensor, the vocabulary) and returns its
+   * config, releasing the rest: what a driver does before it sends the directory to executors.
+   */
+  public static ModelConfig check(Path dir) {
+    try (ModelDir d = load(dir)) {
+      return d.config();
+    }
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
   }
 
   /** Writes all three files into {@code dir}. */

@@ -1,12 +1,13 @@
 /**
  * Decoder language models for prompt evaluation and activation capture: a Hugging Face–style model
- * directory ({@code config.json} + {@code model.safetensors} + a vocabulary), GPT-2 and LLaMA
- * architectures, a DJL (PyTorch) forward pass with a KV cache whose FFN activation is chosen per
+ * directory ({@code config.json} + {@code model.safetensors} + a vocabulary: the tiny models'
+ * {@code vocab.json} or a Hugging Face {@code tokenizer.json}), GPT-2 and LLaMA architectures, a DJL (PyTorch) forward pass with a KV cache whose FFN activation is chosen per
  * layer by a {@link io.ablate.model.VariantConfig} and applied by the activation catalogue's own
  * float32 kernels, and an independent plain-Java float64 forward pass that checks it.
  *
  * <p>Errors: a missing file or tensor, a shape that does not match the config (both shapes named), an
- * unknown architecture, dtype or token, and a variant that does not fit the FFN (elementwise for a
- * gated FFN or the reverse) are bad input ({@link io.ablate.AblateException#badInput}, exit 2).
+ * unknown architecture, dtype or token, a tokenizer without an end-of-sequence token, and a variant
+ * that does not fit the FFN (elementwise for a gated FFN or the reverse) are bad input ({@link
+ * io.ablate.AblateException#badInput}, exit 2).
  */
 package io.ablate.model;

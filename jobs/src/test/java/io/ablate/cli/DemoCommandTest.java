@@ -67,8 +67,10 @@ class DemoCommandTest {
           CliTest.repoRoot().resolve(DemoCommand.TINY_MODEL));
       assertEquals(model ? 2 : 1,
           repo.runs().where("status = 'succeeded' AND job = 'ablate'").count());
-      // The drift step: two profile runs and one drift run, alert in exactly the drifted layers.
-      assertEquals(2, repo.runs().where("status = 'succeeded' AND job = 'profile'").count());
+      // The drift step: two profile runs and one drift run, alert in exactly the drifted layers;
+      // with the tiny model a third profile run, of its captured activations.
+      assertEquals(model ? 3 : 2,
+          repo.runs().where("status = 'succeeded' AND job = 'profile'").count());
       assertEquals(1, repo.runs().where("status = 'succeeded' AND job = 'drift'").count());
       List<Integer> alerted = new ArrayList<>();
       for (Row row : repo.read("drift").where("status = 'alert'").orderBy("layer")
@@ -90,6 +92,29 @@ class DemoCommandTest {
         assertTrue(repo.read("accuracy").where("model = 'tiny-gpt2' AND site = 'ffn.pre'").count()
             > 0);
         assertTrue(r.out().contains("Demo, model level"), r.out());
+        // The profile step on the captured FFN inputs: one row per layer of the model (3), over
+        // the raw inputs (no variant), every captured value counted once.
+        List<Row> profiles = repo.read("profiles").where("model = 'tiny-gpt2'").orderBy("layer")
+            .collectAsList();
+        assertEquals(List.of(0, 1, 2), profiles.stream().map(p -> (int) p.getAs("layer")).toList(),
+            profiles.toString());
+        long perLayer = (long) profiles.get(0).getAs("n");
+        for (Row p : profiles) {
+          assertEquals("ffn.pre", p.getAs("site"));
+          assertTrue(p.isNullAt(p.fieldIndex("variant")), p.toString());
+          assertEquals(perLayer, (long) p.getAs("n"), p.toString());
+          assertEquals(0L, (long) p.getAs("nans"), p.toString());
+          assertTrue((double) p.getAs("max") > (double) p.getAs("min"), p.toString());
+        }
+        // 100 prompts (20 per task) of at least 5 tokens, 256 FFN channels each
+        assertTrue(perLayer >= 100L * 5 * 256 && perLayer % 256 == 0, "n " + perLayer);
+        assertEquals(perLayer, repo.read("accuracy").where("model = 'tiny-gpt2' AND layer = 0 "
+            + "AND variant = 'gelu_tanh'").first().<Long>getAs("n"));
+        assertTrue(r.out().contains("Profiles of the captured FFN inputs"), r.out());
+        for (int layer = 0; layer < 3; layer++) {
+          String line = "^\\S+ +" + layer + " +ffn\\.pre +- +" + perLayer + " .*";
+          assertTrue(r.out().lines().anyMatch(l -> l.matches(line)), line + "\n" + r.out());
+        }
       }
       for (Row row : repo.read("accuracy").where(
           org.apache.spark.sql.functions.col("run_id").equalTo(sampleRun)).collectAsList()) {

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.ablate.eval.Prompt;
+import io.ablate.eval.PromptFiles;
 import io.ablate.metrics.MetricsRepository;
 import io.ablate.metrics.RunId;
 import io.ablate.metrics.RunRecord;
+import io.ablate.model.TokenizerFixtures;
 import io.ablate.testing.LocalSpark;
 import java.io.File;
 import java.io.IOException;
@@ -82,6 +85,32 @@ class SparkSubmitIT {
   }
 
   @Test
+  void captureWithAHuggingFaceTokenizerRunsFromTheAppJar() throws Exception {
+    // GPT-2's tokenizer.json over random weights; the tokenizer's Rust natives come from the app
+    // jar, PyTorch's from the natives jar passed with --jars (as the README says).
+    Path model = TokenizerFixtures.gpt2Model(dir.resolve("hf-gpt2"), 1, 1);
+    Path prompts = dir.resolve("p.jsonl");
+    PromptFiles.writeJsonl(prompts, List.of(new Prompt("a", "t", "Hello", " world")));
+    Path natives;
+    try (var files = Files.list(APP_JAR.getParent().resolve("natives"))) {
+      natives = files.filter(f -> f.getFileName().toString().startsWith("pytorch-native-cpu"))
+          .findFirst().orElseThrow();
+    }
+    Path acts = dir.resolve("hf-acts");
+    Submitted cap = submit(List.of("--jars", natives.toString()), "capture", "--model",
+        model.toString(), "--prompts", prompts.toString(), "--out", acts.toString());
+    assertEquals(0, cap.code(), cap.output());
+    SparkSession spark = LocalSpark.builder("spark-submit-it").getOrCreate();
+    try {
+      // <|endoftext|> (BOS: no config id, the tokenizer's special token), Hello, Ġworld
+      assertEquals(List.of(0, 1, 2), spark.read().parquet(acts.toString()).select("token")
+          .orderBy("token").collectAsList().stream().map(r -> r.getInt(0)).toList());
+    } finally {
+      spark.stop();
+    }
+  }
+
+  @Test
   void appJarHoldsAblateAndDjlOnlyWithTheCatalogueServiceFile() throws IOException {
     List<String> foreign = new ArrayList<>();
     try (JarFile jar = new JarFile(APP_JAR.toFile())) {
@@ -90,10 +119,14 @@ class SparkSubmitIT {
       jar.stream().filter(e -> !e.isDirectory()).map(ZipEntry::getName)
           .filter(n -> !(n.startsWith("io/ablate/") || n.startsWith("ai/djl/")
               || n.startsWith("com/sun/jna/") || n.startsWith("jnilib/")
+              || n.startsWith("native/lib/") // DJL's Hugging Face tokenizers: Rust natives
               || n.startsWith("META-INF/") || n.equals("pytorch-engine.properties")))
           .forEach(foreign::add);
       // Spark, Scala and the libraries Spark ships belong to the cluster, not to the app jar.
       assertEquals(List.of(), foreign);
+      assertTrue(jar.getEntry("native/lib/linux-x86_64/cpu/libtokenizers.so") != null
+          && jar.getEntry("ai/djl/huggingface/tokenizers/HuggingFaceTokenizer.class") != null,
+          "the app jar carries DJL's Hugging Face tokenizers and their linux-x86_64 natives");
       String services = "META-INF/services/io.ablate.activation.Activation";
       try (InputStream udfs = getClass().getClassLoader().getResourceAsStream(services);
            InputStream app = jar.getInputStream(jar.getEntry(services))) {
@@ -107,6 +140,12 @@ class SparkSubmitIT {
 
   /** {@code spark-submit --master local[2] ... APP_JAR args} in a new JVM; its exit code and output. */
   private Submitted submit(String... args) throws IOException, InterruptedException {
+    return submit(List.of(), args);
+  }
+
+  /** As {@link #submit(String...)}, with spark-submit options before the app jar. */
+  private Submitted submit(List<String> sparkArgs, String... args)
+      throws IOException, InterruptedException {
     List<String> sparkJars = Files.readAllLines(Path.of(property("ablate.spark.classpath")));
     String classpath = String.join("", sparkJars).trim();
     assertTrue(Arrays.stream(classpath.split(File.pathSeparator)).allMatch(
@@ -126,8 +165,9 @@ class SparkSubmitIT {
         "--properties-file", CONF.resolve("cluster.conf").toString(),
         "--conf", "spark.sql.shuffle.partitions=4",
         "--conf", "spark.ui.enabled=false",
-        "--conf", "spark.driver.host=127.0.0.1",
-        "--class", "io.ablate.cli.Main", APP_JAR.toString()));
+        "--conf", "spark.driver.host=127.0.0.1"));
+    cmd.addAll(sparkArgs);
+    cmd.addAll(List.of("--class", "io.ablate.cli.Main", APP_JAR.toString()));
     cmd.addAll(List.of(args));
     Path log = dir.resolve(args[0] + "-" + System.nanoTime() + ".log");
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
