@@ -104,16 +104,14 @@ public final class KllBuilder {
     int a = 0;
     int b = 0;
     int o = 0;
+    // Branch-free: which side goes next is data, so a branch would mispredict about half the time.
     while (a < ds && b < half) {
       float x = dst[a];
       float y = src[offset + 2 * b];
-      if (x <= y) {
-        merged[o++] = x;
-        a++;
-      } else {
-        merged[o++] = y;
-        b++;
-      }
+      boolean takeX = x <= y;
+      merged[o++] = takeX ? x : y;
+      a += takeX ? 1 : 0;
+      b += takeX ? 0 : 1;
     }
     while (a < ds) {
       merged[o++] = dst[a++];
