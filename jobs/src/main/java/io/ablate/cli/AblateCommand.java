@@ -98,6 +98,7 @@ final class AblateCommand implements Command {
     SparkSession spark = Sessions.create(name(), options);
     options.requireAllUsed(name());
     try {
+      spark.sparkContext().addSparkListener(new ProgressReporter(out, 2000));
       run(spark, job, out);
       return 0;
     } finally {
@@ -112,7 +113,6 @@ final class AblateCommand implements Command {
    */
   static List<AccuracyPass.Result> run(SparkSession spark, Job job, PrintStream out) {
     AccuracyPass pass = job.accuracyPass();
-    spark.sparkContext().addSparkListener(new ProgressReporter(out, 2000));
     ActivationDataset dataset = ActivationDataset.open(spark, job.input(), job.onBadFile());
     MetricsRepository repo = MetricsRepository.open(spark, job.metrics());
     // Canonical variant names (parameters spelled out): the run can be repeated from its args.

@@ -82,6 +82,8 @@ final class DemoCommand implements Command {
         Catalogue.variant(REFERENCE), Catalogue.variant(GATED_REFERENCE), runId,
         ActivationDataset.OnBadFile.FAIL, null);
     SparkSession spark = Sessions.create(name(), options);
+    // One reporter for the session: each step's stages are printed once.
+    spark.sparkContext().addSparkListener(new ProgressReporter(out, 2000));
     options.requireAllUsed(name());
     try {
       out.printf("Demo: the ablation job on %s, metrics into %s (%s)%n", sample, metrics,

@@ -49,6 +49,13 @@ class DemoCommandTest {
     String out = tmp.resolve("metrics").toString();
     CliTest.Result r = CliTest.run("demo", "--master", "local[2]", "--out", out);
     assertEquals(0, r.code(), r.out() + r.err());
+    // Progress: each stage's completion is printed once (one reporter for the whole demo; each
+    // step used to add its own, so later stages were printed once per earlier step).
+    java.util.Map<String, Long> done = r.out().lines().filter(l -> l.matches("\\s*stage \\d+ .*done"))
+        .collect(java.util.stream.Collectors.groupingBy(l -> l.trim().split(" ")[1],
+            java.util.stream.Collectors.counting()));
+    assertTrue(!done.isEmpty(), r.out());
+    done.forEach((stage, n) -> assertEquals(1L, n, "stage " + stage + " printed " + n + " times"));
 
     // Every (layer, site, variant): the 7 elementwise variants on ffn.pre, swiglu@bf16 on gate_up.
     Set<String> expected = new TreeSet<>();
