@@ -63,9 +63,27 @@ public abstract class GatedActivation implements Activation {
     return new AccuracyBound(2 * g.ulps() + 0.5, g.absolute());
   }
 
+  /**
+   * f(gate)·up. For a gate activation that is zero only at zero, f(gate) = ±0 at a non-zero finite
+   * gate is an underflow (silu(−1024) is −0 even in float64), and times an infinite up the true
+   * product is infinite with the signs' product, not 0·∞ = NaN: up·(1/f(gate)) gives exactly that.
+   * The float32 forms follow the same rule ({@code ScalarKernel.gatedProduct}), so the float64
+   * reference and every form agree where the gate underflows in either precision.
+   */
   @Override
   public Expr expr(Params p) {
-    return Expr.mul(gate.expr(p), Expr.var(1));
+    Expr up = Expr.var(1);
+    if (!zeroOnlyAtZero()) {
+      return Expr.mul(gate.expr(p), up);
+    }
+    Expr inf = Expr.c(Double.POSITIVE_INFINITY);
+    Expr zero = Expr.c(0);
+    return Expr.let(gate.expr(p), f -> Expr.let(Expr.mul(f, up), product ->
+        Expr.select(Expr.abs(up), Expr.Cmp.NE, inf, product,
+            Expr.select(f, Expr.Cmp.NE, zero, product,
+                Expr.select(Expr.x(), Expr.Cmp.EQ, zero, product,
+                    Expr.select(Expr.abs(Expr.x()), Expr.Cmp.EQ, inf, product,
+                        Expr.mul(up, Expr.div(Expr.c(1), f))))))));
   }
 
   @Override
