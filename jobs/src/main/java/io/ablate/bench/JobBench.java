@@ -224,9 +224,6 @@ public final class JobBench {
   }
 
   private static double median(double[] values) {
-    double[] s = values.clone();
-    Arrays.sort(s);
-    int m = s.length / 2;
-    return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+    return Timing.Stats.of(values).p50();
   }
 }

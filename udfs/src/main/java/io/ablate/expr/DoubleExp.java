@@ -10,8 +10,7 @@ package io.ablate.expr;
  * then e^r by its Taylor polynomial of degree 13 in Horner form (truncation below 2⁻⁵⁷ relative),
  * then the exact product with 2ⁿ, built from the bits (n ≥ −1009: no subnormal). n is read from
  * the bits of x·log2e + 1.5·2⁵², which rounds to the nearest integer without a float→long
- * conversion. Within 2 ulp of the exact value (tested against {@code Math.exp} and {@link
- * java.math.BigDecimal}).
+ * conversion. Within 2 ulp of {@code Math.exp} (tested), itself within 1 ulp of the exact value.
  */
 final class DoubleExp {
   /** The smallest argument: e^x stays a normal double, with room. */
@@ -22,6 +21,9 @@ final class DoubleExp {
   /** fdlibm's ln2 split: LN2_HI has 32 significant bits, so n·LN2_HI is exact for |n| &lt; 2²⁰. */
   static final double LN2_HI = 6.93147180369123816490e-01;
   static final double LN2_LO = 1.90821492927058770002e-10;
+  /** e^(−a²)'s split: hi keeps a's top 26 significand bits, so hi² is exact. */
+  static final long HI_MASK = 0xFFFFFFFFF8000000L;
+  static final double SIXTH = 1.0 / 6;
   /** 1/k! for k = 0 … 13. */
   static final double[] INV_FACTORIAL = inverseFactorials(13);
 
@@ -52,9 +54,6 @@ final class DoubleExp {
     double expMinusD = 1.0 - d * (1.0 - d * (0.5 - d * SIXTH));
     return exp(-hi * hi) * expMinusD;
   }
-
-  static final long HI_MASK = 0xFFFFFFFFF8000000L;
-  static final double SIXTH = 1.0 / 6;
 
   private static double[] inverseFactorials(int degree) {
     double[] c = new double[degree + 1];

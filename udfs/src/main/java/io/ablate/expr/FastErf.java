@@ -25,6 +25,8 @@ public final class FastErf {
    * short the coefficients fall fast, so evaluating powers loses nothing and parallelises).
    */
   private static final double[] COEFFS = build();
+  /** Whether {@link FastErfSimd} can run (its class is only loaded then). */
+  private static final boolean VECTOR = io.ablate.kernel.Simd.available();
 
   private FastErf() {}
 
@@ -36,8 +38,13 @@ public final class FastErf {
     // erfc(x) = 2 − erfc(−x) for x < 0, without a branch (half of a job's arguments are negative,
     // at random): with s = ±1 the sign of x, (1 − s) + s·erfc(|x|) is exactly 2.0 − erfc(|x|) or
     // erfc(|x|). (x = −0 gives 2 − 1 = 1 = erfc(0).)
+    return fromErfcx(x, erfcx(a));
+  }
+
+  /** erfc(x) from erfcx(|x|), for |x| &lt; {@value #LIMIT}: the one formula of both forms. */
+  private static double fromErfcx(double x, double erfcx) {
     double s = Math.copySign(1.0, x);
-    return (1.0 - s) + s * (erfcx(a) * DoubleExp.expMinusSquare(a));
+    return (1.0 - s) + s * (erfcx * DoubleExp.expMinusSquare(Math.abs(x)));
   }
 
   /**
@@ -56,10 +63,7 @@ public final class FastErf {
     }
     int done = VECTOR ? FastErfSimd.finish(x, out, n) : 0;
     for (int k = done; k < n; k++) {
-      if (Math.abs(x[k]) < LIMIT) {
-        double s = Math.copySign(1.0, x[k]);
-        out[k] = (1.0 - s) + s * (out[k] * DoubleExp.expMinusSquare(Math.abs(x[k])));
-      }
+      out[k] = fromErfcx(x[k], out[k]); // the tail's elements are overwritten below
     }
     if (tail) { // NaN or |x| ≥ LIMIT: rare
       for (int k = 0; k < n; k++) {
@@ -69,9 +73,6 @@ public final class FastErf {
       }
     }
   }
-
-  /** Whether {@link FastErfSimd} can run (its class is only loaded then). */
-  private static final boolean VECTOR = io.ablate.kernel.Simd.available();
 
   /** erfcx(x) = e^(x²)·erfc(x) for 0 ≤ x &lt; {@value #LIMIT}, from the table. */
   static double erfcx(double x) {
