@@ -57,7 +57,7 @@ final class CaptureCommand implements Command {
     try {
       Path abs = Path.of(model).toAbsolutePath().normalize();
       Capture capture = new Capture(abs.toString(), abs.getFileName().toString(),
-          ModelFingerprint.crc(abs.resolve("model.safetensors")), layers, dtype,
+          ModelFingerprint.checkpoint(abs), layers, dtype,
           partitions > 0 ? (int) partitions : spark.sparkContext().defaultParallelism());
       long t0 = System.nanoTime();
       Dataset<Row> rows = capture.run(PromptData.perTask(PromptData.read(spark, prompts), perTask));

@@ -161,8 +161,7 @@ final class DemoCommand implements Command {
         RunId.generate(), PROMPTS_PER_TASK), config, out);
     String acts = metrics + "-captured";
     Capture capture = new Capture(abs, tiny.getFileName().toString(),
-        ModelFingerprint.crc(tiny.resolve("model.safetensors")), new int[0], Dtype.BF16,
-        parallelism);
+        ModelFingerprint.checkpoint(tiny), new int[0], Dtype.BF16, parallelism);
     GenerateCommand.write(spark, capture.run(PromptData.perTask(
         PromptData.read(spark, prompts.toString()), PROMPTS_PER_TASK)), acts, true);
     out.printf("Captured its FFN inputs (ffn.pre, bf16) into %s; the ablation job on them:%n",

@@ -59,8 +59,8 @@ final class EvalCommand implements Command {
 
   @Override
   public String usage() {
-    return "  --model DIR            model directory (config.json, model.safetensors, vocab.json\n"
-        + "                         or tokenizer.json)\n"
+    return "  --model DIR            model directory (config.json, vocab.json or tokenizer.json,\n"
+        + "                         model.safetensors or model.safetensors.index.json + shards)\n"
         + "  --prompts FILE         prompt dataset (.jsonl or Parquet: id, task, prompt, answer)\n"
         + "  --metrics DIR          metrics repository\n"
         + "  --variants CONFIGS     ';'-separated variant configs (default elementwise FFN: "

@@ -6,9 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A model directory: {@code config.json}, {@code model.safetensors} and a vocabulary: {@code
- * vocab.json} (the tiny models' character vocabulary) when present, else {@code tokenizer.json} (a
- * Hugging Face tokenizer, {@link HfTokenizer}). Closing it releases the tokenizer's native memory.
+ * A model directory: {@code config.json}, the weights and a vocabulary: {@code vocab.json} (the
+ * tiny models' character vocabulary) when present, else {@code tokenizer.json} (a Hugging Face
+ * tokenizer, {@link HfTokenizer}). The weights are {@code model.safetensors} when present, else a
+ * sharded Hugging Face checkpoint: {@code model.safetensors.index.json} and the shard files its
+ * {@code weight_map} names ({@link Weights#read}, {@link Weights#files}). Closing it releases the
+ * tokenizer's native memory.
  */
 public record ModelDir(Path dir, ModelConfig config, Weights weights, Tokenizer tokenizer)
     implements AutoCloseable {
@@ -51,7 +54,7 @@ public record ModelDir(Path dir, ModelConfig config, Weights weights, Tokenizer 
     tokenizer.close();
   }
 
-  /** Writes all three files into {@code dir}. */
+  /** Writes all three files into {@code dir}; the weights as one {@code model.safetensors}. */
   public static void write(Path dir, Weights weights, CharVocab vocab, Safetensors.Dtype dtype)
       throws IOException {
     Files.createDirectories(dir);

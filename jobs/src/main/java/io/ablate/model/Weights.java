@@ -2,6 +2,7 @@ package io.ablate.model;
 
 import io.ablate.AblateException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +19,9 @@ import java.util.SplittableRandom;
  * in]}.
  */
 public final class Weights {
+  /** A single-file checkpoint's name. */
+  public static final String FILE = "model.safetensors";
+
   private final ModelConfig config;
   private final Map<String, Tensor> tensors;
 
@@ -118,10 +122,45 @@ public final class Weights {
     return new Weights(config, out);
   }
 
-  /** Reads {@code dir/model.safetensors} and checks it against {@code config}. */
+  /**
+   * Reads the weights of model directory {@code dir} and checks them against {@code config}: {@code
+   * model.safetensors}, else the shards that {@code model.safetensors.index.json} names.
+   */
   public static Weights read(Path dir, ModelConfig config) {
-    Path file = dir.resolve("model.safetensors");
-    return of(config, Safetensors.read(file), file.toString());
+    SafetensorsIndex index = shardedIndex(dir);
+    if (index == null) {
+      Path file = dir.resolve(FILE);
+      return of(config, Safetensors.read(file), file.toString());
+    }
+    return of(config, index.tensors(), index.file().toString());
+  }
+
+  /**
+   * The files {@link #read} takes the weights of {@code dir} from, in a fixed order: {@code
+   * model.safetensors} alone, or the index followed by its shards sorted by name. What a model's
+   * fingerprint covers.
+   */
+  public static List<Path> files(Path dir) {
+    SafetensorsIndex index = shardedIndex(dir);
+    return index == null ? List.of(dir.resolve(FILE)) : index.files();
+  }
+
+  /**
+   * The index of {@code dir}'s sharded checkpoint, or null when {@code dir} has {@code
+   * model.safetensors}: a single file wins over an index beside it because it is the file Ablate
+   * writes ({@link #write}), so weights written into a directory that held a sharded checkpoint are
+   * the ones read.
+   */
+  private static SafetensorsIndex shardedIndex(Path dir) {
+    if (Files.isRegularFile(dir.resolve(FILE))) {
+      return null;
+    }
+    Path index = dir.resolve(SafetensorsIndex.FILE);
+    if (!Files.isRegularFile(index)) {
+      throw AblateException.badInput("model directory %s has neither %s nor %s", dir, FILE,
+          SafetensorsIndex.FILE);
+    }
+    return SafetensorsIndex.read(index);
   }
 
   /**
@@ -158,9 +197,9 @@ public final class Weights {
     return Math.sqrt(-2 * Math.log1p(-u)) * Math.cos(2 * Math.PI * w);
   }
 
-  /** Writes {@code dir/model.safetensors} in {@code dtype}. */
+  /** Writes {@code dir/model.safetensors} in {@code dtype} (always one file, never shards). */
   public void write(Path dir, Safetensors.Dtype dtype) throws IOException {
-    Safetensors.write(dir.resolve("model.safetensors"), tensors.values(), dtype);
+    Safetensors.write(dir.resolve(FILE), tensors.values(), dtype);
   }
 
   /** These weights with some tensors replaced (same names and shapes). */

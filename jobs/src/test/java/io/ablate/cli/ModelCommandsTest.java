@@ -1,6 +1,7 @@
 package io.ablate.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ablate.eval.TaskCorpus;
@@ -9,6 +10,7 @@ import io.ablate.model.CharVocab;
 import io.ablate.model.ModelConfig;
 import io.ablate.model.ModelDir;
 import io.ablate.model.Safetensors;
+import io.ablate.model.ShardedCheckpoints;
 import io.ablate.model.Weights;
 import io.ablate.testing.LocalSpark;
 import java.nio.file.Files;
@@ -85,6 +87,37 @@ class ModelCommandsTest {
       List<Row> acc = repo.read("accuracy").where("run_id = 'a1'").collectAsList();
       assertEquals(2, acc.size(), "layer 1 only, two variants");
       assertEquals(1, (int) acc.get(0).getAs("layer"));
+    } finally {
+      spark.stop();
+    }
+  }
+
+  @Test
+  void captureReadsAShardedCheckpoint() throws Exception {
+    ModelConfig c = new ModelConfig(ModelConfig.Arch.LLAMA, TaskCorpus.ALPHABET.length() + 3, 16,
+        2, 4, 2, 24, 48, 1e-6, 10000, "swiglu", false);
+    Path model = ShardedCheckpoints.modelDir(dir.resolve("sharded"), Weights.random(c, 4, 0.3),
+        CharVocab.of(TaskCorpus.ALPHABET), Safetensors.Dtype.F32, Safetensors.Dtype.BF16);
+    assertFalse(Files.exists(model.resolve("model.safetensors")));
+    Path prompts = dir.resolve("p.jsonl");
+    Files.writeString(prompts, "{\"id\":\"a\",\"task\":\"t\",\"prompt\":\"1+1=\","
+        + "\"answer\":\"2\"}\n{\"id\":\"b\",\"task\":\"t\",\"prompt\":\"12+3=\"}\n");
+    String acts = dir.resolve("acts").toString();
+    CliTest.Result cap = CliTest.run("capture", "--master", "local[1]", "--model",
+        model.toString(), "--prompts", prompts.toString(), "--out", acts);
+    assertEquals(0, cap.code(), cap.err());
+    assertTrue(cap.out().contains("site ffn.gate_up"), cap.out());
+
+    SparkSession spark = LocalSpark.builder("sharded-capture").getOrCreate();
+    try {
+      List<Row> rows = spark.read().parquet(acts)
+          .groupBy("checkpoint", "layer").count().orderBy("layer").collectAsList();
+      assertEquals(2, rows.size(), rows.toString());
+      for (Row r : rows) {
+        // the sharded checkpoint's fingerprint: the index and both shards, never "-"
+        assertEquals(ModelFingerprint.checkpoint(model), r.getAs("checkpoint"));
+        assertTrue((long) r.getAs("count") > 0, r.toString());
+      }
     } finally {
       spark.stop();
     }

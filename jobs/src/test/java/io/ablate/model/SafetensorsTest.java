@@ -83,7 +83,8 @@ class SafetensorsTest {
     Files.delete(dir.resolve("GPT2").resolve("model.safetensors"));
     AblateException e = assertThrows(AblateException.class,
         () -> ModelDir.load(dir.resolve("GPT2")));
-    assertTrue(e.getMessage().contains("no safetensors file"), e.getMessage());
+    assertTrue(e.getMessage().contains("has neither model.safetensors nor "
+        + "model.safetensors.index.json"), e.getMessage());
   }
 
   @Test
