@@ -47,7 +47,7 @@ public final class CatalogueFfn implements Ffn {
       }
       k.apply(buf, off, buf, off, n);
     }
-    return h.getManager().create(buf, h.getShape());
+    return DjlModel.owned(h.getManager(), buf, h.getShape());
   }
 
   @Override
@@ -63,6 +63,6 @@ public final class CatalogueFfn implements Ffn {
       }
       k.applyGated(g, off, u, off, out, off, n);
     }
-    return gate.getManager().create(out, gate.getShape());
+    return DjlModel.owned(gate.getManager(), out, gate.getShape());
   }
 }

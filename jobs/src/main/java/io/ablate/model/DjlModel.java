@@ -31,7 +31,7 @@ public final class DjlModel implements AutoCloseable {
     this.c = w.config();
     this.manager = manager;
     for (Tensor t : w.all()) {
-      NDArray a = manager.create(t.data(), new Shape(toLong(t.shape())));
+      NDArray a = owned(manager, t.data(), new Shape(toLong(t.shape())));
       if (trainable) {
         a.setRequiresGradient(true);
       }
@@ -49,8 +49,8 @@ public final class DjlModel implements AutoCloseable {
           sin[pos * hd + i] = sin[pos * hd + half + i] = (float) Math.sin(angle);
         }
       }
-      ropeCos = manager.create(cos, new Shape(c.maxPositions(), hd));
-      ropeSin = manager.create(sin, new Shape(c.maxPositions(), hd));
+      ropeCos = owned(manager, cos, new Shape(c.maxPositions(), hd));
+      ropeSin = owned(manager, sin, new Shape(c.maxPositions(), hd));
     } else {
       ropeCos = null;
       ropeSin = null;
@@ -111,7 +111,7 @@ public final class DjlModel implements AutoCloseable {
       x = x.add(p.get("wpe.weight").get(scope, new NDIndex("{}", pos)).reshape(batch, tq, d));
     }
     long tk = mask.length / ((long) batch * tq);
-    NDArray m = scope.create(mask, new Shape(batch, 1, tq, tk));
+    NDArray m = owned(scope, mask, new Shape(batch, 1, tq, tk));
     NDArray cos = null;
     NDArray sin = null;
     if (!gpt2) {
@@ -194,8 +194,8 @@ public final class DjlModel implements AutoCloseable {
       kh = kh.repeat(1, group);
       vh = vh.repeat(1, group);
     }
-    NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)).mul((float) (1 / Math.sqrt(hd)))
-        .add(mask);
+    NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2))
+        .mul(constant(qh.getManager(), (float) (1 / Math.sqrt(hd)))).add(mask);
     NDArray out = scores.softmax(-1).matMul(vh);
     return out.transpose(0, 2, 1, 3).reshape(b, tq, (long) c.heads() * hd);
   }
@@ -213,13 +213,13 @@ public final class DjlModel implements AutoCloseable {
     NDArray mean = x.mean(new int[] {-1}, true);
     NDArray xc = x.sub(mean);
     NDArray var = xc.square().mean(new int[] {-1}, true);
-    return xc.div(var.add((float) c.normEps()).sqrt()).mul(p.get(name + ".weight"))
+    return xc.div(var.add(constant(x.getManager(), (float) c.normEps())).sqrt()).mul(p.get(name + ".weight"))
         .add(p.get(name + ".bias"));
   }
 
   private NDArray rmsNorm(NDArray x, String name) {
     NDArray ms = x.square().mean(new int[] {-1}, true);
-    return x.div(ms.add((float) c.normEps()).sqrt()).mul(p.get(name));
+    return x.div(ms.add(constant(x.getManager(), (float) c.normEps())).sqrt()).mul(p.get(name));
   }
 
   private NDArray linear(NDArray x, String name) {
@@ -240,6 +240,30 @@ public final class DjlModel implements AutoCloseable {
   }
 
   /** The PyTorch engine, offline and one thread per task unless configured otherwise. */
+  /**
+   * Java floats as a tensor in PyTorch's own memory. DJL's {@code create} wraps the direct buffer it
+   * copies them into ({@code torch::from_blob}) without copying: that memory is Java's to free, and
+   * malloc aligns it to 16 bytes only. A tensor that autograd or a view keeps after its DJL handle is
+   * closed would read freed memory; a clone is owned (and freed) by PyTorch, aligned to 64 bytes.
+   */
+  static NDArray owned(NDManager manager, float[] data, Shape shape) {
+    try (NDArray wrapped = manager.create(data, shape)) {
+      return wrapped.duplicate();
+    }
+  }
+
+  /**
+   * A float as a 0-d tensor in PyTorch's own memory, for arithmetic in code that training
+   * differentiates: never pass a Number to an op there. DJL's {@code mul(Number)} and the like wrap
+   * the number in a Java direct buffer and close it after the call, but autograd keeps the operand
+   * for the backward pass; when the garbage collector freed that buffer first, the backward pass read
+   * whatever was there (seen: gradients that differed between runs of the same seed from a random
+   * step on, and once NaN).
+   */
+  static NDArray constant(NDManager manager, float c) {
+    return owned(manager, new float[] {c}, new Shape());
+  }
+
   static final class Engines {
     private Engines() {}
 

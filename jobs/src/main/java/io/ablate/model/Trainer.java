@@ -5,9 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.optimizer.Adam;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,10 +15,11 @@ import java.util.SplittableRandom;
 
 /**
  * Trains a decoder with DJL on (prompt, answer) pairs: teacher forcing, cross-entropy on the answer
- * tokens and the EOS only, Adam (gradients clipped to ±1) with linear warm-up and cosine decay,
- * the model's own activation as
- * differentiable PyTorch ops ({@link TorchFfn}). Reproducible by seed: the initial weights and the
- * batch order come from it, and PyTorch runs its CPU ops deterministically for a fixed thread count.
+ * tokens and the EOS only, {@link Adam} (each gradient element clipped to ±1) with linear warm-up
+ * and cosine decay, the model's own activation as differentiable PyTorch ops ({@link TorchFfn}).
+ * Reproducible by seed, across JVMs: the initial weights and the batch order come from it, PyTorch
+ * runs the forward and backward passes deterministically for a fixed thread count on 64-byte
+ * aligned tensors ({@link DjlModel#owned}), and the update is computed on the JVM.
  * One gradient collector at a time (the PyTorch engine allows one per JVM).
  */
 public final class Trainer {
@@ -28,6 +28,9 @@ public final class Trainer {
 
   /** A training pair already tokenised: {@code [BOS] prompt answer [EOS]} and where the answer starts. */
   public record Example(int[] tokens, int answerStart) {}
+
+  /** Each gradient element is clipped to [−CLIP, CLIP] before Adam sees it. */
+  static final float CLIP = 1f;
 
   private Trainer() {}
 
@@ -49,12 +52,12 @@ public final class Trainer {
     Weights init = Weights.random(config, s.seed(), s.initStd());
     SplittableRandom order = new SplittableRandom(s.seed() ^ 0x5DEECE66DL);
     Engine engine = DjlModel.Engines.pytorch();
-    int warm = Math.max(1, s.steps() / 20);
-    Tracker lr = n -> (float) (n < warm ? s.lr() * (n + 1) / warm
-        : s.lr() * 0.5 * (1 + Math.cos(Math.PI * (n - warm) / Math.max(1, s.steps() - warm))));
-    Optimizer adam = Adam.builder().optLearningRateTracker(lr).optClipGrad(1f).build();
     try (NDManager base = engine.newBaseManager()) {
       DjlModel model = DjlModel.trainable(init, base);
+      Map<String, Adam> adam = new LinkedHashMap<>();
+      for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+        adam.put(e.getKey(), new Adam(Math.toIntExact(e.getValue().size()), CLIP));
+      }
       Ffn ffn = new TorchFfn(config);
       int v = config.vocabSize();
       for (int step = 0; step < s.steps(); step++) {
@@ -63,10 +66,9 @@ public final class Trainer {
           batch.add(data.get(order.nextInt(data.size())));
         }
         float loss = step(base, engine, model, ffn, batch, v);
+        double lr = learningRate(s, step);
         for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
-          NDArray g = e.getValue().getGradient();
-          adam.update(e.getKey(), e.getValue(), g);
-          g.close();
+          update(base, e.getValue(), adam.get(e.getKey()), lr);
         }
         if (onLoss != null) {
           onLoss.accept(loss, step);
@@ -78,6 +80,36 @@ public final class Trainer {
         out.put(e.getKey(), new Tensor(t.name(), t.shape(), e.getValue().toFloatArray()));
       }
       return init.with(out);
+    }
+  }
+
+  /** Linear warm-up over the first 5% of the steps, then cosine decay to 0. */
+  static double learningRate(Settings s, int step) {
+    int warm = Math.max(1, s.steps() / 20);
+    if (step < warm) {
+      return s.lr() * (step + 1) / warm;
+    }
+    return s.lr() * 0.5
+        * (1 + StrictMath.cos(Math.PI * (step - warm) / Math.max(1, s.steps() - warm)));
+  }
+
+  /** Applies one Adam step to {@code param} from its gradient, then clears the gradient. */
+  static void update(NDManager base, NDArray param, Adam adam, double lr) {
+    float[] g;
+    try (NDArray grad = param.getGradient()) {
+      g = grad.toFloatArray();
+    }
+    // PyTorch adds each backward's gradient to what is there: clear it for the next step
+    JniUtils.zeroGrad((PtNDArray) param);
+    // An in-place change of a parameter must not be recorded: PyTorch's grad mode is per thread
+    // and on by default in threads other than the one that loaded the engine.
+    boolean recording = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try (NDManager scope = base.newSubManager();
+        NDArray delta = DjlModel.owned(scope, adam.step(g, lr), param.getShape())) {
+      param.subi(delta);
+    } finally {
+      JniUtils.setGradMode(recording);
     }
   }
 
@@ -111,7 +143,7 @@ public final class Trainer {
         GradientCollector gc = engine.newGradientCollector()) {
       NDArray h = model.forward(scope, tokens, positions, b, t, mask, null, ffn);
       NDArray logp = model.logits(h.reshape(b * t, -1)).logSoftmax(1);
-      NDArray loss = logp.mul(scope.create(weight, new Shape(b * t, v))).sum().neg();
+      NDArray loss = logp.mul(DjlModel.owned(scope, weight, new Shape(b * t, v))).sum().neg();
       gc.backward(loss);
       return loss.getFloat();
     }
