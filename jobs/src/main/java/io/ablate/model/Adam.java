@@ -6,11 +6,9 @@ package io.ablate.model;
  * into the step size, and the step size from {@link StrictMath} so that it is the same on every
  * JVM.
  *
- * <p>Why not DJL's {@code Adam}: its native update (a) clips only from above ({@code clamp_max}),
- * (b) leaves the gradient in place, so that PyTorch adds the next step's gradient to it, and (c) gave
- * different weights in different processes from the same weights, gradient and history (measured:
- * a random step between 50 and 1200 in some runs of the same command). This update is plain
- * IEEE arithmetic on Java arrays, so a seed fixes every bit of training.
+ * <p>Why not DJL's {@code Adam}: its native update clips only from above ({@code clamp_max}) and
+ * leaves the gradient in place, so that PyTorch adds the next step's gradient to it. This update is
+ * plain IEEE arithmetic on Java arrays, the same bits on every JVM.
  */
 final class Adam {
   static final double BETA1 = 0.9;

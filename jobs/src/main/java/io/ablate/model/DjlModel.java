@@ -26,10 +26,14 @@ public final class DjlModel implements AutoCloseable {
   private final Map<String, NDArray> p = new LinkedHashMap<>();
   private final NDArray ropeCos;
   private final NDArray ropeSin;
+  private final NDArray normEps;
+  private final NDArray attentionScale;
 
   private DjlModel(Weights w, NDManager manager, boolean trainable) {
     this.c = w.config();
     this.manager = manager;
+    this.normEps = constant(manager, (float) c.normEps());
+    this.attentionScale = constant(manager, (float) (1 / Math.sqrt(c.headDim())));
     for (Tensor t : w.all()) {
       NDArray a = owned(manager, t.data(), new Shape(toLong(t.shape())));
       if (trainable) {
@@ -194,8 +198,7 @@ public final class DjlModel implements AutoCloseable {
       kh = kh.repeat(1, group);
       vh = vh.repeat(1, group);
     }
-    NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2))
-        .mul(constant(qh.getManager(), (float) (1 / Math.sqrt(hd)))).add(mask);
+    NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)).mul(attentionScale).add(mask);
     NDArray out = scores.softmax(-1).matMul(vh);
     return out.transpose(0, 2, 1, 3).reshape(b, tq, (long) c.heads() * hd);
   }
@@ -213,13 +216,13 @@ public final class DjlModel implements AutoCloseable {
     NDArray mean = x.mean(new int[] {-1}, true);
     NDArray xc = x.sub(mean);
     NDArray var = xc.square().mean(new int[] {-1}, true);
-    return xc.div(var.add(constant(x.getManager(), (float) c.normEps())).sqrt()).mul(p.get(name + ".weight"))
+    return xc.div(var.add(normEps).sqrt()).mul(p.get(name + ".weight"))
         .add(p.get(name + ".bias"));
   }
 
   private NDArray rmsNorm(NDArray x, String name) {
     NDArray ms = x.square().mean(new int[] {-1}, true);
-    return x.div(ms.add(constant(x.getManager(), (float) c.normEps())).sqrt()).mul(p.get(name));
+    return x.div(ms.add(normEps).sqrt()).mul(p.get(name));
   }
 
   private NDArray linear(NDArray x, String name) {
@@ -239,12 +242,11 @@ public final class DjlModel implements AutoCloseable {
     manager.close();
   }
 
-  /** The PyTorch engine, offline and one thread per task unless configured otherwise. */
   /**
    * Java floats as a tensor in PyTorch's own memory. DJL's {@code create} wraps the direct buffer it
-   * copies them into ({@code torch::from_blob}) without copying: that memory is Java's to free, and
-   * malloc aligns it to 16 bytes only. A tensor that autograd or a view keeps after its DJL handle is
-   * closed would read freed memory; a clone is owned (and freed) by PyTorch, aligned to 64 bytes.
+   * copies them into ({@code torch::from_blob}) without copying: that memory is Java's to free, so a
+   * tensor that autograd or a view keeps after its DJL handle is closed would read freed memory. A
+   * clone is owned, and freed, by PyTorch.
    */
   static NDArray owned(NDManager manager, float[] data, Shape shape) {
     try (NDArray wrapped = manager.create(data, shape)) {
@@ -264,6 +266,7 @@ public final class DjlModel implements AutoCloseable {
     return owned(manager, new float[] {c}, new Shape());
   }
 
+  /** The PyTorch engine, offline and one thread per task unless configured otherwise. */
   static final class Engines {
     private Engines() {}
 

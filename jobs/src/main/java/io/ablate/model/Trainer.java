@@ -18,8 +18,8 @@ import java.util.SplittableRandom;
  * tokens and the EOS only, {@link Adam} (each gradient element clipped to ±1) with linear warm-up
  * and cosine decay, the model's own activation as differentiable PyTorch ops ({@link TorchFfn}).
  * Reproducible by seed, across JVMs: the initial weights and the batch order come from it, PyTorch
- * runs the forward and backward passes deterministically for a fixed thread count on 64-byte
- * aligned tensors ({@link DjlModel#owned}), and the update is computed on the JVM.
+ * runs the forward and backward passes deterministically for a fixed thread count on tensors it
+ * owns ({@link DjlModel#owned}, {@link DjlModel#constant}), and the update is computed on the JVM.
  * One gradient collector at a time (the PyTorch engine allows one per JVM).
  */
 public final class Trainer {
