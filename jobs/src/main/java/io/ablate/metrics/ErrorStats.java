@@ -92,8 +92,9 @@ public final class ErrorStats implements Serializable {
   private final ExactSum sumSqRef;
   private final ExactSum sumSqOut;
   private final ExactSum sumRefOut;
-  // Scratch of update, reused (not part of the state): the group's lane sums.
+  // Scratch of update, reused (not part of the state): the group's lane sums, its outputs in double.
   private transient double[] lanes;
+  private transient double[] outputs;
 
   private ErrorStats(
       ExactSum absErr, ExactSum sqErr, ExactSum sqRef, ExactSum sqOut, ExactSum refOut) {
@@ -180,8 +181,22 @@ public final class ErrorStats implements Serializable {
         return false;
       }
     }
-    long zeros = GroupSumsSimd.sums(input, inOff, output, outOff, reference, refOff, blocks,
-        maxRel, maxUlp * (1 - 0x1p-50), lanes);
+    // The outputs in double for the vector loop, and whether every input is finite: the sign bit
+    // of (exponent bits + 2^23) is set exactly for an all-ones exponent (Inf or NaN).
+    if (outputs == null || outputs.length < blocks) {
+      outputs = new double[blocks];
+    }
+    double[] y = outputs;
+    int nonFinite = 0;
+    for (int k = 0; k < blocks; k++) {
+      y[k] = output[outOff + k];
+      nonFinite |= (Float.floatToRawIntBits(input[inOff + k]) & 0x7F80_0000) + 0x0080_0000;
+    }
+    if (nonFinite < 0) {
+      return false;
+    }
+    long zeros = GroupSumsSimd.sums(y, 0, reference, refOff, blocks, maxRel,
+        maxUlp * (1 - 0x1p-50), lanes);
     if (zeros < 0) {
       return false;
     }

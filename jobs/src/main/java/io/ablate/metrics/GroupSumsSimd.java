@@ -1,7 +1,7 @@
 package io.ablate.metrics;
 
+import io.ablate.kernel.simd.Species;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -11,16 +11,16 @@ import jdk.incubator.vector.VectorSpecies;
  * hardware prefers: the lane layout is part of the result. Loaded only when
  * {@code jdk.incubator.vector} is present. Everything happens in one method with no calls left
  * uninlined: a vector that reaches a call is boxed, which made an earlier version slower than the
- * scalar loop.
+ * scalar loop. Only Ablate's one double shape is used ({@link Species}): outputs arrive converted
+ * to double (a second, 128-bit float shape to load them made C2 compile every float operation of
+ * the process for two classes).
  */
 final class GroupSumsSimd {
-  private static final VectorSpecies<Double> S = DoubleVector.SPECIES_256;
-  private static final VectorSpecies<Float> F = FloatVector.SPECIES_128;
+  private static final VectorSpecies<Double> S = Species.DOUBLE;
   private static final long EXPONENT = 0x7FF0_0000_0000_0000L;
 
   /** Worth using: the hardware has 256-bit vectors (elsewhere the scalar lanes are faster). */
-  static final boolean USEFUL = DoubleVector.SPECIES_PREFERRED.vectorBitSize() >= 256
-      && S.length() == ErrorStats.LANES && F.length() == ErrorStats.LANES;
+  static final boolean USEFUL = S.length() == ErrorStats.LANES;
 
   /** Index in {@code out} of max |err| after {@link #sums}. */
   static final int MAX_ABS = ErrorStats.SUMS * 2 * ErrorStats.LANES;
@@ -33,11 +33,12 @@ final class GroupSumsSimd {
   private GroupSumsSimd() {}
 
   /**
-   * Sums elements [0, n) of a group (n a multiple of {@link ErrorStats#LANES}) into {@code out}
-   * (the lane sums, layout of {@link ErrorStats#sumIndex}, then {@link #MAX_ABS} and
-   * {@link #CANDIDATE}), as if every element were compared. Returns the number of zero outputs,
-   * or −1 if some element has a non-finite input, output or reference (or a sum overflowed): the
-   * caller must then take the scalar path, which classifies elements.
+   * Sums elements [0, n) of a group (n a multiple of {@link ErrorStats#LANES}), outputs {@code y}
+   * (float32 values converted to double) against references {@code r}, into {@code out} (the lane
+   * sums, layout of {@link ErrorStats#sumIndex}, then {@link #MAX_ABS} and {@link #CANDIDATE}), as
+   * if every element were compared: the caller has checked that every input is finite. Returns the
+   * number of zero outputs, or −1 if some output or reference is not finite (or a sum overflowed):
+   * the caller must then take the scalar path, which classifies elements.
    *
    * <p>The candidate test is a filter for the exact scalar maxima: it is positive (or NaN) for any
    * element whose relative error exceeds {@code maxRel} (|r| ≥ {@link ErrorStats#REL_FLOOR}) or
@@ -46,14 +47,13 @@ final class GroupSumsSimd {
    * exponent; below 2<sup>-126</sup> the ulp is 2<sup>-149</sup>, beyond the float range
    * 2<sup>104</sup>), so ulps ≤ |err|·2<sup>23</sup>/p, nearly exact.
    */
-  static long sums(float[] x, int xOff, float[] y, int yOff, double[] r, int rOff, int n,
-      double maxRel, double ulpBound, double[] out) {
+  static long sums(double[] y, int yOff, double[] r, int rOff, int n, double maxRel,
+      double ulpBound, double[] out) {
     DoubleVector zero = DoubleVector.zero(S);
     DoubleVector absS = zero, absC = zero, sqErrS = zero, sqErrC = zero, sqRefS = zero;
     DoubleVector sqRefC = zero, sqOutS = zero, sqOutC = zero, refOutS = zero, refOutC = zero;
     DoubleVector max = zero;
     DoubleVector candidate = DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY);
-    FloatVector finite = FloatVector.zero(F); // x − x summed: NaN once some x is not finite
     long zeros = 0;
     // No loop-carried vector is ever the receiver of an operation: its type at the loop's head is
     // only FloatVector/DoubleVector, so C2 would dispatch on the JVM-wide type profile, which other
@@ -61,11 +61,8 @@ final class GroupSumsSimd {
     // 6 ns instead of 2 per element). So accumulations are written v.op(acc), exactly the same
     // values: + and max are commutative, and s − (t − b) = (b − t) + s in IEEE arithmetic.
     for (int k = 0; k < n; k += 4) {
-      FloatVector xf = FloatVector.fromArray(F, x, xOff + k);
-      finite = xf.sub(xf).add(finite);
-      FloatVector yf = FloatVector.fromArray(F, y, yOff + k);
-      zeros += yf.compare(VectorOperators.EQ, 0f).trueCount();
-      DoubleVector yv = (DoubleVector) yf.convertShape(VectorOperators.F2D, S, 0);
+      DoubleVector yv = DoubleVector.fromArray(S, y, yOff + k);
+      zeros += yv.compare(VectorOperators.EQ, 0.0).trueCount();
       DoubleVector rv = DoubleVector.fromArray(S, r, rOff + k);
       DoubleVector err = yv.sub(rv);
       DoubleVector abs = err.abs();
@@ -109,8 +106,7 @@ final class GroupSumsSimd {
     }
     // Σ|err| is finite only if every output and reference is; the other sums may overflow.
     DoubleVector all = absC.add(sqErrC).add(sqRefC).add(sqOutC).add(refOutC);
-    if (finite.reduceLanes(VectorOperators.ADD) != 0f
-        || !Double.isFinite(all.reduceLanes(VectorOperators.ADD))) {
+    if (!Double.isFinite(all.reduceLanes(VectorOperators.ADD))) {
       return -1;
     }
     absS.intoArray(out, ErrorStats.sumIndex(ErrorStats.ABS_ERR, 0));

@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * computed too (meaningless values) and overwritten by the caller.
  */
 final class FastErfSimd {
-  private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Double> S = io.ablate.kernel.simd.Species.DOUBLE;
   // Constants as static final vectors: C2 folds them to loads (a broadcast per use costs inlining
   // budget).
   private static final DoubleVector ONE = v(1.0);

@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /** SIMD kernel of the rational (Padé) activation P(x) / (1 + |q1·x + … + qn·xⁿ|). */
 public final class RationalSimd extends SimdKernel {
-  /** Doubles at the preferred width; floats with as many lanes (half the width). */
-  private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+  /** Doubles at Ablate's one double shape ({@link Species}); floats with as many lanes. */
+  private static final VectorSpecies<Double> D = Species.DOUBLE;
   private static final VectorSpecies<Float> F = VectorSpecies.of(float.class,
       VectorShape.forBitSize(D.vectorBitSize() / 2));
 
