@@ -18,13 +18,12 @@ public final class EluSimd extends BlockedSimdKernel {
   }
 
   @Override
-  boolean compute(float[] xs, float[] f, int n) {
+  void compute(float[] xs, float[] f, int n) {
     for (int i = 0; i < n; i += L) {
       FloatVector x = load(xs, i);
       VectorExp.exp(x.min(0f)).intoArray(f, i);
     }
     finish(xs, f, n);
-    return false;
   }
 
   /** With f = e^min(x,0), writes elu(x) over it. */

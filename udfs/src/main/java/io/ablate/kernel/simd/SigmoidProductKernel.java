@@ -47,14 +47,19 @@ abstract class SigmoidProductKernel extends BlockedSimdKernel {
     return k.compare(LT, V_DEEP_TAIL).anyTrue();
   }
 
-  @Override
-  final void fixUp(float[] xs, float[] f, int n) {
-    for (int i = 0; i < n; i++) {
-      float x = xs[i];
+  /**
+   * Rewrites the lanes of the vector at {@code f[i, i + L)} whose k is below −80: the loop calls it
+   * when {@link #deep} finds one, so only that vector is rescanned (with LLM-like outlier channels
+   * most blocks have such a lane, and rescanning whole blocks after the loop tripled gelu_tanh's
+   * cost: 3.2 instead of 1.0 ns a value, measured).
+   */
+  final void fixUp(float[] xs, float[] f, int i) {
+    for (int j = i; j < i + L; j++) {
+      float x = xs[j];
       float k = argument(x);
       if (k < DEEP_TAIL && !(timesX && x == Float.NEGATIVE_INFINITY)) {
         double a = timesX ? x : 1.0;
-        f[i] = (float) (a * StrictMath.exp(k));
+        f[j] = (float) (a * StrictMath.exp(k));
       }
     }
   }

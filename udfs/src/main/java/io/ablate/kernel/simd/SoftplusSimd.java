@@ -15,14 +15,13 @@ public final class SoftplusSimd extends BlockedSimdKernel {
   }
 
   @Override
-  boolean compute(float[] xs, float[] f, int n) {
+  void compute(float[] xs, float[] f, int n) {
     for (int i = 0; i < n; i += L) {
       FloatVector x = load(xs, i);
       VectorExp.exp(x.mul(beta).abs().neg()).intoArray(f, i);
     }
     VectorExp.log1pUnitInPlace(f, n);
     finish(xs, f, n);
-    return false;
   }
 
   /** With f = log1p(e^−|βx|), writes softplus(x) over it. */

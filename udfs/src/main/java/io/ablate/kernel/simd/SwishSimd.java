@@ -12,15 +12,15 @@ public final class SwishSimd extends SigmoidProductKernel {
   }
 
   @Override
-  boolean compute(float[] xs, float[] f, int n) {
-    boolean deep = false;
+  void compute(float[] xs, float[] f, int n) {
     for (int i = 0; i < n; i += L) {
       FloatVector x = load(xs, i);
       FloatVector k = x.mul(beta);
       timesSigmoid(x, k).intoArray(f, i);
-      deep |= deep(k);
+      if (deep(k)) { // an input far in the left tail (outlier channels have them)
+        fixUp(xs, f, i);
+      }
     }
-    return deep;
   }
 
   @Override
