@@ -1,9 +1,6 @@
 package io.ablate.kernel.simd;
 
 import io.ablate.kernel.ScalarKernel;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import jdk.incubator.vector.VectorMask;
 
 /**
@@ -13,36 +10,16 @@ import jdk.incubator.vector.VectorMask;
  * multiplied) out. Scratch lets a fix-up read the inputs and lets {@code out} be any of the input
  * arrays; blocks stay in L1, so memory is still read and written once.
  *
- * <p>Why one tail-free loop, and the rare lanes out of it: C2 compiles a Vector API loop into
- * vector instructions only if everything in it inlines, and it stops inlining at a budget of
- * bytecodes per compilation (each Vector API call brings many). A loop body with the exponential's
- * twenty operations fits once, not twice (a masked tail copy) nor with a second formula; past the
- * budget every vector becomes a heap object and the kernel runs 5–10× slower.
- *
- * <p>For the same reason {@link #compute} is called through a method handle held in a field, a call
- * C2 never inlines: each kernel's loop is compiled on its own, with its own budget. Called directly
- * from the shared {@link #block}, it was inlined there from the type profile, two kernels at once
- * when the profile had seen two, and the combined loop outgrew the budget
- * ({@code NodeCountInliningCutoff}): measured, gelu_tanh ran at 2.8 ns a value instead of 1.6 once
- * gelu_sigmoid had run in the same JVM. The handle's cost is one indirect call per block.
+ * <p>Why one tail-free loop, and the rare lanes fixed by a scalar call on the arrays: C2 compiles a
+ * Vector API loop into vector instructions only if everything in it inlines, and it stops inlining
+ * at a budget of bytecodes per compilation (each Vector API call brings many). A loop body with the
+ * exponential's twenty operations fits once, not twice (a masked tail copy) nor with a second
+ * vector formula; past the budget every vector becomes a heap object and the kernel runs 5–10×
+ * slower. A call that takes arrays and an index carries no vector out of the loop.
  */
 abstract class BlockedSimdKernel extends SimdKernel {
   /** Elements per block: the two scratch arrays (4 KiB) stay in L1 beside the data. */
   static final int BLOCK = 512;
-  private static final MethodType COMPUTE =
-      MethodType.methodType(void.class, float[].class, float[].class, int.class);
-
-  /** {@link #compute} bound to this kernel (see the class comment). */
-  private final MethodHandle compute;
-
-  BlockedSimdKernel() {
-    try {
-      compute = MethodHandles.lookup().findVirtual(BlockedSimdKernel.class, "compute", COMPUTE)
-          .bindTo(this);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   /** Writes f(x) for {@code x[0..n)} to {@code f[0..n)}, n a multiple of the vector length. */
   abstract void compute(float[] x, float[] f, int n);
@@ -76,13 +53,7 @@ abstract class BlockedSimdKernel extends SimdKernel {
 
   private void block(float[] in, int off, float[] x, float[] f, int n) {
     System.arraycopy(in, off, x, 0, n); // lanes past n keep earlier values: computed, never used
-    try {
-      compute.invokeExact(x, f, (n + L - 1) / L * L);
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) { // compute declares no checked exception
-      throw new IllegalStateException(e);
-    }
+    compute(x, f, (n + L - 1) / L * L);
   }
 
   private static boolean anyInfinite(float[] a, int off, int n) {
