@@ -34,7 +34,9 @@ public final class KllBuilder {
   private float max = Float.NEGATIVE_INFINITY;
   private final int[] keys = new int[CAPACITY];
   private final int[] tmp = new int[CAPACITY];
-  private final int[] count = new int[1 << 11];
+  /** Buckets of one 11-bit digit; {@link #count} holds the three passes' histograms in a row. */
+  private static final int DIGITS = 1 << 11;
+  private final int[] count = new int[3 * DIGITS];
   private float[] merged = new float[2 * CAPACITY];
 
   public KllBuilder(int k, long seed) {
@@ -90,7 +92,8 @@ public final class KllBuilder {
 
   /**
    * Keeps every other item of the first {@code even} items of level h (offset 0 or 1 by a coin
-   * flip), merges them into level h+1 (sorted), and leaves level h with the items beyond.
+   * flip), merges them into level h+1 (sorted; on ties level h+1's items first), and leaves level h
+   * with the items beyond.
    */
   private void halveInto(int h, int even, int minCapacity) {
     float[] src = levels[h];
@@ -98,66 +101,94 @@ public final class KllBuilder {
     int ds = sizes[h + 1];
     int half = even / 2;
     int offset = random.nextInt(2);
-    if (merged.length < ds + half) {
-      merged = new float[ds + half];
+    int total = ds + half;
+    if (merged.length < Math.max(total, minCapacity)) {
+      merged = new float[Math.max(total, minCapacity)];
     }
-    int a = 0;
-    int b = 0;
-    int o = 0;
-    // Branch-free: which side goes next is data, so a branch would mispredict about half the time.
-    while (a < ds && b < half) {
-      float x = dst[a];
-      float y = src[offset + 2 * b];
-      boolean takeX = x <= y;
-      merged[o++] = takeX ? x : y;
-      a += takeX ? 1 : 0;
-      b += takeX ? 0 : 1;
+    float[] m = merged;
+    if (ds == 0 || half == 0) {
+      for (int b = 0; b < half; b++) {
+        m[b] = src[offset + 2 * b];
+      }
+      System.arraycopy(dst, 0, m, half, ds);
+    } else {
+      // The merge runs from both ends at once: the smallest items from the front, the largest from
+      // the back, two independent chains where one (whose next load waits on the last comparison)
+      // took about 8 ns an item. Branch-free: which side goes next is data, so a branch would
+      // mispredict half the time. An exhausted side reads as ±∞ (every item is finite), its index
+      // clamped so the load stays in bounds. Ties go to level h+1 first, so both ends build the
+      // same stable merge, the one a single front-to-back merge builds.
+      int a = 0;
+      int b = 0;
+      int ea = ds - 1;
+      int eb = half - 1;
+      int back = total / 2;
+      int front = total - back;
+      for (int o = 0, e = total - 1; o < back; o++, e--) {
+        float x = a < ds ? dst[Math.min(a, ds - 1)] : Float.POSITIVE_INFINITY;
+        float y = b < half ? src[offset + 2 * Math.min(b, half - 1)] : Float.POSITIVE_INFINITY;
+        boolean takeX = x <= y;
+        m[o] = takeX ? x : y;
+        a += takeX ? 1 : 0;
+        b += takeX ? 0 : 1;
+        float xe = ea >= 0 ? dst[Math.max(ea, 0)] : Float.NEGATIVE_INFINITY;
+        float ye = eb >= 0 ? src[offset + 2 * Math.max(eb, 0)] : Float.NEGATIVE_INFINITY;
+        boolean takeYe = ye >= xe;
+        m[e] = takeYe ? ye : xe;
+        ea -= takeYe ? 0 : 1;
+        eb -= takeYe ? 1 : 0;
+      }
+      if (front > back) { // odd total: the middle item, from the front
+        float x = a < ds ? dst[a] : Float.POSITIVE_INFINITY;
+        float y = b < half ? src[offset + 2 * b] : Float.POSITIVE_INFINITY;
+        m[back] = x <= y ? x : y;
+      }
     }
-    while (a < ds) {
-      merged[o++] = dst[a++];
-    }
-    while (b < half) {
-      merged[o++] = src[offset + 2 * b++];
-    }
-    float[] next = o > dst.length || minCapacity > dst.length
-        ? new float[Math.max(o, minCapacity)] : dst;
-    System.arraycopy(merged, 0, next, 0, o);
-    levels[h + 1] = next;
-    sizes[h + 1] = o;
+    // The merged items become level h+1; its old array is the next merge's scratch.
+    levels[h + 1] = m;
+    merged = dst;
+    sizes[h + 1] = total;
     int rest = sizes[h] - even;
     System.arraycopy(src, even, src, 0, rest);
     sizes[h] = rest;
   }
 
-  /** Sorts {@code v[0, len)} by the floats' order-preserving bits: three 11-bit LSD passes. */
+  /**
+   * Sorts {@code v[0, len)} by the floats' order-preserving bits: three 11-bit LSD passes, their
+   * three histograms counted in one read, the last pass writing the floats back.
+   */
   private void sort(float[] v, int len) {
     int[] a = keys;
     int[] b = tmp;
+    int[] c = count;
+    Arrays.fill(c, 0);
     for (int i = 0; i < len; i++) {
       int bits = Float.floatToRawIntBits(v[i]);
-      a[i] = bits ^ ((bits >> 31) | 0x8000_0000); // negative: flip all; positive: flip the sign
+      int key = bits ^ ((bits >> 31) | 0x8000_0000); // negative: flip all; positive: flip the sign
+      a[i] = key;
+      c[key & 0x7FF]++;
+      c[DIGITS + ((key >>> 11) & 0x7FF)]++;
+      c[2 * DIGITS + (key >>> 22)]++;
     }
-    for (int shift = 0; shift < 33; shift += 11) {
-      Arrays.fill(count, 0);
-      for (int i = 0; i < len; i++) {
-        count[(a[i] >>> shift) & 0x7FF]++;
-      }
+    for (int pass = 0; pass < 3; pass++) {
       int sum = 0;
-      for (int d = 0; d < count.length; d++) {
-        int c = count[d];
-        count[d] = sum;
-        sum += c;
+      for (int d = pass * DIGITS; d < (pass + 1) * DIGITS; d++) {
+        int n = c[d];
+        c[d] = sum;
+        sum += n;
       }
-      for (int i = 0; i < len; i++) {
-        b[count[(a[i] >>> shift) & 0x7FF]++] = a[i];
-      }
-      int[] t = a;
-      a = b;
-      b = t;
     }
     for (int i = 0; i < len; i++) {
       int key = a[i];
-      v[i] = Float.intBitsToFloat(key ^ ((~key >> 31) | 0x8000_0000));
+      b[c[key & 0x7FF]++] = key;
+    }
+    for (int i = 0; i < len; i++) {
+      int key = b[i];
+      a[c[DIGITS + ((key >>> 11) & 0x7FF)]++] = key;
+    }
+    for (int i = 0; i < len; i++) {
+      int key = a[i];
+      v[c[2 * DIGITS + (key >>> 22)]++] = Float.intBitsToFloat(key ^ ((~key >> 31) | 0x8000_0000));
     }
   }
 
