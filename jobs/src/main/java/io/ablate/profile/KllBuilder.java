@@ -113,11 +113,12 @@ public final class KllBuilder {
       System.arraycopy(dst, 0, m, half, ds);
     } else {
       // The merge runs from both ends at once: the smallest items from the front, the largest from
-      // the back, two independent chains where one (whose next load waits on the last comparison)
-      // took about 8 ns an item. Branch-free: which side goes next is data, so a branch would
-      // mispredict half the time. An exhausted side reads as ±∞ (every item is finite), its index
-      // clamped so the load stays in bounds. Ties go to level h+1 first, so both ends build the
-      // same stable merge, the one a single front-to-back merge builds.
+      // the back, two independent chains (one chain waits on each comparison before its next
+      // load). Branch-free: which side goes next is data, so a branch would mispredict half the
+      // time, and C2 compiles a boolean select of floats to one (measured 2.5 ns an item against
+      // 0.6 with the comparison and the select in integer arithmetic). An exhausted side reads as
+      // ±∞ (every item is finite). Ties go to level h+1 first, so both ends build the same stable
+      // merge, the one a single front-to-back merge builds.
       int a = 0;
       int b = 0;
       int ea = ds - 1;
@@ -125,18 +126,18 @@ public final class KllBuilder {
       int back = total / 2;
       int front = total - back;
       for (int o = 0, e = total - 1; o < back; o++, e--) {
-        float x = a < ds ? dst[Math.min(a, ds - 1)] : Float.POSITIVE_INFINITY;
-        float y = b < half ? src[offset + 2 * Math.min(b, half - 1)] : Float.POSITIVE_INFINITY;
-        boolean takeX = x <= y;
-        m[o] = takeX ? x : y;
-        a += takeX ? 1 : 0;
-        b += takeX ? 0 : 1;
-        float xe = ea >= 0 ? dst[Math.max(ea, 0)] : Float.NEGATIVE_INFINITY;
-        float ye = eb >= 0 ? src[offset + 2 * Math.max(eb, 0)] : Float.NEGATIVE_INFINITY;
-        boolean takeYe = ye >= xe;
-        m[e] = takeYe ? ye : xe;
-        ea -= takeYe ? 0 : 1;
-        eb -= takeYe ? 1 : 0;
+        int x = Float.floatToRawIntBits(a < ds ? dst[a] : Float.POSITIVE_INFINITY);
+        int y = Float.floatToRawIntBits(b < half ? src[offset + 2 * b] : Float.POSITIVE_INFINITY);
+        int takeY = below(y, x);
+        m[o] = Float.intBitsToFloat(x ^ ((x ^ y) & -takeY));
+        a += 1 - takeY;
+        b += takeY;
+        int xe = Float.floatToRawIntBits(ea >= 0 ? dst[ea] : Float.NEGATIVE_INFINITY);
+        int ye = Float.floatToRawIntBits(eb >= 0 ? src[offset + 2 * eb] : Float.NEGATIVE_INFINITY);
+        int takeXe = below(ye, xe);
+        m[e] = Float.intBitsToFloat(ye ^ ((ye ^ xe) & -takeXe));
+        ea -= takeXe;
+        eb -= 1 - takeXe;
       }
       if (front > back) { // odd total: the middle item, from the front
         float x = a < ds ? dst[a] : Float.POSITIVE_INFINITY;
@@ -151,6 +152,21 @@ public final class KllBuilder {
     int rest = sizes[h] - even;
     System.arraycopy(src, even, src, 0, rest);
     sizes[h] = rest;
+  }
+
+  /**
+   * 1 if the float of bits {@code u} is below that of {@code v}, else 0 (finite or infinite values;
+   * −0 and +0 are equal, as with {@code <}), without a branch: the bits mapped to integers in the
+   * floats' order, compared by the sign of their difference.
+   */
+  private static int below(int u, int v) {
+    return (int) (((long) order(u) - order(v)) >>> 63);
+  }
+
+  /** The float of bits {@code b} as an int in the floats' order, −0 mapped onto +0. */
+  private static int order(int b) {
+    int key = b ^ ((b >> 31) >>> 1); // negative floats: all but the sign flipped (−0 is −1)
+    return key + (key >>> 31); // −0 onto +0; other negatives stay below it
   }
 
   /**
