@@ -8,13 +8,18 @@ import io.ablate.precision.Precision;
 /**
  * A kernel run at a reduced precision: inputs rounded (or int8 fake-quantised) into a scratch
  * array, the float32 kernel applied, the output rounded in place. Each call is one tensor for int8
- * calibration. Allocates one scratch array per call (per input), so instances are thread-safe.
+ * calibration. The scratch arrays are per thread (grown as needed, never allocated per call), so
+ * instances are thread-safe; the inner kernel must not be a PrecisionKernel (it would share them).
  */
 public final class PrecisionKernel implements Kernel {
   private final Kernel inner;
   private final Precision precision;
   /** Rounds arrays to the reduced format (null for int8): the vector form when SIMD is available. */
   private final ArrayRounder rounder;
+
+  /** Per thread, the rounded inputs: gate (or the only input) and up. */
+  private static final ThreadLocal<float[][]> SCRATCH =
+      ThreadLocal.withInitial(() -> new float[2][0]);
 
   /** {@link FloatFormat#round(float[], int, float[], int, int)}'s shape. */
   private interface ArrayRounder {
@@ -34,6 +39,9 @@ public final class PrecisionKernel implements Kernel {
 
   /** {@code inner} itself for fp32 and fp64, else a wrapper. */
   public static Kernel wrap(Kernel inner, Precision precision) {
+    if (inner instanceof PrecisionKernel) {
+      throw new IllegalArgumentException("a precision kernel cannot wrap another");
+    }
     if (precision instanceof Precision.Float32 || precision instanceof Precision.Float64) {
       return inner;
     }
@@ -42,7 +50,7 @@ public final class PrecisionKernel implements Kernel {
 
   @Override
   public void apply(float[] in, int inOff, float[] out, int outOff, int len) {
-    float[] x = new float[len];
+    float[] x = scratch(0, len);
     toPrecision(in, inOff, x, 0, len);
     inner.apply(x, 0, out, outOff, len);
     toPrecision(out, outOff, out, outOff, len);
@@ -51,12 +59,20 @@ public final class PrecisionKernel implements Kernel {
   @Override
   public void applyGated(float[] gate, int gateOff, float[] up, int upOff, float[] out, int outOff,
       int len) {
-    float[] g = new float[len];
-    float[] u = new float[len];
+    float[] g = scratch(0, len);
+    float[] u = scratch(1, len);
     toPrecision(gate, gateOff, g, 0, len);
     toPrecision(up, upOff, u, 0, len);
     inner.applyGated(g, 0, u, 0, out, outOff, len);
     toPrecision(out, outOff, out, outOff, len);
+  }
+
+  private static float[] scratch(int which, int len) {
+    float[][] s = SCRATCH.get();
+    if (s[which].length < len) {
+      s[which] = new float[len];
+    }
+    return s[which];
   }
 
   private void toPrecision(float[] in, int inOff, float[] out, int outOff, int len) {

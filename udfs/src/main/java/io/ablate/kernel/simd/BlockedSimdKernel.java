@@ -20,14 +20,23 @@ import jdk.incubator.vector.VectorMask;
 abstract class BlockedSimdKernel extends SimdKernel {
   /** Elements per block: the two scratch arrays (4 KiB) stay in L1 beside the data. */
   static final int BLOCK = 512;
+  /**
+   * Per thread, the two block buffers (inputs, outputs): kernels may be shared between threads, and
+   * a fresh pair per call was the job's largest allocation (4 KiB a vector per variant, zeroed by
+   * the JVM and collected again: more than the kernel's own work on a 1024-float vector). Lanes
+   * past a short block's end keep earlier values: computed, never used.
+   */
+  private static final ThreadLocal<float[][]> SCRATCH =
+      ThreadLocal.withInitial(() -> new float[][] {new float[BLOCK], new float[BLOCK]});
 
   /** Writes f(x) for {@code x[0..n)} to {@code f[0..n)}, n a multiple of the vector length. */
   abstract void compute(float[] x, float[] f, int n);
 
   @Override
   public final void apply(float[] in, int inOff, float[] out, int outOff, int len) {
-    float[] x = scratch(len);
-    float[] f = scratch(len);
+    float[][] scratch = SCRATCH.get();
+    float[] x = scratch[0];
+    float[] f = scratch[1];
     for (int b = 0; b < len; b += BLOCK) {
       int n = Math.min(BLOCK, len - b);
       block(in, inOff + b, x, f, n);
@@ -38,8 +47,9 @@ abstract class BlockedSimdKernel extends SimdKernel {
   @Override
   public final void applyGated(float[] gate, int gateOff, float[] up, int upOff, float[] out,
       int outOff, int len) {
-    float[] x = scratch(len);
-    float[] f = scratch(len);
+    float[][] scratch = SCRATCH.get();
+    float[] x = scratch[0];
+    float[] f = scratch[1];
     for (int b = 0; b < len; b += BLOCK) {
       int n = Math.min(BLOCK, len - b);
       block(gate, gateOff + b, x, f, n);
@@ -52,7 +62,7 @@ abstract class BlockedSimdKernel extends SimdKernel {
   }
 
   private void block(float[] in, int off, float[] x, float[] f, int n) {
-    System.arraycopy(in, off, x, 0, n); // lanes past n keep earlier values: computed, never used
+    System.arraycopy(in, off, x, 0, n);
     compute(x, f, (n + L - 1) / L * L);
   }
 
@@ -75,10 +85,6 @@ abstract class BlockedSimdKernel extends SimdKernel {
     for (int i = 0; i < n; i++) {
       out[outOff + i] = ScalarKernel.gatedProduct(f[i], gate[i], up[upOff + i]);
     }
-  }
-
-  private static float[] scratch(int len) {
-    return new float[(Math.min(len, BLOCK) + L - 1) / L * L];
   }
 
   private static void multiply(float[] f, float[] up, int upOff, float[] out, int outOff, int n) {

@@ -7,6 +7,11 @@ public final class GeluTanhSimd extends SigmoidProductKernel {
   /** 2·√(2/π) and 2·√(2/π)·0.044715: the sigmoid argument is x·(LINEAR + CUBIC·x²). */
   private static final float LINEAR = (float) (2 * Math.sqrt(2 / Math.PI));
   private static final float CUBIC = (float) (2 * Math.sqrt(2 / Math.PI) * 0.044715);
+  // As static final vectors: C2 folds them to loads, where scalar operands broadcast at each use and
+  // spend C2's node budget, which this loop reaches (then the exponential's last operations and the
+  // deep-tail test ran unintrinsified, boxing every vector: measured in the job's steady state).
+  private static final FloatVector V_LINEAR = FloatVector.broadcast(S, LINEAR);
+  private static final FloatVector V_CUBIC = FloatVector.broadcast(S, CUBIC);
 
   public GeluTanhSimd() {
     super(true);
@@ -16,7 +21,7 @@ public final class GeluTanhSimd extends SigmoidProductKernel {
   void compute(float[] xs, float[] f, int n) {
     for (int i = 0; i < n; i += L) {
       FloatVector x = load(xs, i);
-      FloatVector k = x.mul(x.mul(x).fma(CUBIC, LINEAR));
+      FloatVector k = x.mul(x.mul(x).fma(V_CUBIC, V_LINEAR));
       timesSigmoid(x, k).intoArray(f, i);
       if (deep(k)) { // an input far in the left tail (outlier channels have them)
         fixUp(xs, f, i);
