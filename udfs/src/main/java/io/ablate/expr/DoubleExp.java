@@ -12,9 +12,9 @@ package io.ablate.expr;
  * the bits of x·log2e + 1.5·2⁵², which rounds to the nearest integer without a float→long
  * conversion. Within 2 ulp of {@code Math.exp} (tested), itself within 1 ulp of the exact value.
  */
-final class DoubleExp {
+public final class DoubleExp {
   /** The smallest argument: e^x stays a normal double, with room. */
-  static final double MIN_ARG = -700.0;
+  public static final double MIN_ARG = -700.0;
   static final double LOG2E = 1.4426950408889634;
   static final double ROUND = 0x1.8p52;
   static final long ROUND_BITS = Double.doubleToRawLongBits(ROUND);
@@ -30,7 +30,7 @@ final class DoubleExp {
   private DoubleExp() {}
 
   /** e^x for x in [{@value #MIN_ARG}, 0]; unspecified outside. */
-  static double exp(double x) {
+  public static double exp(double x) {
     double t = x * LOG2E + ROUND;
     double n = t - ROUND;
     long scaleBits = (Double.doubleToRawLongBits(t) - ROUND_BITS + 1023) << 52;

@@ -37,6 +37,8 @@ final class VectorExp {
   /** e^x is 0 in float32 below −104 (half the smallest subnormal) and +∞ above 89. */
   private static final FloatVector V_MIN_ARG = v(-104f);
   private static final FloatVector V_MAX_ARG = v(89f);
+  /** e^−87 ≈ 1.6e-38 is a normal float (above 2^−126 ≈ 1.18e-38). */
+  private static final FloatVector V_MIN_NORMAL_ARG = v(-87f);
   private static final FloatVector V_LOG2E = v(LOG2E);
   private static final FloatVector V_ROUND = v(ROUND);
   private static final FloatVector V_NEG_LN2_HI = v(-LN2_HI);
@@ -93,17 +95,37 @@ final class VectorExp {
   static FloatVector exp(FloatVector x) {
     FloatVector xc = x.max(V_MIN_ARG).min(V_MAX_ARG); // NaN stays NaN
     FloatVector t = xc.fma(V_LOG2E, V_ROUND);
-    FloatVector n = t.sub(V_ROUND);
     IntVector ni = t.reinterpretAsInts().sub(I_ROUND_BITS);
-    FloatVector r = n.fma(V_NEG_LN2_HI, xc);
-    r = n.fma(V_NEG_LN2_LO, r);
-    FloatVector p = E0.fma(r, E1).fma(r, E2).fma(r, E3).fma(r, E4).fma(r, E5);
-    FloatVector y = p.fma(r.mul(r), r).add(V_ONE);
     // 2ⁿ = 2^(n/2 rounded down) · 2^(the rest): each factor is a normal float for n in [−150, 129].
     IntVector n1 = ni.lanewise(ASHR, I_ONE);
     IntVector n2 = ni.sub(n1);
-    return y.mul(powerOfTwo(n1)).mul(powerOfTwo(n2));
+    return reduced(xc, t).mul(powerOfTwo(n1)).mul(powerOfTwo(n2));
   }
+
+
+  /**
+   * e^x for x ≤ 88, where results below the normal range are not needed: x below −87 gives
+   * e^−87 ≈ 1.6e-38 (the smallest argument whose exponential is a normal float). Where e^x is
+   * normal this is exactly {@link #exp} (y·2ⁿ is exact there, one product or two); it applies 2ⁿ
+   * in one multiplication, six operations fewer, for the sigmoid kernels, whose 1 + e^x is 1 in
+   * float32 long before e^x leaves the normal range. Fewer operations keep those loops within C2's
+   * node budget (gelu_tanh's was not, and boxed the exponential's last steps).
+   */
+  static FloatVector expNormal(FloatVector x) {
+    FloatVector xc = x.max(V_MIN_NORMAL_ARG).min(V_MAX_ARG); // NaN stays NaN
+    FloatVector t = xc.fma(V_LOG2E, V_ROUND);
+    return reduced(xc, t).mul(powerOfTwo(t.reinterpretAsInts().sub(I_ROUND_BITS)));
+  }
+
+  /** e^r for x = n·ln2 + r, given t = x·log2e + 1.5·2²³ (n in its low bits). */
+  private static FloatVector reduced(FloatVector x, FloatVector t) {
+    FloatVector n = t.sub(V_ROUND);
+    FloatVector r = n.fma(V_NEG_LN2_HI, x);
+    r = n.fma(V_NEG_LN2_LO, r);
+    FloatVector p = E0.fma(r, E1).fma(r, E2).fma(r, E3).fma(r, E4).fma(r, E5);
+    return p.fma(r.mul(r), r).add(V_ONE);
+  }
+
 
   private static FloatVector v(float value) {
     return FloatVector.broadcast(S, value);
