@@ -176,6 +176,7 @@ public final class AccuracyPass implements Serializable {
         }
       }
       float[] inputs = gatedSite ? input : x; // what each element's input class is judged by
+      boolean inputsFinite = ErrorStats.allFinite(inputs, 0, n); // once for all the variants
       (gatedSite ? gatedRef : ref).eval(args, expected, n);
       ErrorStats[] keyStats = stats.computeIfAbsent(key, k -> new ErrorStats[count]);
       for (int v = 0; v < count; v++) {
@@ -190,7 +191,7 @@ public final class AccuracyPass implements Serializable {
         if (keyStats[v] == null) {
           keyStats[v] = ErrorStats.empty();
         }
-        keyStats[v].update(inputs, 0, out, 0, expected, 0, n);
+        keyStats[v].update(inputs, 0, out, 0, expected, 0, n, inputsFinite);
       }
     }
     List<Tuple2<String, Object>> result = new ArrayList<>();

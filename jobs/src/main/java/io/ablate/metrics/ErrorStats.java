@@ -124,20 +124,43 @@ public final class ErrorStats implements Serializable {
    */
   public void update(float[] input, int inOff, float[] output, int outOff, double[] reference,
       int refOff, int len) {
-    update(input, inOff, output, outOff, reference, refOff, len, SIMD);
+    update(input, inOff, output, outOff, reference, refOff, len, allFinite(input, inOff, len));
+  }
+
+  /**
+   * {@link #update(float[], int, float[], int, double[], int, int)} for a caller that knows
+   * whether every input of the group is finite ({@link #allFinite}, computed once for all the
+   * variants compared on one input).
+   */
+  public void update(float[] input, int inOff, float[] output, int outOff, double[] reference,
+      int refOff, int len, boolean inputsFinite) {
+    update(input, inOff, output, outOff, reference, refOff, len, inputsFinite, SIMD);
+  }
+
+  /**
+   * Whether {@code a[off, off + len)} are all finite: the sign bit of (exponent bits + 2^23) is
+   * set exactly for an all-ones exponent (±Inf, NaN), so one OR over the group, no branch.
+   */
+  public static boolean allFinite(float[] a, int off, int len) {
+    Objects.checkFromIndexSize(off, len, a.length);
+    int nonFinite = 0;
+    for (int k = 0; k < len; k++) {
+      nonFinite |= (Float.floatToRawIntBits(a[off + k]) & 0x7F80_0000) + 0x0080_0000;
+    }
+    return nonFinite >= 0;
   }
 
   /** {@link #update}, with the Vector API path or not (tests compare the two, bit for bit). */
   void update(float[] input, int inOff, float[] output, int outOff, double[] reference,
-      int refOff, int len, boolean simd) {
+      int refOff, int len, boolean inputsFinite, boolean simd) {
     Objects.checkFromIndexSize(inOff, len, input.length);
     Objects.checkFromIndexSize(outOff, len, output.length);
     Objects.checkFromIndexSize(refOff, len, reference.length);
     if (lanes == null) { // GroupSumsSimd.OUT is a constant: this loads no Vector API class
       lanes = new double[GroupSumsSimd.OUT];
     }
-    if (!(simd && len >= LANES && vectorGroup(input, inOff, output, outOff, reference, refOff,
-        len))) {
+    if (!(simd && inputsFinite && len >= LANES && vectorGroup(input, inOff, output, outOff,
+        reference, refOff, len))) {
       java.util.Arrays.fill(lanes, 0.0);
       classifyAndSum(input, inOff, output, outOff, reference, refOff, len);
       updateRelAndUlp(input, inOff, output, outOff, reference, refOff, len);
@@ -168,8 +191,8 @@ public final class ErrorStats implements Serializable {
   }
 
   /**
-   * The Vector API path, for a group (of at least {@value #LANES} elements) whose elements are all
-   * compared with finite outputs, the usual case: the same lane sums and counts as the general path.
+   * The Vector API path, for a group (of at least {@value #LANES} elements, all inputs finite) whose
+   * elements are all compared with finite outputs, the usual case: the same lane sums and counts as the general path.
    * Returns false, having changed nothing but the scratch, for any other group.
    */
   private boolean vectorGroup(float[] input, int inOff, float[] output, int outOff,
@@ -181,19 +204,13 @@ public final class ErrorStats implements Serializable {
         return false;
       }
     }
-    // The outputs in double for the vector loop, and whether every input is finite: the sign bit
-    // of (exponent bits + 2^23) is set exactly for an all-ones exponent (Inf or NaN).
+    // The outputs in double for the vector loop (every input is finite: the caller checked).
     if (outputs == null || outputs.length < blocks) {
       outputs = new double[blocks];
     }
     double[] y = outputs;
-    int nonFinite = 0;
     for (int k = 0; k < blocks; k++) {
       y[k] = output[outOff + k];
-      nonFinite |= (Float.floatToRawIntBits(input[inOff + k]) & 0x7F80_0000) + 0x0080_0000;
-    }
-    if (nonFinite < 0) {
-      return false;
     }
     long zeros = GroupSumsSimd.sums(y, 0, reference, refOff, blocks, maxRel,
         maxUlp * (1 - 0x1p-50), lanes);

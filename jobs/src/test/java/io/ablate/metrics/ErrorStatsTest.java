@@ -336,8 +336,9 @@ class ErrorStatsTest {
       ErrorStats scalar = ErrorStats.empty();
       for (int group = 0; group < 3; group++) { // later groups start from non-empty maxima
         int from = rnd.nextInt(len);
-        vector.update(d.x(), from, d.y(), from, d.r(), from, len - from, true);
-        scalar.update(d.x(), from, d.y(), from, d.r(), from, len - from, false);
+        boolean finite = ErrorStats.allFinite(d.x(), from, len - from);
+        vector.update(d.x(), from, d.y(), from, d.r(), from, len - from, finite, true);
+        scalar.update(d.x(), from, d.y(), from, d.r(), from, len - from, finite, false);
       }
       assertArrayEquals(scalar.toBytes(), vector.toBytes(), "trial " + trial + ", length " + len);
     }
@@ -514,6 +515,40 @@ class ErrorStatsTest {
     try (java.io.ObjectInputStream in =
         new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
       assertArrayEquals(s.toBytes(), ((ErrorStats) in.readObject()).toBytes());
+    }
+  }
+
+  @Test
+  void allFiniteFindsEveryNonFiniteValueAndOnlyThose() {
+    float[] finite = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, Float.MAX_VALUE,
+        -Float.MAX_VALUE, 1f, -3.5e-20f, 6.0e37f};
+    assertTrue(ErrorStats.allFinite(finite, 0, finite.length));
+    assertTrue(ErrorStats.allFinite(new float[0], 0, 0));
+    Random rnd = new Random();
+    long seed = rnd.nextLong();
+    rnd.setSeed(seed);
+    float[] a = new float[1000];
+    for (int trial = 0; trial < 200; trial++) {
+      boolean expected = true;
+      for (int k = 0; k < a.length; k++) {
+        // random bit patterns: every exponent, NaN payloads and infinities included
+        a[k] = trial % 2 == 0 ? Float.intBitsToFloat(rnd.nextInt()) : (float) rnd.nextGaussian();
+        expected &= Float.isFinite(a[k]);
+      }
+      int from = rnd.nextInt(a.length);
+      boolean slice = true;
+      for (int k = from; k < a.length; k++) {
+        slice &= Float.isFinite(a[k]);
+      }
+      assertEquals(expected, ErrorStats.allFinite(a, 0, a.length), "seed " + seed);
+      assertEquals(slice, ErrorStats.allFinite(a, from, a.length - from), "seed " + seed);
+    }
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+        Float.intBitsToFloat(0xFF80_0001)}) {
+      float[] one = finite.clone();
+      one[3] = bad;
+      assertFalse(ErrorStats.allFinite(one, 0, one.length), Float.toString(bad));
+      assertTrue(ErrorStats.allFinite(one, 4, one.length - 4), "outside the range");
     }
   }
 
