@@ -34,15 +34,28 @@ abstract class SigmoidProductKernel extends BlockedSimdKernel {
   /** The sigmoid's argument k at x, as the vector loop computes it (same operations, same bits). */
   abstract float argument(float x);
 
-  /** x·σ(k); lanes with k &lt; −80 are left for the fix-up. */
+  /*
+   * The loops hold as few operations as they can: C2 compiles one into vector instructions only
+   * within its node budget, and gelu_tanh's loop was at its edge (in some runs of the same job the
+   * exponential's last steps and the deep-tail test ran unintrinsified, boxing every vector, by
+   * chance of compilation order). So the deep tail is not clamped in the vector form (its lanes are
+   * rewritten anyway), and x = −∞, which has k = −∞ in every kernel but a swish with β ≤ 0, is
+   * left to the fix-up too.
+   */
+
+  /** x·σ(k); lanes with k &lt; −80 (x = −∞ among them, where k = −∞) are left for the fix-up. */
   static FloatVector timesSigmoid(FloatVector x, FloatVector k) {
-    FloatVector e = VectorExp.expNormal(k.max(V_DEEP_TAIL).neg());
-    return x.div(e.add(V_ONE)).blend(V_NEG_ZERO, x.compare(EQ, V_NEG_INF));
+    return x.div(VectorExp.expNormal(k.neg()).add(V_ONE));
+  }
+
+  /** y with −0 where x = −∞: for a k that is not −∞ there (swish with β ≤ 0). */
+  static FloatVector minusZeroAtMinusInf(FloatVector x, FloatVector y) {
+    return y.blend(V_NEG_ZERO, x.compare(EQ, V_NEG_INF));
   }
 
   /** σ(k); lanes with k &lt; −80 are left for the fix-up. */
   static FloatVector sigmoid(FloatVector k) {
-    return V_ONE.div(VectorExp.expNormal(k.max(V_DEEP_TAIL).neg()).add(V_ONE));
+    return V_ONE.div(VectorExp.expNormal(k.neg()).add(V_ONE));
   }
 
   static boolean deep(FloatVector k) {
@@ -50,7 +63,8 @@ abstract class SigmoidProductKernel extends BlockedSimdKernel {
   }
 
   /**
-   * Rewrites the lanes of the vector at {@code f[i, i + L)} whose k is below −80: the loop calls it
+   * Rewrites the lanes of the vector at {@code f[i, i + L)} whose k is below −80 (and x·σ(k) at
+   * x = −∞, −0): the loop calls it
    * when {@link #deep} finds one, so only that vector is rescanned (with LLM-like outlier channels
    * most blocks have such a lane, and rescanning whole blocks after the loop tripled gelu_tanh's
    * cost: 3.2 instead of 1.0 ns a value, measured).
@@ -59,7 +73,9 @@ abstract class SigmoidProductKernel extends BlockedSimdKernel {
     for (int j = i; j < i + L; j++) {
       float x = xs[j];
       float k = argument(x);
-      if (k < DEEP_TAIL && !(timesX && x == Float.NEGATIVE_INFINITY)) {
+      if (timesX && x == Float.NEGATIVE_INFINITY) {
+        f[j] = -0f; // the limit of x·σ(k)
+      } else if (k < DEEP_TAIL) {
         double a = timesX ? x : 1.0;
         f[j] = (float) (a * (k < DoubleExp.MIN_ARG ? 0.0 : DoubleExp.exp(k)));
       }

@@ -16,7 +16,7 @@ public final class SwishSimd extends SigmoidProductKernel {
     for (int i = 0; i < n; i += L) {
       FloatVector x = load(xs, i);
       FloatVector k = x.mul(beta);
-      timesSigmoid(x, k).intoArray(f, i);
+      minusZeroAtMinusInf(x, timesSigmoid(x, k)).intoArray(f, i); // β ≤ 0: k is not −∞ there
       if (deep(k)) { // an input far in the left tail (outlier channels have them)
         fixUp(xs, f, i);
       }
