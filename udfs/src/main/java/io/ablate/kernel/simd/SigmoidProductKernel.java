@@ -36,11 +36,12 @@ abstract class SigmoidProductKernel extends BlockedSimdKernel {
 
   /*
    * The loops hold as few operations as they can: C2 compiles one into vector instructions only
-   * within its node budget, and gelu_tanh's loop was at its edge (in some runs of the same job the
-   * exponential's last steps and the deep-tail test ran unintrinsified, boxing every vector, by
-   * chance of compilation order). So the deep tail is not clamped in the vector form (its lanes are
-   * rewritten anyway), and x = −∞, which has k = −∞ in every kernel but a swish with β ≤ 0, is
-   * left to the fix-up too.
+   * within its node budget, and gelu_tanh's loop was at its edge (NodeCountInliningCutoff; the
+   * exponential's last steps and the deep-tail test then ran unintrinsified, boxing every vector).
+   * So the deep tail is not clamped in the vector form (its lanes are rewritten anyway), and
+   * x = −∞, which has k = −∞ in every kernel but a swish with β ≤ 0, is left to the fix-up too.
+   * (Now and then the same two operations still run unintrinsified, for a cause not found: README,
+   * Known issues.)
    */
 
   /** x·σ(k); lanes with k &lt; −80 (x = −∞ among them, where k = −∞) are left for the fix-up. */
