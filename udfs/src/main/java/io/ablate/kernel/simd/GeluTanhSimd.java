@@ -19,14 +19,16 @@ public final class GeluTanhSimd extends SigmoidProductKernel {
 
   @Override
   void compute(float[] xs, float[] f, int n) {
+    int[] deepAt = new int[n / L];
+    int count = 0;
     for (int i = 0; i < n; i += L) {
       FloatVector x = load(xs, i);
       FloatVector k = x.mul(x.mul(x).fma(V_CUBIC, V_LINEAR));
       timesSigmoid(x, k).intoArray(f, i);
-      if (deep(k)) { // an input far in the left tail (outlier channels have them)
-        fixUp(xs, f, i);
-      }
+      deepAt[count] = i; // kept if some lane is in the deep tail (outlier channels have them)
+      count += deep(k) ? 1 : 0;
     }
+    fixUp(xs, f, deepAt, count);
   }
 
   @Override

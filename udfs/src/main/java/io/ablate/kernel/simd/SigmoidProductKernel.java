@@ -64,13 +64,19 @@ abstract class SigmoidProductKernel extends BlockedSimdKernel {
   }
 
   /**
-   * Rewrites the lanes of the vector at {@code f[i, i + L)} whose k is below −80 (and x·σ(k) at
-   * x = −∞, −0): the loop calls it
-   * when {@link #deep} finds one, so only that vector is rescanned (with LLM-like outlier channels
-   * most blocks have such a lane, and rescanning whole blocks after the loop tripled gelu_tanh's
-   * cost: 3.2 instead of 1.0 ns a value, measured).
+   * Rewrites, in the vectors starting at {@code at[0, count)}, the lanes whose k is below −80 (and
+   * x·σ(k) at x = −∞, −0). The loop records those vectors rather than calling here: only they are
+   * rescanned (with LLM-like outlier channels most blocks have one, and rescanning whole blocks
+   * tripled gelu_tanh's cost: 3.2 instead of 1.0 ns a value, measured), and the loop keeps no call
+   * (with one in it, C2 now and then compiled the loop with two operations left unintrinsified).
    */
-  final void fixUp(float[] xs, float[] f, int i) {
+  final void fixUp(float[] xs, float[] f, int[] at, int count) {
+    for (int v = 0; v < count; v++) {
+      fixUpVector(xs, f, at[v]);
+    }
+  }
+
+  private void fixUpVector(float[] xs, float[] f, int i) {
     for (int j = i; j < i + L; j++) {
       float x = xs[j];
       float k = argument(x);
