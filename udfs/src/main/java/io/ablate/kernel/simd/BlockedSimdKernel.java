@@ -6,16 +6,16 @@ import jdk.incubator.vector.VectorMask;
 /**
  * A SIMD kernel whose function needs {@link VectorExp}. A block is copied to scratch padded to whole
  * vectors, {@link #compute} runs one loop over it with no tail (rare lanes that need another
- * formula are fixed in scalar code, vector by vector), and the block is copied (or, gated,
- * multiplied) out. Scratch lets a fix-up read the inputs and lets {@code out} be any of the input
+ * formula are then fixed in scalar code, only in the vectors that have them), and the block is
+ * copied (or, gated, multiplied) out. Scratch lets a fix-up read the inputs and lets {@code out} be any of the input
  * arrays; blocks stay in L1, so memory is still read and written once.
  *
- * <p>Why one tail-free loop, and the rare lanes fixed by a scalar call on the arrays: C2 compiles a
- * Vector API loop into vector instructions only if everything in it inlines, and it stops inlining
- * at a budget of bytecodes per compilation (each Vector API call brings many). A loop body with the
+ * <p>Why one tail-free loop, and the rare lanes fixed in scalar code after it: C2 compiles a Vector
+ * API loop into vector instructions only if everything in it inlines, and it stops inlining at a
+ * budget of nodes per compilation (each Vector API call brings many). A loop body with the
  * exponential's twenty operations fits once, not twice (a masked tail copy) nor with a second
  * vector formula; past the budget every vector becomes a heap object and the kernel runs 5–10×
- * slower. A call that takes arrays and an index carries no vector out of the loop.
+ * slower. The loop only records which vectors need fixing.
  */
 abstract class BlockedSimdKernel extends SimdKernel {
   /** Elements per block: the two scratch arrays (4 KiB) stay in L1 beside the data. */
