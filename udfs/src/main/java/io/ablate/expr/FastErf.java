@@ -87,22 +87,16 @@ public final class FastErf {
    */
   public static void erfc(double[] x, double[] out, int n) {
     int done = VECTOR ? FastErfSimd.erfc(x, out, n) : 0;
-    boolean tail = false;
-    for (int k = 0; k < n; k++) {
-      tail |= !(Math.abs(x[k]) < LIMIT);
-    }
     for (int k = done; k < n; k++) {
-      double a = Math.abs(x[k]);
-      out[k] = a < LIMIT ? fromErfcx(x[k], erfcx(a)) : 0.0; // the tail's are overwritten below
+      out[k] = erfc(x[k]);
     }
-    if (tail) { // NaN or |x| ≥ LIMIT: rare
-      for (int k = 0; k < n; k++) {
-        if (!(Math.abs(x[k]) < LIMIT)) {
-          out[k] = erfc(x[k]);
-        }
+    for (int k = 0; k < done; k++) {
+      if (!(Math.abs(x[k]) < LIMIT)) { // NaN or the far tail (rare): the vector lane is meaningless
+        out[k] = erfc(x[k]);
       }
     }
   }
+
 
   /** erfcx(a) = e^(a²)·erfc(a) for 0 ≤ a &lt; {@value #LIMIT}: the series in t, by Estrin. */
   static double erfcx(double a) {

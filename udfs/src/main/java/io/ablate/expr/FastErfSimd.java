@@ -84,9 +84,8 @@ final class FastErfSimd {
   }
 
   /*
-   * Two loops in two methods, each compiled on its own: in one, C2 reaches its node budget
-   * (NodeCountInliningCutoff) before the exponential and boxes every vector of it (measured 8 ns
-   * a value instead of about 2).
+   * Two loops in two methods, each compiled on its own: in one, C2 reached its node budget
+   * (NodeCountInliningCutoff) before the exponential and boxed every vector of it.
    */
 
   /** {@code out[k] = erfcx(|x[k]|)} for k below {@code bound}, a multiple of the vector length. */

@@ -4,8 +4,9 @@ import jdk.incubator.vector.FloatVector;
 
 /** SIMD kernel of gelu_sigmoid: x·σ(1.702x). */
 public final class GeluSigmoidSimd extends SigmoidProductKernel {
-  /** 1.702 as a vector constant (see GeluTanhSimd). */
-  private static final FloatVector V_SCALE = FloatVector.broadcast(S, 1.702f);
+  private static final float SCALE = 1.702f;
+  /** SCALE as a vector constant (see GeluTanhSimd). */
+  private static final FloatVector V_SCALE = FloatVector.broadcast(S, SCALE);
 
   public GeluSigmoidSimd() {
     super(true);
@@ -27,6 +28,6 @@ public final class GeluSigmoidSimd extends SigmoidProductKernel {
 
   @Override
   float argument(float x) {
-    return x * 1.702f;
+    return x * SCALE;
   }
 }
