@@ -212,10 +212,14 @@ public final class ErrorStats implements Serializable {
     for (int k = 0; k < blocks; k++) {
       y[k] = output[outOff + k];
     }
-    long zeros = GroupSumsSimd.sums(y, 0, reference, refOff, blocks, maxRel,
-        maxUlp * (1 - 0x1p-50), lanes);
-    if (zeros < 0) {
-      return false;
+    long zeros = 0;
+    for (int lane = 0; lane < LANES; lane += GroupSumsSimd.WIDTH) {
+      long z = GroupSumsSimd.sums(y, 0, reference, refOff, blocks, lane, maxRel,
+          maxUlp * (1 - 0x1p-50), lanes);
+      if (z < 0) {
+        return false;
+      }
+      zeros += z;
     }
     double mAbs = Math.max(maxAbs, lanes[GroupSumsSimd.MAX_ABS]);
     boolean candidate = !(lanes[GroupSumsSimd.CANDIDATE] <= 0);
@@ -342,7 +346,7 @@ public final class ErrorStats implements Serializable {
   }
 
   /** Lanes of the group sums: element k of a group is summed in lane k mod LANES. */
-  static final int LANES = 4;
+  static final int LANES = 8;
   static final int SUMS = 5;
   static final int ABS_ERR = 0;
   static final int SQ_ERR = 1;

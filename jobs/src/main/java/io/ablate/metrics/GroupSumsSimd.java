@@ -7,20 +7,24 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The lane sums of {@link ErrorStats} with the Vector API: the same operations, lane for lane, as
- * its scalar lanes, so the same bits. Always four doubles ({@link ErrorStats#LANES}) whatever the
- * hardware prefers: the lane layout is part of the result. Loaded only when
- * {@code jdk.incubator.vector} is present. Everything happens in one method with no calls left
- * uninlined: a vector that reaches a call is boxed, which made an earlier version slower than the
- * scalar loop. Only Ablate's one double shape is used ({@link Species}): outputs arrive converted
- * to double (a second, 128-bit float shape to load them made C2 compile every float operation of
- * the process for two classes).
+ * its scalar lanes, so the same bits. The lane layout ({@link ErrorStats#LANES} lanes) is part of
+ * the result, whatever the hardware prefers: a vector of Ablate's one double shape ({@link Species})
+ * holds {@link #WIDTH} consecutive lanes, so 512-bit hardware sums all the lanes in one sweep of the
+ * group and 256-bit hardware in two (lanes 0–3, then 4–7; each lane is independent of the others).
+ * Loaded only when {@code jdk.incubator.vector} is present. Everything happens in one method with
+ * no calls left uninlined: a vector that reaches a call is boxed, which made an earlier version
+ * slower than the scalar loop. Outputs arrive converted to double (a second, narrower float shape
+ * to load them made C2 compile every float operation of the process for two classes).
  */
 final class GroupSumsSimd {
   private static final VectorSpecies<Double> S = Species.DOUBLE;
   private static final long EXPONENT = 0x7FF0_0000_0000_0000L;
 
-  /** Worth using: the hardware has 256-bit vectors (elsewhere the scalar lanes are faster). */
-  static final boolean USEFUL = S.length() == ErrorStats.LANES;
+  /** Lanes of one vector: a sweep of {@link #sums} fills this many lanes. */
+  static final int WIDTH = S.length();
+
+  /** Worth using: vectors of at least 256 bits that tile the lanes (else the scalar lanes). */
+  static final boolean USEFUL = WIDTH >= 4 && ErrorStats.LANES % WIDTH == 0;
 
   /** Index in {@code out} of max |err| after {@link #sums}. */
   static final int MAX_ABS = ErrorStats.SUMS * 2 * ErrorStats.LANES;
@@ -33,11 +37,13 @@ final class GroupSumsSimd {
   private GroupSumsSimd() {}
 
   /**
-   * Sums elements [0, n) of a group (n a multiple of {@link ErrorStats#LANES}), outputs {@code y}
-   * (float32 values converted to double) against references {@code r}, into {@code out} (the lane
-   * sums, layout of {@link ErrorStats#sumIndex}, then {@link #MAX_ABS} and {@link #CANDIDATE}), as
-   * if every element were compared: the caller has checked that every input is finite. Returns the
-   * number of zero outputs, or −1 if some output or reference is not finite (or a sum overflowed):
+   * Sums lanes [{@code lane}, {@code lane} + {@link #WIDTH}) of a group of n elements (n a multiple
+   * of {@link ErrorStats#LANES}; {@code lane} a multiple of {@link #WIDTH}): outputs {@code y}
+   * (float32 values converted to double) against references {@code r}, into {@code out} (those
+   * lanes of the sums, layout of {@link ErrorStats#sumIndex}; {@link #MAX_ABS} and
+   * {@link #CANDIDATE} set by the sweep of lane 0, raised by the others), as if every element were
+   * compared: the caller has checked that every input is finite. Returns the number of zero
+   * outputs in those lanes, or −1 if some output or reference is not finite (or a sum overflowed):
    * the caller must then take the scalar path, which classifies elements.
    *
    * <p>The candidate test is a filter for the exact scalar maxima: it is positive (or NaN) for any
@@ -47,7 +53,7 @@ final class GroupSumsSimd {
    * exponent; below 2<sup>-126</sup> the ulp is 2<sup>-149</sup>, beyond the float range
    * 2<sup>104</sup>), so ulps ≤ |err|·2<sup>23</sup>/p, nearly exact.
    */
-  static long sums(double[] y, int yOff, double[] r, int rOff, int n, double maxRel,
+  static long sums(double[] y, int yOff, double[] r, int rOff, int n, int lane, double maxRel,
       double ulpBound, double[] out) {
     DoubleVector zero = DoubleVector.zero(S);
     DoubleVector absS = zero, absC = zero, sqErrS = zero, sqErrC = zero, sqRefS = zero;
@@ -60,7 +66,7 @@ final class GroupSumsSimd {
     // kernels' 512-bit vectors pollute; then it stops intrinsifying and every operation boxes (seen:
     // 6 ns instead of 2 per element). So accumulations are written v.op(acc), exactly the same
     // values: + and max are commutative, and s − (t − b) = (b − t) + s in IEEE arithmetic.
-    for (int k = 0; k < n; k += 4) {
+    for (int k = lane; k < n; k += ErrorStats.LANES) {
       DoubleVector yv = DoubleVector.fromArray(S, y, yOff + k);
       zeros += yv.compare(VectorOperators.EQ, 0.0).trueCount();
       DoubleVector rv = DoubleVector.fromArray(S, r, rOff + k);
@@ -109,18 +115,20 @@ final class GroupSumsSimd {
     if (!Double.isFinite(all.reduceLanes(VectorOperators.ADD))) {
       return -1;
     }
-    absS.intoArray(out, ErrorStats.sumIndex(ErrorStats.ABS_ERR, 0));
-    absC.intoArray(out, ErrorStats.sumIndex(ErrorStats.ABS_ERR, 0) + ErrorStats.LANES);
-    sqErrS.intoArray(out, ErrorStats.sumIndex(ErrorStats.SQ_ERR, 0));
-    sqErrC.intoArray(out, ErrorStats.sumIndex(ErrorStats.SQ_ERR, 0) + ErrorStats.LANES);
-    sqRefS.intoArray(out, ErrorStats.sumIndex(ErrorStats.SQ_REF, 0));
-    sqRefC.intoArray(out, ErrorStats.sumIndex(ErrorStats.SQ_REF, 0) + ErrorStats.LANES);
-    sqOutS.intoArray(out, ErrorStats.sumIndex(ErrorStats.SQ_OUT, 0));
-    sqOutC.intoArray(out, ErrorStats.sumIndex(ErrorStats.SQ_OUT, 0) + ErrorStats.LANES);
-    refOutS.intoArray(out, ErrorStats.sumIndex(ErrorStats.REF_OUT, 0));
-    refOutC.intoArray(out, ErrorStats.sumIndex(ErrorStats.REF_OUT, 0) + ErrorStats.LANES);
-    out[MAX_ABS] = max.reduceLanes(VectorOperators.MAX);
-    out[CANDIDATE] = candidate.reduceLanes(VectorOperators.MAX);
+    absS.intoArray(out, ErrorStats.sumIndex(ErrorStats.ABS_ERR, lane));
+    absC.intoArray(out, ErrorStats.sumIndex(ErrorStats.ABS_ERR, lane) + ErrorStats.LANES);
+    sqErrS.intoArray(out, ErrorStats.sumIndex(ErrorStats.SQ_ERR, lane));
+    sqErrC.intoArray(out, ErrorStats.sumIndex(ErrorStats.SQ_ERR, lane) + ErrorStats.LANES);
+    sqRefS.intoArray(out, ErrorStats.sumIndex(ErrorStats.SQ_REF, lane));
+    sqRefC.intoArray(out, ErrorStats.sumIndex(ErrorStats.SQ_REF, lane) + ErrorStats.LANES);
+    sqOutS.intoArray(out, ErrorStats.sumIndex(ErrorStats.SQ_OUT, lane));
+    sqOutC.intoArray(out, ErrorStats.sumIndex(ErrorStats.SQ_OUT, lane) + ErrorStats.LANES);
+    refOutS.intoArray(out, ErrorStats.sumIndex(ErrorStats.REF_OUT, lane));
+    refOutC.intoArray(out, ErrorStats.sumIndex(ErrorStats.REF_OUT, lane) + ErrorStats.LANES);
+    double maxAbs = max.reduceLanes(VectorOperators.MAX);
+    double candidates = candidate.reduceLanes(VectorOperators.MAX);
+    out[MAX_ABS] = lane == 0 ? maxAbs : Math.max(out[MAX_ABS], maxAbs);
+    out[CANDIDATE] = lane == 0 ? candidates : Math.max(out[CANDIDATE], candidates); // NaN stays
     return zeros;
   }
 }
