@@ -9,9 +9,11 @@ import java.math.MathContext;
  * The exact part of a profile, a mergeable accumulator: counts (finite values, exact zeros, NaN,
  * ±Inf), min and max, the power sums Σx, Σx², Σx³, Σx⁴ of the finite values, and a histogram of
  * the finite values by their top 16 bits (bf16 buckets: sign, exponent and 7 significand bits) for
- * the outlier count. Power sums: within one vector, in double in four fixed lanes (element i in
- * lane i mod 4), then each lane into an {@link ExactSum}; a vector is never split, so the state is
- * bit-identical whatever the partitioning or the order of vectors. Mutable, one per task and key.
+ * the outlier count. Power sums: within one vector, in double in {@value #LANES} fixed lanes
+ * (element i in lane i mod {@value #LANES}), then each lane into an {@link ExactSum}; a vector is
+ * never split, so the state is bit-identical whatever the partitioning or the order of vectors. The
+ * lanes do not depend on the hardware: vectors with no NaN or ±Inf are summed with the Vector API
+ * ({@link PowerSumsSimd}) when it is there, in the same bits. Mutable, one per task and key.
  */
 public final class ValueStats implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -32,9 +34,72 @@ public final class ValueStats implements Serializable {
     return new ValueStats();
   }
 
+  /** Lanes of the power sums within a vector: element i is summed in lane i mod LANES. */
+  static final int LANES = 8;
+  /** The Vector API path for vectors of finite values, when the module is there and helps. */
+  static final boolean SIMD = io.ablate.kernel.Simd.available() && PowerSumsSimd.USEFUL;
+
+  // Scratch of update, reused (not part of the state): lane sums, values in double, and the
+  // vector scan's {least key, greatest key, zeros}.
+  private transient double[] laneSums;
+  private transient double[] values;
+  private transient int[] scan;
+
   /** Adds {@code x[off, off+len)}, one vector. */
   public void update(float[] x, int off, int len) {
-    double[] s = new double[16]; // [power 1..4][lane 0..3]
+    update(x, off, len, SIMD);
+  }
+
+  /** {@link #update}, with the Vector API path or not (tests compare the two, bit for bit). */
+  void update(float[] x, int off, int len, boolean simd) {
+    if (laneSums == null) {
+      laneSums = new double[4 * LANES];
+      scan = new int[3];
+    }
+    double[] s = laneSums;
+    java.util.Arrays.fill(s, 0.0);
+    if (simd && len >= LANES && PowerSumsSimd.scan(x, off, len, scan)) {
+      vectorUpdate(x, off, len);
+    } else {
+      scalarUpdate(x, off, len);
+    }
+    for (int p = 0; p < 4; p++) {
+      for (int lane = 0; lane < LANES; lane++) {
+        sums[p].add(s[p * LANES + lane]);
+      }
+    }
+  }
+
+  /** A vector of finite values, {@link #scan} filled by {@link PowerSumsSimd#scan}. */
+  private void vectorUpdate(float[] x, int off, int len) {
+    long[] b = buckets;
+    for (int i = 0; i < len; i++) {
+      b[Float.floatToRawIntBits(x[off + i]) >>> 16]++;
+    }
+    int done = len - len % LANES;
+    if (values == null || values.length < done) {
+      values = new double[done];
+    }
+    double[] d = values;
+    for (int i = 0; i < done; i++) {
+      d[i] = x[off + i];
+    }
+    double[] s = laneSums;
+    for (int lane = 0; lane < LANES; lane += PowerSumsSimd.WIDTH) {
+      PowerSumsSimd.sums(d, done, lane, s);
+    }
+    for (int i = done; i < len; i++) {
+      addToLane(s, i % LANES, x[off + i]);
+    }
+    n += len;
+    zeros += scan[2];
+    min = Math.min(min, Float.intBitsToFloat(PowerSumsSimd.order(scan[0])));
+    max = Math.max(max, Float.intBitsToFloat(PowerSumsSimd.order(scan[1])));
+  }
+
+  /** Any vector: classifies each value. */
+  private void scalarUpdate(float[] x, int off, int len) {
+    double[] s = laneSums;
     long z = 0;
     long finite = 0;
     float lo = min;
@@ -58,23 +123,22 @@ public final class ValueStats implements Serializable {
       lo = Math.min(lo, v);
       hi = Math.max(hi, v);
       b[bits >>> 16]++;
-      double d = v;
-      double d2 = d * d;
-      int lane = i & 3;
-      s[lane] += d;
-      s[4 + lane] += d2;
-      s[8 + lane] += d2 * d;
-      s[12 + lane] += d2 * d2;
+      addToLane(s, i % LANES, v);
     }
     n += finite;
     zeros += z;
     min = lo;
     max = hi;
-    for (int p = 0; p < 4; p++) {
-      for (int lane = 0; lane < 4; lane++) {
-        sums[p].add(s[4 * p + lane]);
-      }
-    }
+  }
+
+  /** Adds v, v², v³, v⁴ to lane {@code lane} of the power sums (the vector path's operations). */
+  private static void addToLane(double[] s, int lane, float v) {
+    double d = v;
+    double d2 = d * d;
+    s[lane] += d;
+    s[LANES + lane] += d2;
+    s[2 * LANES + lane] += d2 * d;
+    s[3 * LANES + lane] += d2 * d2;
   }
 
   /** Adds {@code other} into this; returns this. Exact: associative and commutative. */
@@ -119,6 +183,15 @@ public final class ValueStats implements Serializable {
   /** Largest finite value; NaN when there is none. */
   public double max() {
     return n == 0 ? Double.NaN : max;
+  }
+
+  /** The exact power sums Σx, Σx², Σx³, Σx⁴ of the finite values (for tests). */
+  BigDecimal[] powerSums() {
+    BigDecimal[] out = new BigDecimal[4];
+    for (int p = 0; p < 4; p++) {
+      out[p] = sums[p].toBigDecimal();
+    }
+    return out;
   }
 
   /** Mean and the central moment sums Σ(x−mean)^k, k = 2, 3, 4; NaN when n = 0. */
