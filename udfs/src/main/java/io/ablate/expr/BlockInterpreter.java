@@ -73,20 +73,30 @@ public final class BlockInterpreter {
     void apply(double[] a, double[] out, int n);
   }
 
+  /** {@code out[k] = (a[k] cmp b[k]) ? yes[k] : no[k]} for k in [from, n). */
   @FunctionalInterface
-  private interface SelectOp {
-    void apply(double[] a, double[] b, double[] yes, double[] no, double[] out, int n);
+  interface SelectOp {
+    void apply(double[] a, double[] b, double[] yes, double[] no, double[] out, int from, int n);
+  }
+
+  /** Whether {@link SelectSimd} can run (its class is only loaded then). */
+  private static final boolean VECTOR = io.ablate.kernel.Simd.available();
+
+  /** The select loop of a comparison: the vector form where there is one. */
+  private static SelectOp select(Expr.Cmp cmp) {
+    SelectOp scalar = scalarSelect(cmp);
+    return VECTOR ? SelectSimd.select(cmp, scalar) : scalar;
   }
 
   /** One loop per comparison (a switch per element would cost more than the select itself). */
-  private static SelectOp select(Expr.Cmp cmp) {
+  static SelectOp scalarSelect(Expr.Cmp cmp) {
     switch (cmp) {
-      case LT: return (a, b, y, f, o, n) -> { for (int k = 0; k < n; k++) { o[k] = a[k] < b[k] ? y[k] : f[k]; } };
-      case LE: return (a, b, y, f, o, n) -> { for (int k = 0; k < n; k++) { o[k] = a[k] <= b[k] ? y[k] : f[k]; } };
-      case GT: return (a, b, y, f, o, n) -> { for (int k = 0; k < n; k++) { o[k] = a[k] > b[k] ? y[k] : f[k]; } };
-      case GE: return (a, b, y, f, o, n) -> { for (int k = 0; k < n; k++) { o[k] = a[k] >= b[k] ? y[k] : f[k]; } };
-      case EQ: return (a, b, y, f, o, n) -> { for (int k = 0; k < n; k++) { o[k] = a[k] == b[k] ? y[k] : f[k]; } };
-      case NE: return (a, b, y, f, o, n) -> { for (int k = 0; k < n; k++) { o[k] = a[k] != b[k] ? y[k] : f[k]; } };
+      case LT: return (a, b, y, f, o, from, n) -> { for (int k = from; k < n; k++) { o[k] = a[k] < b[k] ? y[k] : f[k]; } };
+      case LE: return (a, b, y, f, o, from, n) -> { for (int k = from; k < n; k++) { o[k] = a[k] <= b[k] ? y[k] : f[k]; } };
+      case GT: return (a, b, y, f, o, from, n) -> { for (int k = from; k < n; k++) { o[k] = a[k] > b[k] ? y[k] : f[k]; } };
+      case GE: return (a, b, y, f, o, from, n) -> { for (int k = from; k < n; k++) { o[k] = a[k] >= b[k] ? y[k] : f[k]; } };
+      case EQ: return (a, b, y, f, o, from, n) -> { for (int k = from; k < n; k++) { o[k] = a[k] == b[k] ? y[k] : f[k]; } };
+      case NE: return (a, b, y, f, o, from, n) -> { for (int k = from; k < n; k++) { o[k] = a[k] != b[k] ? y[k] : f[k]; } };
       default: throw new IllegalArgumentException(cmp.name());
     }
   }
@@ -108,10 +118,16 @@ public final class BlockInterpreter {
     } else if (e instanceof Const k) {
       double value = k.value();
       return new Node() {
+        /** Elements of the buffer already holding the value: filled once, not per block. */
+        private int filled;
+
         @Override
         double[] eval(double[][] in, int n) {
           double[] out = buffer(n);
-          java.util.Arrays.fill(out, 0, n, value);
+          if (filled < n) {
+            java.util.Arrays.fill(out, value); // the whole buffer (it may have been reallocated)
+            filled = out.length;
+          }
           return out;
         }
       };
@@ -175,7 +191,7 @@ public final class BlockInterpreter {
         @Override
         double[] eval(double[][] in, int n) {
           double[] out = buffer(n);
-          op.apply(l.eval(in, n), r.eval(in, n), t.eval(in, n), f.eval(in, n), out, n);
+          op.apply(l.eval(in, n), r.eval(in, n), t.eval(in, n), f.eval(in, n), out, 0, n);
           return out;
         }
       };

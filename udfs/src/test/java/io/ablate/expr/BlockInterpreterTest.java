@@ -69,6 +69,39 @@ class BlockInterpreterTest {
   }
 
   @Test
+  void everyComparisonSelectsAsTheInterpreter() {
+    // Every pair of edge values (NaN, ±0, ±Inf among them), in blocks long enough for the vector
+    // form and with a remainder, for each comparison: the same bits as the scalar interpreter.
+    int n = EDGES.length * EDGES.length;
+    double[][] in = {new double[n], new double[n]};
+    for (int k = 0; k < n; k++) {
+      in[0][k] = EDGES[k % EDGES.length];
+      in[1][k] = EDGES[k / EDGES.length];
+    }
+    for (Expr.Cmp cmp : Expr.Cmp.values()) {
+      for (Expr e : List.of(
+          new Expr.Select(cmp, new Expr.Var(0), new Expr.Var(1), new Expr.Const(1.5),
+              new Expr.Const(-2.5)),
+          new Expr.Select(cmp, new Expr.Var(0), new Expr.Var(1), new Expr.Var(1), new Expr.Var(0)),
+          new Expr.Select(cmp, new Expr.Var(0), new Expr.Const(Double.NEGATIVE_INFINITY),
+              new Expr.Const(-0.0), new Expr.Var(1)))) {
+        Interpreter.Compiled scalar = Interpreter.compile(e);
+        BlockInterpreter.Block block = BlockInterpreter.compile(e);
+        for (int len : new int[] {n, n - 3, 5}) {
+          double[] out = new double[len];
+          block.eval(in, out, len);
+          for (int k = 0; k < len; k++) {
+            double expected = scalar.eval(new double[] {in[0][k], in[1][k]});
+            int at = k;
+            assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(out[k]),
+                () -> e + " at (" + in[0][at] + ", " + in[1][at] + ")");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void tooFewInputsIsAnError() {
     BlockInterpreter.Block gated = BlockInterpreter.compile(Catalogue.variant("swiglu").definition());
     assertEquals(2, gated.arity());
