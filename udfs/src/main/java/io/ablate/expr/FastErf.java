@@ -67,12 +67,21 @@ public final class FastErf {
   public static double erfc(double x) {
     double a = Math.abs(x);
     if (!(a < LIMIT)) { // NaN, or the far tail: rare
-      return Double.isNaN(x) ? x : x < 0 ? 2.0 - Erf.erfc(a) : Erf.erfc(a);
+      return farTail(x);
     }
     // erfc(x) = 2 − erfc(−x) for x < 0, without a branch (half of a job's arguments are negative,
     // at random): with s = ±1 the sign of x, (1 − s) + s·erfc(|x|) is exactly 2.0 − erfc(|x|) or
     // erfc(|x|). (x = −0 gives 2 − 1 = 1 = erfc(0).)
     return fromErfcx(x, erfcx(a));
+  }
+
+  /**
+   * erfc(x) for NaN or |x| ≥ {@value #LIMIT}: 2 for x ≤ −{@value #LIMIT} (2 − erfc(−x) rounds to 2:
+   * erfc(26) &lt; 1e-295 is far below half an ulp of 2), else {@link Erf#erfc} (0 beyond 27.3, where
+   * it underflows; a few continued-fraction steps before).
+   */
+  static double farTail(double x) {
+    return x < 0 ? 2.0 : Erf.erfc(x);
   }
 
   /** erfc(x) from erfcx(|x|), for |x| &lt; {@value #LIMIT}: the one formula of both forms. */
@@ -89,11 +98,6 @@ public final class FastErf {
     int done = VECTOR ? FastErfSimd.erfc(x, out, n) : 0;
     for (int k = done; k < n; k++) {
       out[k] = erfc(x[k]);
-    }
-    for (int k = 0; k < done; k++) {
-      if (!(Math.abs(x[k]) < LIMIT)) { // NaN or the far tail (rare): the vector lane is meaningless
-        out[k] = erfc(x[k]);
-      }
     }
   }
 

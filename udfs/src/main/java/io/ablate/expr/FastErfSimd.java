@@ -4,6 +4,7 @@ import static jdk.incubator.vector.VectorOperators.LSHL;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,6 +18,7 @@ final class FastErfSimd {
   // Constants as static final vectors: E2 folds them to loads (a broadcast per use costs inlining
   // budget).
   private static final DoubleVector ONE = v(1.0);
+  private static final DoubleVector LIMIT = v(FastErf.LIMIT);
   private static final DoubleVector HALF = v(0.5);
   private static final DoubleVector SIXTH = v(DoubleExp.SIXTH);
   private static final DoubleVector LOG2E = v(DoubleExp.LOG2E);
@@ -71,15 +73,32 @@ final class FastErfSimd {
 
   private FastErfSimd() {}
 
+  /** Per thread, the start of each vector that has a NaN or far-tail lane (see {@link #finish}). */
+  private static final ThreadLocal<int[]> RARE = ThreadLocal.withInitial(() -> new int[0]);
+
   /**
    * {@code out[k] = erfc(x[k])} for k below the largest multiple of the vector length not above
-   * {@code n}; returns that multiple. Lanes with |x| ≥ {@value FastErf#LIMIT} or NaN get
-   * meaningless values, which the caller overwrites.
+   * {@code n}; returns that multiple. The vectors flag their lanes with NaN or |x| ≥
+   * {@value FastErf#LIMIT} (outlier channels put some in most rows), and only those lanes are
+   * recomputed, by {@link FastErf#farTail}, after the loops: a scalar pass over every element to find
+   * them cost as much as the vector erfc itself.
    */
   static int erfc(double[] x, double[] out, int n) {
     int bound = S.loopBound(n);
+    int[] rareAt = RARE.get();
+    if (rareAt.length < bound / S.length()) {
+      rareAt = new int[bound / S.length()];
+      RARE.set(rareAt);
+    }
     erfcx(x, out, bound);
-    finish(x, out, bound);
+    int count = finish(x, out, bound, rareAt);
+    for (int i = 0; i < count; i++) {
+      for (int k = rareAt[i]; k < rareAt[i] + S.length(); k++) {
+        if (!(Math.abs(x[k]) < FastErf.LIMIT)) {
+          out[k] = FastErf.farTail(x[k]);
+        }
+      }
+    }
     return bound;
   }
 
@@ -122,11 +141,18 @@ final class FastErfSimd {
     }
   }
 
-  /** {@code out[k] = erfc(x[k])} from {@code out[k] = erfcx(|x[k]|)}, for k below {@code bound}. */
-  private static void finish(double[] x, double[] out, int bound) {
+  /**
+   * {@code out[k] = erfc(x[k])} from {@code out[k] = erfcx(|x[k]|)}, for k below {@code bound};
+   * records in {@code rareAt} the start of each vector with a lane not below
+   * {@value FastErf#LIMIT} (or NaN), whose value there is meaningless, and returns their number.
+   */
+  private static int finish(double[] x, double[] out, int bound, int[] rareAt) {
+    int count = 0;
     for (int k = 0; k < bound; k += S.length()) {
       DoubleVector xv = DoubleVector.fromArray(S, x, k);
       DoubleVector a = xv.abs();
+      rareAt[count] = k;
+      count += a.compare(VectorOperators.LT, LIMIT).allTrue() ? 0 : 1;
       // DoubleExp.expMinusSquare(a)
       DoubleVector hi = a.reinterpretAsLongs().and(HI_MASK).reinterpretAsDoubles();
       DoubleVector lo = a.sub(hi);
@@ -138,6 +164,7 @@ final class FastErfSimd {
       DoubleVector erfcx = DoubleVector.fromArray(S, out, k);
       ONE.sub(s).add(s.mul(erfcx.mul(e))).intoArray(out, k);
     }
+    return count;
   }
 
   /** {@link DoubleExp#exp}, lane by lane. */

@@ -111,6 +111,11 @@ class ErfTest {
     assertTrue(Double.isNaN(FastErf.erfc(Double.NaN)));
     assertEquals(0.0, FastErf.erfc(Double.POSITIVE_INFINITY));
     assertEquals(2.0, FastErf.erfc(Double.NEGATIVE_INFINITY));
+    // The far tail below −26 is exactly 2 (2 − erfc(26) rounds to 2), as 1 + erf(−x) has it.
+    for (double x : new double[] {-26, -26.5, -27.3, -38, -1e10, -Double.MAX_VALUE}) {
+      assertEquals(2.0, FastErf.erfc(x), "x = " + x);
+      assertEquals(Erf.erfc(x), FastErf.erfc(x), "x = " + x);
+    }
     assertEquals(1.0, FastErf.erfc(0.0), 2e-14);
     assertEquals(1.0, FastErf.erfc(Double.MIN_VALUE), 2e-14);
   }
