@@ -19,6 +19,21 @@ public abstract class SimdKernel implements Kernel {
   protected static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   protected static final int L = S.length();
 
+  /**
+   * Every concrete kernel class, loaded with this base class, before any kernel runs. C2 compiles
+   * against the classes loaded so far: with one subclass of an abstract kernel class loaded it binds
+   * calls to it as the only implementation, and loading a second (the next variant of a run)
+   * invalidates that code. Measured in the ablation job: gelu_tanh's loop, invalidated when the
+   * eight-variant pass loaded gelu_sigmoid's kernel, was recompiled by C1 only and ran the Vector API
+   * by its boxing fallback for the rest of the run (4× slower, in 2 of 3 sampled runs). Kept
+   * complete by a test.
+   */
+  static final java.util.List<Class<? extends SimdKernel>> ALL = java.util.List.of(
+      EluSimd.class, GeluSigmoidSimd.class, GeluSimd.class, GeluTanhSimd.class,
+      HardSwishSimd.class, IdentitySimd.class, LeakyReluSimd.class, MishSimd.class,
+      RationalSimd.class, Relu2Simd.class, ReluSimd.class, SigmoidSimd.class, SiluSimd.class,
+      SoftplusSimd.class, SwishSimd.class);
+
   @Override
   public final String impl() {
     return "simd";
