@@ -21,7 +21,7 @@ public final class GeluSigmoidSimd extends SigmoidProductKernel {
       FloatVector k = x.mul(V_SCALE);
       timesSigmoid(x, k).intoArray(f, i);
       deepAt[count] = i; // kept if some lane is in the deep tail (outlier channels have them)
-      count += deep(k) ? 1 : 0;
+      count += deep(k);
     }
     fixUp(xs, f, deepAt, count);
   }

@@ -26,7 +26,7 @@ public final class GeluTanhSimd extends SigmoidProductKernel {
       FloatVector k = x.mul(x.mul(x).fma(V_CUBIC, V_LINEAR));
       timesSigmoid(x, k).intoArray(f, i);
       deepAt[count] = i; // kept if some lane is in the deep tail (outlier channels have them)
-      count += deep(k) ? 1 : 0;
+      count += deep(k);
     }
     fixUp(xs, f, deepAt, count);
   }

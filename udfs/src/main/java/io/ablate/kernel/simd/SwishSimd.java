@@ -20,7 +20,7 @@ public final class SwishSimd extends SigmoidProductKernel {
       FloatVector k = x.mul(beta);
       minusZeroAtMinusInf(x, timesSigmoid(x, k)).intoArray(f, i); // β ≤ 0: k is not −∞ there
       deepAt[count] = i; // kept if some lane is in the deep tail (outlier channels have them)
-      count += deep(k) ? 1 : 0;
+      count += deep(k);
     }
     fixUp(xs, f, deepAt, count);
   }

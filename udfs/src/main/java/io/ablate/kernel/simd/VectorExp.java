@@ -16,8 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  * percent of inputs, so the same data gave different metrics depending on how warm an executor was.
  *
  * <p>exp is Cody–Waite reduction x = n·ln2 + r with |r| ≤ ln2/2 and Cephes' degree-6 polynomial for
- * e^r (about 1 ulp). n comes from the float bits of x·log2e + 1.5·2²³ (no float→int conversion: the
- * JDK 17 Vector API does not compile it to one instruction). 2ⁿ is applied as two powers of two, so
+ * e^r, summed with one final rounding (0.794 ulp at most over every float in [−104, −1e-4] and
+ * [1e-4, 89], an exhaustive scan; 1.002 with the cheaper sum {@link #expLean} and
+ * {@link #expNormal} keep). n comes from the float bits of x·log2e + 1.5·2²³ (no float→int
+ * conversion: the JDK 17 Vector API does not compile it to one instruction). 2ⁿ is applied as two powers of two, so
  * results fall through the subnormals with a single rounding, and overflow to +∞ past ln(MAX_VALUE).
  */
 final class VectorExp {
@@ -95,21 +97,43 @@ final class VectorExp {
   static FloatVector exp(FloatVector x) {
     FloatVector xc = x.max(V_MIN_ARG).min(V_MAX_ARG); // NaN stays NaN
     FloatVector t = xc.fma(V_LOG2E, V_ROUND);
+    // e^r = s + ((1 − s) + r + r²·P(r)) with s = 1 + r rounded, (1 − s) + r its exact rounding
+    // error (Fast2Sum: |r| < 1): one rounding at the end instead of two.
+    FloatVector r = reducedArgument(xc, t);
+    FloatVector s = r.add(V_ONE);
+    return scaled(polynomial(r).fma(r.mul(r), V_ONE.sub(s).add(r)).add(s), t);
+  }
+
+  /**
+   * {@link #exp} with e^r as 1 + (r + r²·P(r)), two roundings: 1.002 ulp at most (x = −71.036, an
+   * exhaustive scan), three operations fewer, for a loop that is at C2's node budget (GeluSimd's:
+   * with {@link #exp} the exponential's integer steps ran as calls on boxed vectors, seen in the
+   * job's JFR samples).
+   */
+  static FloatVector expLean(FloatVector x) {
+    FloatVector xc = x.max(V_MIN_ARG).min(V_MAX_ARG); // NaN stays NaN
+    FloatVector t = xc.fma(V_LOG2E, V_ROUND);
+    return scaled(reduced(xc, t), t);
+  }
+
+  /**
+   * e^r·2ⁿ for n in the low bits of t: 2ⁿ as 2^(n/2 rounded down) · 2^(the rest), each factor a
+   * normal float for n in [−150, 129], so results fall through the subnormals with one rounding.
+   */
+  private static FloatVector scaled(FloatVector er, FloatVector t) {
     IntVector ni = t.reinterpretAsInts().sub(I_ROUND_BITS);
-    // 2ⁿ = 2^(n/2 rounded down) · 2^(the rest): each factor is a normal float for n in [−150, 129].
     IntVector n1 = ni.lanewise(ASHR, I_ONE);
-    IntVector n2 = ni.sub(n1);
-    return reduced(xc, t).mul(powerOfTwo(n1)).mul(powerOfTwo(n2));
+    return er.mul(powerOfTwo(n1)).mul(powerOfTwo(ni.sub(n1)));
   }
 
 
   /**
    * e^x for x ≤ 88, where results below the normal range are not needed: x below −87 gives
    * e^−87 ≈ 1.6e-38 (the smallest argument whose exponential is a normal float). Where e^x is
-   * normal this is exactly {@link #exp} (y·2ⁿ is exact there, one product or two); it applies 2ⁿ
-   * in one multiplication, six operations fewer, for the sigmoid kernels, whose 1 + e^x is 1 in
-   * float32 long before e^x leaves the normal range. Fewer operations keep those loops within C2's
-   * node budget (gelu_tanh's was not, and boxed the exponential's last steps).
+   * normal this is exactly {@link #expLean} (y·2ⁿ is exact there, one product or two); it applies
+   * 2ⁿ in one multiplication, six operations fewer, for the sigmoid kernels, whose 1 + e^x is 1 in
+   * float32 long before e^x leaves the normal range. Fewer operations keep those loops within C2's node
+   * budget (gelu_tanh's was not, and boxed the exponential's last steps).
    */
   static FloatVector expNormal(FloatVector x) {
     FloatVector xc = x.max(V_MIN_NORMAL_ARG).min(V_MAX_ARG); // NaN stays NaN
@@ -117,13 +141,21 @@ final class VectorExp {
     return reduced(xc, t).mul(powerOfTwo(t.reinterpretAsInts().sub(I_ROUND_BITS)));
   }
 
-  /** e^r for x = n·ln2 + r, given t = x·log2e + 1.5·2²³ (n in its low bits). */
+  /** e^r ≈ 1 + (r + r²·P(r)) for x = n·ln2 + r, given t = x·log2e + 1.5·2²³ (n in its low bits). */
   private static FloatVector reduced(FloatVector x, FloatVector t) {
+    FloatVector r = reducedArgument(x, t);
+    return polynomial(r).fma(r.mul(r), r).add(V_ONE);
+  }
+
+  /** r = x − n·ln2, given t = x·log2e + 1.5·2²³ (n in its low bits); x − n·LN2_HI is exact. */
+  private static FloatVector reducedArgument(FloatVector x, FloatVector t) {
     FloatVector n = t.sub(V_ROUND);
-    FloatVector r = n.fma(V_NEG_LN2_HI, x);
-    r = n.fma(V_NEG_LN2_LO, r);
-    FloatVector p = E0.fma(r, E1).fma(r, E2).fma(r, E3).fma(r, E4).fma(r, E5);
-    return p.fma(r.mul(r), r).add(V_ONE);
+    return n.fma(V_NEG_LN2_LO, n.fma(V_NEG_LN2_HI, x));
+  }
+
+  /** Cephes' P(r): e^r ≈ 1 + r + r²·P(r) for |r| ≤ ln2/2. */
+  private static FloatVector polynomial(FloatVector r) {
+    return E0.fma(r, E1).fma(r, E2).fma(r, E3).fma(r, E4).fma(r, E5);
   }
 
 
