@@ -5,7 +5,8 @@ package io.ablate.expr;
  * fraction near 0.5), to 2e-14 relative (tested; about 1e-15 measured): erfc(x) = erfcx(x)·e^(−x²)
  * for x ≥ 0, with erfcx = e^(x²)·erfc(x) from one Chebyshev series over all of [0, 26), and e^(−x²)
  * from an exact split of x² (one exponential, {@link DoubleExp}'s). Beyond 26, erfc(x) &lt; 1e-295
- * and {@link Erf#erfc} (a few continued-fraction steps) is used; for x &lt; 0, erfc(x) = 2 − erfc(−x).
+ * and {@link Erf#erfc} (a few continued-fraction steps) is used; for x &lt; 0, erfc(x) = 2 − erfc(−x),
+ * which is exactly 2 below −26.
  *
  * <p>erfcx in the variable t = (a − K)/(a + K), which maps [0, ∞) onto [−1, 1): erfcx is smooth
  * there, even at the far end where it decays like 1/(a√π), so one polynomial of degree

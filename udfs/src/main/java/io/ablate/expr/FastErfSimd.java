@@ -152,7 +152,10 @@ final class FastErfSimd {
       DoubleVector xv = DoubleVector.fromArray(S, x, k);
       DoubleVector a = xv.abs();
       rareAt[count] = k;
-      count += a.compare(VectorOperators.LT, LIMIT).allTrue() ? 0 : 1;
+      // Some lane not below LIMIT (or NaN) iff some a − LIMIT has a clear sign bit: a reduction,
+      // not a comparison (C2 sometimes compiled the kernels' mask comparisons as calls; see
+      // SigmoidProductKernel.deep).
+      count += (int) (~a.sub(LIMIT).reinterpretAsLongs().reduceLanes(VectorOperators.AND) >>> 63);
       // DoubleExp.expMinusSquare(a)
       DoubleVector hi = a.reinterpretAsLongs().and(HI_MASK).reinterpretAsDoubles();
       DoubleVector lo = a.sub(hi);

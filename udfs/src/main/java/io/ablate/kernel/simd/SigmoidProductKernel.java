@@ -40,8 +40,6 @@ abstract class SigmoidProductKernel extends BlockedSimdKernel {
    * exponential's last steps and the deep-tail test then ran unintrinsified, boxing every vector).
    * So the deep tail is not clamped in the vector form (its lanes are rewritten anyway), and
    * x = −∞, which has k = −∞ in every kernel but a swish with β ≤ 0, is left to the fix-up too.
-   * (Now and then the exponential's last reinterpret still runs unintrinsified, for a cause not
-   * found: README, Known issues.)
    */
 
   /** x·σ(k); lanes with k &lt; −80 (x = −∞ among them, where k = −∞) are left for the fix-up. */

@@ -25,8 +25,8 @@ public abstract class SimdKernel implements Kernel {
    * calls to it as the only implementation, and loading a second (the next variant of a run)
    * invalidates that code. Measured in the ablation job: gelu_tanh's loop, invalidated when the
    * eight-variant pass loaded gelu_sigmoid's kernel, was recompiled by C1 only and ran the Vector API
-   * by its boxing fallback for the rest of the run (4× slower, in 2 of 3 sampled runs). Kept
-   * complete by a test.
+   * by its boxing fallback for the rest of the run (the one-variant pass 30–60% slower, in 2 of 3
+   * sampled runs). Kept complete by a test.
    */
   static final java.util.List<Class<? extends SimdKernel>> ALL = java.util.List.of(
       EluSimd.class, GeluSigmoidSimd.class, GeluSimd.class, GeluTanhSimd.class,
