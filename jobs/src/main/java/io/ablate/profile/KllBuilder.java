@@ -8,27 +8,51 @@ import org.apache.datasketches.kll.KllSketch;
 
 /**
  * Builds a DataSketches KLL floats sketch of one stream fast and with its own coin flips: the
- * values go through equal-capacity compactors ({@value #CAPACITY} items a level; level 0 sorted by
- * a radix sort of the floats' order-preserving bits, each full level halved by a seeded coin flip
- * into the next, as KLL compacts), and at the end the levels are compacted the same way until each
- * fits DataSketches' level capacities for parameter k, then handed to a DataSketches sketch
- * (its package-private state setters, by reflection), so that DataSketches serialises, merges and
- * queries it as one of its own. The compactors below k's levels are wider than DataSketches' (its
- * lowest levels hold 8 items), so they add less rank error than DataSketches' own updates would;
- * the coin flips come from a {@link SplittableRandom} of the given seed, so the sketch is a
- * function of the values, their order and the seed, with no shared state: builders of concurrent
- * tasks run in parallel. Streams of at most k values are handed to DataSketches' own update (no
- * compaction, no coin flip).
+ * values go through equal-capacity compactors ({@value #CAPACITY} items a level; the input level
+ * sorted by a radix sort of the floats' order-preserving bits, each full level halved by a seeded
+ * coin flip into the next, as KLL compacts), and at the end the levels are compacted the same way
+ * until each fits DataSketches' level capacities for parameter k, then handed to a DataSketches
+ * sketch (its package-private state setters, by reflection), so that DataSketches serialises,
+ * merges and queries it as one of its own. The compactors below k's levels are wider than
+ * DataSketches' (its lowest levels hold 8 items), so they add less rank error than DataSketches'
+ * own updates would.
+ *
+ * <p><b>Sampling long streams.</b> Sorting every value is most of the cost, and in a long stream
+ * the lowest levels' exactness is wasted: KLL's own analysis (Karnin, Lang and Liberty, "Optimal
+ * quantile approximation in streams", 2016) replaces them by a sampler. Once the stream holds n
+ * values, the builder keeps one value, drawn uniformly, of each block of W = 2<sup>s</sup>
+ * consecutive values, with weight W (it enters level s directly), for the largest W with
+ * W − 1 ≤ {@value #SAMPLING}·ε²·n, ε being DataSketches' normalised rank error for k
+ * ({@code getNormalizedRankError(k, false)}, 0.27% at k = 1024): at k = 1024, W = 2 from about
+ * 680 000 values, 4 from 2.0 million, 8 from 4.7 million, 16 from 10 million. A block of W adds a
+ * rank variance of at most W(W − 1)/4, so the sampling's rank error has a standard deviation of at
+ * most ε·√({@value #SAMPLING}/8) ≈ 0.16·ε of n. Measured on 16 Gaussian streams of 8 million
+ * values with a 1% heavy tail (the largest rank error over 199 ranks, averaged): 0.00085 without
+ * sampling, 0.0012 with it, 0.0014 for DataSketches' own updates of the same k, ε = 0.0027; the
+ * builder took 7.5 ns a value without sampling and 2.8 with it. A partial block at the end keeps
+ * all its values, with weight 1. The extremes are taken over every value.
+ *
+ * <p>The coin flips and the sampler's draws come from a {@link SplittableRandom} of the given
+ * seed, so the sketch is a function of the values, their order and the seed, with no shared
+ * state: builders of concurrent tasks run in parallel. Streams of at most k values are handed to
+ * DataSketches' own update (no compaction, no coin flip).
  */
 public final class KllBuilder {
   /** Items per level while building. */
   static final int CAPACITY = 4096;
   private static final int M = 8;
+  /** The sampler's rank variance budget, as a fraction of ε²·n² (see the class comment). */
+  static final double SAMPLING = 0.2;
+  /** Largest sampling level: blocks of at most 2^12 values. */
+  static final int MAX_SAMPLING_LEVEL = 12;
 
   private final int k;
   private final SplittableRandom random;
+  /** W − 1 ≤ this · n allows weight W. */
+  private final double budget;
   private float[][] levels = {new float[CAPACITY]};
   private int[] sizes = {0};
+  /** Values added (including a partial block's). */
   private long n;
   private float min = Float.POSITIVE_INFINITY;
   private float max = Float.NEGATIVE_INFINITY;
@@ -38,11 +62,37 @@ public final class KllBuilder {
   private static final int DIGITS = 1 << 11;
   private final int[] count = new int[3 * DIGITS];
   private float[] merged = new float[2 * CAPACITY];
+  /**
+   * The level new values enter, s: one in 2<sup>s</sup> is kept. Unsorted until it is compacted;
+   * the levels below it no longer change (sorted).
+   */
+  private int input;
+  /** n from which the next sampling level is allowed. */
+  private long raiseAt;
+  /** The current block's values, {@link #blockFill} of them (only while sampling). */
+  private float[] block = new float[0];
+  private int blockFill;
+  /** Unused random bits, for the sampler's draws. */
+  private long bits;
+  private int bitsLeft;
+  /** The extremes' scratch ({@link PowerSumsSimd#scan}). */
+  private final int[] scan = new int[3];
 
   public KllBuilder(int k, long seed) {
     SeededKll.empty(k); // checks k
     this.k = k;
     this.random = new SplittableRandom(seed);
+    double eps = KllSketch.getNormalizedRankError(k, false);
+    this.budget = SAMPLING * eps * eps;
+    this.raiseAt = raiseAt(1);
+  }
+
+  /** The n from which weight 2^s is allowed (never within the first k values nor a level). */
+  private long raiseAt(int s) {
+    if (s > MAX_SAMPLING_LEVEL) {
+      return Long.MAX_VALUE;
+    }
+    return Math.max((long) Math.ceil(((1 << s) - 1) / budget), Math.max(k, CAPACITY) + 1L);
   }
 
   public long n() {
@@ -51,30 +101,109 @@ public final class KllBuilder {
 
   /** Adds {@code x[off, off+len)}; every value must be finite (the caller filters). */
   public void update(float[] x, int off, int len) {
+    updateExtremes(x, off, len);
     int i = off;
     int end = off + len;
+    while (i < end) {
+      if (blockFill == 0 && n >= raiseAt) {
+        raise();
+      }
+      if (input == 0) {
+        float[] l0 = levels[0];
+        int s = sizes[0];
+        int take = (int) Math.min(Math.min(CAPACITY - s, end - i), raiseAt - n);
+        System.arraycopy(x, i, l0, s, take);
+        sizes[0] = s + take;
+        i += take;
+        n += take;
+        if (sizes[0] == CAPACITY) {
+          sort(levels[0], CAPACITY);
+          compact(0);
+        }
+        continue;
+      }
+      int w = 1 << input;
+      if (blockFill > 0 || end - i < w) { // a block across updates: through the block buffer
+        int take = Math.min(w - blockFill, end - i);
+        System.arraycopy(x, i, block, blockFill, take);
+        blockFill += take;
+        i += take;
+        n += take;
+        if (blockFill == w) {
+          blockFill = 0;
+          keep(block[draw()]);
+        }
+        continue;
+      }
+      // Whole blocks straight from x: up to the input level's room and the next raise.
+      float[] level = levels[input];
+      int s = sizes[input];
+      int blocks = Math.min((end - i) >> input, CAPACITY - s);
+      blocks = (int) Math.min(blocks, (raiseAt - n + w - 1) >> input);
+      for (int b = 0; b < blocks; b++) {
+        level[s + b] = x[i + (b << input) + draw()];
+      }
+      sizes[input] = s + blocks;
+      i += blocks << input;
+      n += (long) blocks << input;
+      if (sizes[input] == CAPACITY) {
+        sort(level, CAPACITY);
+        compact(input);
+      }
+    }
+  }
+
+  /** The least and greatest of the values, over every value (sampled or not). */
+  private void updateExtremes(float[] x, int off, int len) {
+    if (ValueStats.SIMD && PowerSumsSimd.scan(x, off, len, scan)) {
+      if (len > 0) {
+        min = Math.min(min, Float.intBitsToFloat(PowerSumsSimd.order(scan[0])));
+        max = Math.max(max, Float.intBitsToFloat(PowerSumsSimd.order(scan[1])));
+      }
+      return;
+    }
     float lo = min;
     float hi = max;
-    while (i < end) {
-      float[] l0 = levels[0];
-      int s = sizes[0];
-      int take = Math.min(CAPACITY - s, end - i);
-      System.arraycopy(x, i, l0, s, take);
-      for (int j = s; j < s + take; j++) {
-        float v = l0[j];
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-      }
-      sizes[0] = s + take;
-      i += take;
-      if (sizes[0] == CAPACITY) {
-        sort(levels[0], CAPACITY);
-        compact(0);
-      }
+    for (int j = off; j < off + len; j++) {
+      lo = Math.min(lo, x[j]);
+      hi = Math.max(hi, x[j]);
     }
     min = lo;
     max = hi;
-    n += len;
+  }
+
+  /** A sampled value into the input level; compacts it when full. */
+  private void keep(float v) {
+    levels[input][sizes[input]++] = v;
+    if (sizes[input] == CAPACITY) {
+      sort(levels[input], CAPACITY);
+      compact(input);
+    }
+  }
+
+  /** A uniform index into a block of 2^input values. */
+  private int draw() {
+    if (bitsLeft < input) {
+      bits = random.nextLong();
+      bitsLeft = 64;
+    }
+    int j = (int) bits & ((1 << input) - 1);
+    bits >>>= input;
+    bitsLeft -= input;
+    return j;
+  }
+
+  /** Doubles the sampling weight: the input level, sorted, stops changing; the next takes over. */
+  private void raise() {
+    sort(levels[input], sizes[input]);
+    input++;
+    if (input == levels.length) {
+      levels = Arrays.copyOf(levels, input + 1);
+      levels[input] = new float[CAPACITY];
+      sizes = Arrays.copyOf(sizes, input + 1);
+    }
+    raiseAt = raiseAt(input + 1);
+    block = new float[1 << input];
   }
 
   /** Halves level h (sorted, even size) into level h+1 with one coin flip; cascades when full. */
@@ -215,7 +344,20 @@ public final class KllBuilder {
       sketch.update(levels[0], 0, sizes[0]); // no compaction: no coin flip
       return sketch;
     }
-    sort(levels[0], sizes[0]);
+    sort(levels[input], sizes[input]);
+    if (blockFill > 0) { // a partial block: its values with weight 1, merged into level 0
+      sort(block, blockFill);
+      float[] l0 = new float[sizes[0] + blockFill];
+      int a = 0;
+      int b = 0;
+      for (int o = 0; o < l0.length; o++) {
+        l0[o] = b == blockFill || (a < sizes[0] && levels[0][a] <= block[b])
+            ? levels[0][a++] : block[b++];
+      }
+      levels[0] = l0;
+      sizes[0] = l0.length;
+      blockFill = 0;
+    }
     int numLevels = levels.length;
     // Compact the lowest level over its DataSketches capacity until all fit (an odd item stays).
     for (int h = 0; h < numLevels; h++) {

@@ -64,7 +64,8 @@ class KllBuilderTest {
 
   @Test
   void largeStreamsGiveValidSketchesWithinTheRankError() {
-    for (int n : new int[] {1025, 5000, 100_000, 3_000_000}) {
+    // The last two are sampled (weights up to 4, then up to 16; see KllBuilder's class comment).
+    for (int n : new int[] {1025, 5000, 100_000, 3_000_000, 12_000_001}) {
       float[] v = values(n, n);
       KllFloatsSketch s = build(v, 1024, 42, 1024);
       KllFloatsSketch back = KllFloatsSketch.heapify(
@@ -94,11 +95,29 @@ class KllBuilderTest {
 
   @Test
   void sameValuesSameSeedSameBytesWhateverTheChunks() {
-    float[] v = values(500_000, 9);
+    // Long enough to be sampled in blocks of 2, then 4, ending in a partial block.
+    float[] v = values(2_500_003, 9);
     byte[] a = build(v, 1024, 5, 1024).toByteArray();
     assertArrayEquals(a, build(v, 333, 5, 1024).toByteArray());
+    assertArrayEquals(a, build(v, 3, 5, 1024).toByteArray()); // blocks across updates
     assertArrayEquals(a, build(v, 100_000, 5, 1024).toByteArray());
     assertFalse(Arrays.equals(a, build(v, 1024, 6, 1024).toByteArray()), "the seed matters");
+  }
+
+  @Test
+  void sampledStreamsKeepTheExactExtremes() {
+    // One extreme value each, at a position the sampler (blocks of 4 by then) keeps with
+    // probability 1/4: the sketch's min and max must still be them, every time.
+    for (int t = 0; t < 8; t++) {
+      float[] v = values(3_000_000, 20 + t);
+      int at = 2_500_000 + 7919 * t;
+      v[at] = -1e6f - t;
+      v[at + 1 + t] = 1e6f + t;
+      KllFloatsSketch s = build(v, 1000, t, 1024);
+      assertEquals(-1e6f - t, s.getMinItem(), "trial " + t);
+      assertEquals(1e6f + t, s.getMaxItem(), "trial " + t);
+      assertEquals(v.length, s.getN());
+    }
   }
 
   @Test
