@@ -1,5 +1,6 @@
 package io.ablate.kernel;
 
+import io.ablate.kernel.simd.Int8Simd;
 import io.ablate.kernel.simd.RoundSimd;
 import io.ablate.precision.FloatFormat;
 import io.ablate.precision.Int8Quantiser;
@@ -16,10 +17,21 @@ public final class PrecisionKernel implements Kernel {
   private final Precision precision;
   /** Rounds arrays to the reduced format (null for int8): the vector form when SIMD is available. */
   private final ArrayRounder rounder;
+  /** Quantises arrays to int8 at a scale (null unless int8): the vector form when SIMD is available. */
+  private final ArrayQuantiser quantiser;
 
   /** Per thread, the rounded inputs: gate (or the only input) and up. */
   private static final ThreadLocal<float[][]> SCRATCH =
       ThreadLocal.withInitial(() -> new float[2][0]);
+
+  /** Per thread, the int8 vector form's scratch (values in double). */
+  private static final ThreadLocal<double[][]> DOUBLES =
+      ThreadLocal.withInitial(() -> new double[1][0]);
+
+  /** {@link Int8Quantiser#quantise(float[], int, float[], int, int, double)}'s shape. */
+  private interface ArrayQuantiser {
+    void quantise(float[] in, int inOff, float[] out, int outOff, int len, double scale);
+  }
 
   /** {@link FloatFormat#round(float[], int, float[], int, int)}'s shape. */
   private interface ArrayRounder {
@@ -30,6 +42,23 @@ public final class PrecisionKernel implements Kernel {
     this.inner = inner;
     this.precision = precision;
     this.rounder = precision instanceof Precision.Reduced r ? rounder(r.format()) : null;
+    this.quantiser = precision instanceof Precision.Int8 ? quantiser() : null;
+  }
+
+  private static ArrayQuantiser quantiser() {
+    // The vector class is only loaded when its module is there.
+    return Simd.available()
+        ? (in, inOff, out, outOff, len, scale) -> Int8Simd.quantise(in, inOff, out, outOff, len,
+            scale, doubles(len))
+        : Int8Quantiser::quantise;
+  }
+
+  private static double[] doubles(int len) {
+    double[][] s = DOUBLES.get();
+    if (s[0].length < len) {
+      s[0] = new double[len];
+    }
+    return s[0];
   }
 
   private static ArrayRounder rounder(FloatFormat f) {
@@ -81,7 +110,7 @@ public final class PrecisionKernel implements Kernel {
     } else {
       Precision.Int8 q = (Precision.Int8) precision;
       double scale = q.isStatic() ? q.scale() : Int8Quantiser.calibrate(in, inOff, len, q.percentile());
-      Int8Quantiser.quantise(in, inOff, out, outOff, len, scale);
+      quantiser.quantise(in, inOff, out, outOff, len, scale);
     }
   }
 

@@ -15,14 +15,7 @@ public final class Int8Quantiser {
    */
   public static double calibrate(float[] a, int off, int len, double percentile) {
     if (Double.isNaN(percentile)) {
-      double max = 0;
-      for (int i = 0; i < len; i++) {
-        float v = Math.abs(a[off + i]);
-        if (v > max && v != Float.POSITIVE_INFINITY) {
-          max = v;
-        }
-      }
-      return max / 127.0;
+      return absMax(a, off, len) / 127.0;
     }
     float[] mags = new float[len];
     int n = 0;
@@ -40,6 +33,21 @@ public final class Int8Quantiser {
     // through rounding (99.9/100 · 1000 = 999.0000000000001).
     int rank = (int) Math.ceil(percentile * n / 100.0 - 1e-9) - 1;
     return mags[Math.max(0, Math.min(n - 1, rank))] / 127.0;
+  }
+
+  /**
+   * The largest |x| over the finite values (0 if none), on the magnitudes' bits: non-negative floats
+   * order as their bits, and (bits − bits of ∞) is negative exactly for a finite magnitude, so its
+   * sign masks NaN and ±∞ to 0. No branch: a loop of integer maxima C2 vectorises (the compare-and-
+   * branch loop over floats took about 0.4 ns a value).
+   */
+  static float absMax(float[] a, int off, int len) {
+    int max = 0;
+    for (int i = 0; i < len; i++) {
+      int m = Float.floatToRawIntBits(a[off + i]) & 0x7FFF_FFFF;
+      max = Math.max(max, m & ((m - 0x7F80_0000) >> 31));
+    }
+    return Float.intBitsToFloat(max);
   }
 
   /**
