@@ -7,6 +7,8 @@ import io.ablate.dataset.ActivationDataset;
 import io.ablate.dataset.VectorReader;
 import io.ablate.expr.BlockInterpreter;
 import io.ablate.kernel.Kernel;
+import io.ablate.kernel.Simd;
+import io.ablate.kernel.simd.Widen;
 import io.ablate.metrics.ErrorStats;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -41,6 +43,8 @@ public final class AccuracyPass implements Serializable {
    * the tasks' updates of it.
    */
   public static final String VALUES_ACCUMULATOR = "ablate.values";
+  /** Inputs widened to double with the Vector API when it is there ({@link Widen}). */
+  private static final boolean WIDEN = Simd.available();
 
   private final List<String> variants;
   private final String reference;
@@ -170,6 +174,8 @@ public final class AccuracyPass implements Serializable {
           // An element is non-finite input if its gate or its up is.
           input[i] = Float.isNaN(u) ? u : Float.isInfinite(u) && Float.isFinite(g) ? u : g;
         }
+      } else if (WIDEN) {
+        Widen.toDoubles(x, 0, args[0], 0, n);
       } else {
         for (int i = 0; i < n; i++) {
           args[0][i] = x[i];

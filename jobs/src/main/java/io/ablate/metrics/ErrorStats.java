@@ -1,6 +1,7 @@
 package io.ablate.metrics;
 
 import io.ablate.AblateException;
+import io.ablate.kernel.simd.Widen;
 import java.io.Serializable;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -209,9 +210,7 @@ public final class ErrorStats implements Serializable {
       outputs = new double[blocks];
     }
     double[] y = outputs;
-    for (int k = 0; k < blocks; k++) {
-      y[k] = output[outOff + k];
-    }
+    Widen.toDoubles(output, outOff, y, 0, blocks);
     long zeros = 0;
     for (int lane = 0; lane < LANES; lane += GroupSumsSimd.WIDTH) {
       long z = GroupSumsSimd.sums(y, 0, reference, refOff, blocks, lane, maxRel,

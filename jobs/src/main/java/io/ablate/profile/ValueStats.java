@@ -1,5 +1,6 @@
 package io.ablate.profile;
 
+import io.ablate.kernel.simd.Widen;
 import io.ablate.metrics.ExactSum;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -81,9 +82,7 @@ public final class ValueStats implements Serializable {
       values = new double[done];
     }
     double[] d = values;
-    for (int i = 0; i < done; i++) {
-      d[i] = x[off + i];
-    }
+    Widen.toDoubles(x, off, d, 0, done);
     double[] s = laneSums;
     for (int lane = 0; lane < LANES; lane += PowerSumsSimd.WIDTH) {
       PowerSumsSimd.sums(d, done, lane, s);

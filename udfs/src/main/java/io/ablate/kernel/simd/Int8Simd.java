@@ -30,9 +30,7 @@ public final class Int8Simd {
       return;
     }
     double[] d = scratch;
-    for (int i = 0; i < len; i++) {
-      d[i] = in[inOff + i];
-    }
+    Widen.toDoubles(in, inOff, d, 0, len);
     int i = 0;
     for (int bound = S.loopBound(len); i < bound; i += S.length()) {
       DoubleVector q = DoubleVector.fromArray(S, d, i).div(scale).max(-127.0).min(127.0);
