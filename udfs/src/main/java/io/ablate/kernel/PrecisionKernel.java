@@ -28,9 +28,36 @@ public final class PrecisionKernel implements Kernel {
   private static final ThreadLocal<double[][]> DOUBLES =
       ThreadLocal.withInitial(() -> new double[1][0]);
 
-  /** {@link Int8Quantiser#quantise(float[], int, float[], int, int, double)}'s shape. */
+  /** {@link Int8Quantiser}'s calibration and array quantisation, in one form. */
   private interface ArrayQuantiser {
+    double calibrate(float[] a, int off, int len, double percentile);
+
     void quantise(float[] in, int inOff, float[] out, int outOff, int len, double scale);
+  }
+
+  private static final class ScalarQuantiser implements ArrayQuantiser {
+    @Override
+    public double calibrate(float[] a, int off, int len, double percentile) {
+      return Int8Quantiser.calibrate(a, off, len, percentile);
+    }
+
+    @Override
+    public void quantise(float[] in, int inOff, float[] out, int outOff, int len, double scale) {
+      Int8Quantiser.quantise(in, inOff, out, outOff, len, scale);
+    }
+  }
+
+  /** Loaded only when the Vector API module is there. */
+  private static final class VectorQuantiser implements ArrayQuantiser {
+    @Override
+    public double calibrate(float[] a, int off, int len, double percentile) {
+      return Int8Simd.calibrate(a, off, len, percentile);
+    }
+
+    @Override
+    public void quantise(float[] in, int inOff, float[] out, int outOff, int len, double scale) {
+      Int8Simd.quantise(in, inOff, out, outOff, len, scale, doubles(len));
+    }
   }
 
   /** {@link FloatFormat#round(float[], int, float[], int, int)}'s shape. */
@@ -47,10 +74,7 @@ public final class PrecisionKernel implements Kernel {
 
   private static ArrayQuantiser quantiser() {
     // The vector class is only loaded when its module is there.
-    return Simd.available()
-        ? (in, inOff, out, outOff, len, scale) -> Int8Simd.quantise(in, inOff, out, outOff, len,
-            scale, doubles(len))
-        : Int8Quantiser::quantise;
+    return Simd.available() ? new VectorQuantiser() : new ScalarQuantiser();
   }
 
   private static double[] doubles(int len) {
@@ -109,7 +133,7 @@ public final class PrecisionKernel implements Kernel {
       rounder.round(in, inOff, out, outOff, len);
     } else {
       Precision.Int8 q = (Precision.Int8) precision;
-      double scale = q.isStatic() ? q.scale() : Int8Quantiser.calibrate(in, inOff, len, q.percentile());
+      double scale = q.isStatic() ? q.scale() : quantiser.calibrate(in, inOff, len, q.percentile());
       quantiser.quantise(in, inOff, out, outOff, len, scale);
     }
   }

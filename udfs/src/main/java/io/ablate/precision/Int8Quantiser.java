@@ -15,7 +15,7 @@ public final class Int8Quantiser {
    */
   public static double calibrate(float[] a, int off, int len, double percentile) {
     if (Double.isNaN(percentile)) {
-      return absMax(a, off, len) / 127.0;
+      return scale(absMax(a, off, len));
     }
     float[] mags = new float[len];
     int n = 0;
@@ -32,16 +32,20 @@ public final class Int8Quantiser {
     // Nearest rank, ceil(p/100 · n), guarded against p/100 · n landing just above an integer
     // through rounding (99.9/100 · 1000 = 999.0000000000001).
     int rank = (int) Math.ceil(percentile * n / 100.0 - 1e-9) - 1;
-    return mags[Math.max(0, Math.min(n - 1, rank))] / 127.0;
+    return scale(mags[Math.max(0, Math.min(n - 1, rank))]);
+  }
+
+  /** The scale that maps magnitude {@code m} to level 127. */
+  public static double scale(float m) {
+    return m / 127.0;
   }
 
   /**
    * The largest |x| over the finite values (0 if none), on the magnitudes' bits: non-negative floats
    * order as their bits, and (bits − bits of ∞) is negative exactly for a finite magnitude, so its
-   * sign masks NaN and ±∞ to 0. No branch: a loop of integer maxima C2 vectorises (the compare-and-
-   * branch loop over floats took about 0.4 ns a value).
+   * sign masks NaN and ±∞ to 0 (the vector form, {@code Int8Simd.absMax}, does the same).
    */
-  static float absMax(float[] a, int off, int len) {
+  public static float absMax(float[] a, int off, int len) {
     int max = 0;
     for (int i = 0; i < len; i++) {
       int m = Float.floatToRawIntBits(a[off + i]) & 0x7FFF_FFFF;
