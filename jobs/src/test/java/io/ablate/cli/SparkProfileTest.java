@@ -79,8 +79,12 @@ class SparkProfileTest {
     Map<String, String> local = SparkProfile.load("local");
     assertEquals("local[*]", local.get("spark.master"));
     assertEquals("8", local.get("spark.sql.shuffle.partitions"));
-    assertTrue(SparkProfile.load("cluster").get("spark.executor.extraJavaOptions")
-        .contains("--add-modules=jdk.incubator.vector"));
+    for (String profile : new String[] {"cluster", "gpu"}) {
+      String executor = SparkProfile.load(profile).get("spark.executor.extraJavaOptions");
+      assertTrue(executor.contains("--add-modules=jdk.incubator.vector"), profile);
+      // Vector API loops need C2 to inline deeper than JDK 17's default (README, JVM options).
+      assertTrue(executor.contains("-XX:MaxInlineLevel=25"), profile);
+    }
     assertEquals("com.nvidia.spark.SQLPlugin", SparkProfile.load("gpu").get("spark.plugins"));
     assertEquals(local, SparkProfile.load(CliTest.repoRoot().resolve("conf/local.conf")
         .toString()));

@@ -2,6 +2,7 @@ package io.ablate.expr;
 
 import static jdk.incubator.vector.VectorOperators.LSHL;
 
+import io.ablate.PerThread;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
@@ -74,7 +75,7 @@ final class FastErfSimd {
   private FastErfSimd() {}
 
   /** Per thread, the start of each vector that has a NaN or far-tail lane (see {@link #finish}). */
-  private static final ThreadLocal<int[]> RARE = ThreadLocal.withInitial(() -> new int[0]);
+  private static final PerThread<int[][]> RARE = new PerThread<>(() -> new int[1][0]);
 
   /**
    * {@code out[k] = erfc(x[k])} for k below the largest multiple of the vector length not above
@@ -85,11 +86,11 @@ final class FastErfSimd {
    */
   static int erfc(double[] x, double[] out, int n) {
     int bound = S.loopBound(n);
-    int[] rareAt = RARE.get();
-    if (rareAt.length < bound / S.length()) {
-      rareAt = new int[bound / S.length()];
-      RARE.set(rareAt);
+    int[][] rare = RARE.get();
+    if (rare[0].length < bound / S.length()) {
+      rare[0] = new int[bound / S.length()];
     }
+    int[] rareAt = rare[0];
     erfcx(x, out, bound);
     int count = finish(x, out, bound, rareAt);
     for (int i = 0; i < count; i++) {

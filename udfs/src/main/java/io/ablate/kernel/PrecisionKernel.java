@@ -1,5 +1,6 @@
 package io.ablate.kernel;
 
+import io.ablate.PerThread;
 import io.ablate.kernel.simd.Int8Simd;
 import io.ablate.kernel.simd.RoundSimd;
 import io.ablate.precision.FloatFormat;
@@ -21,12 +22,10 @@ public final class PrecisionKernel implements Kernel {
   private final ArrayQuantiser quantiser;
 
   /** Per thread, the rounded inputs: gate (or the only input) and up. */
-  private static final ThreadLocal<float[][]> SCRATCH =
-      ThreadLocal.withInitial(() -> new float[2][0]);
+  private static final PerThread<float[][]> SCRATCH = new PerThread<>(() -> new float[2][0]);
 
   /** Per thread, the int8 vector form's scratch (values in double). */
-  private static final ThreadLocal<double[][]> DOUBLES =
-      ThreadLocal.withInitial(() -> new double[1][0]);
+  private static final PerThread<double[][]> DOUBLES = new PerThread<>(() -> new double[1][0]);
 
   /** {@link Int8Quantiser}'s calibration and array quantisation, in one form. */
   private interface ArrayQuantiser {

@@ -1,5 +1,6 @@
 package io.ablate.kernel.simd;
 
+import io.ablate.PerThread;
 import io.ablate.kernel.ScalarKernel;
 import jdk.incubator.vector.VectorMask;
 
@@ -26,8 +27,8 @@ abstract class BlockedSimdKernel extends SimdKernel {
    * the JVM and collected again: more than the kernel's own work on a 1024-float vector). Lanes
    * past a short block's end keep earlier values: computed, never used.
    */
-  private static final ThreadLocal<float[][]> SCRATCH =
-      ThreadLocal.withInitial(() -> new float[][] {new float[BLOCK], new float[BLOCK]});
+  private static final PerThread<float[][]> SCRATCH =
+      new PerThread<>(() -> new float[][] {new float[BLOCK], new float[BLOCK]});
 
   /** Writes f(x) for {@code x[0..n)} to {@code f[0..n)}, n a multiple of the vector length. */
   abstract void compute(float[] x, float[] f, int n);
