@@ -1,6 +1,7 @@
 package io.ablate.metrics;
 
 import io.ablate.AblateException;
+import io.ablate.kernel.simd.FiniteSimd;
 import io.ablate.kernel.simd.Widen;
 import java.io.Serializable;
 import java.nio.BufferUnderflowException;
@@ -140,10 +141,14 @@ public final class ErrorStats implements Serializable {
 
   /**
    * Whether {@code a[off, off + len)} are all finite: the sign bit of (exponent bits + 2^23) is
-   * set exactly for an all-ones exponent (±Inf, NaN), so one OR over the group, no branch.
+   * set exactly for an all-ones exponent (±Inf, NaN), so one OR over the group, no branch (with
+   * the Vector API when the accumulator uses it: {@link FiniteSimd}).
    */
   public static boolean allFinite(float[] a, int off, int len) {
     Objects.checkFromIndexSize(off, len, a.length);
+    if (SIMD) {
+      return FiniteSimd.all(a, off, len);
+    }
     int nonFinite = 0;
     for (int k = 0; k < len; k++) {
       nonFinite |= (Float.floatToRawIntBits(a[off + k]) & 0x7F80_0000) + 0x0080_0000;

@@ -543,6 +543,18 @@ class ErrorStatsTest {
       assertEquals(expected, ErrorStats.allFinite(a, 0, a.length), "seed " + seed);
       assertEquals(slice, ErrorStats.allFinite(a, from, a.length - from), "seed " + seed);
     }
+    // One non-finite value at each position of a longer array (vector body and tail alike).
+    float[] longer = new float[100];
+    for (int k = 0; k < longer.length; k++) {
+      longer[k] = finite[k % finite.length];
+    }
+    assertTrue(ErrorStats.allFinite(longer, 0, longer.length));
+    for (int at = 0; at < longer.length; at++) {
+      float[] one = longer.clone();
+      one[at] = at % 2 == 0 ? Float.NaN : Float.NEGATIVE_INFINITY;
+      assertFalse(ErrorStats.allFinite(one, 0, one.length), "at " + at);
+      assertEquals(at < 7, ErrorStats.allFinite(one, 7, one.length - 7), "from 7, at " + at);
+    }
     for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
         Float.intBitsToFloat(0xFF80_0001)}) {
       float[] one = finite.clone();
