@@ -116,10 +116,7 @@ public final class KllBuilder {
         sizes[0] = s + take;
         i += take;
         n += take;
-        if (sizes[0] == CAPACITY) {
-          sort(levels[0], CAPACITY);
-          compact(0);
-        }
+        compactInputIfFull();
         continue;
       }
       int w = 1 << input;
@@ -146,10 +143,7 @@ public final class KllBuilder {
       sizes[input] = s + blocks;
       i += blocks << input;
       n += (long) blocks << input;
-      if (sizes[input] == CAPACITY) {
-        sort(level, CAPACITY);
-        compact(input);
-      }
+      compactInputIfFull();
     }
   }
 
@@ -172,9 +166,14 @@ public final class KllBuilder {
     max = hi;
   }
 
-  /** A sampled value into the input level; compacts it when full. */
+  /** A sampled value into the input level. */
   private void keep(float v) {
     levels[input][sizes[input]++] = v;
+    compactInputIfFull();
+  }
+
+  /** A full input level sorted and halved into the next. */
+  private void compactInputIfFull() {
     if (sizes[input] == CAPACITY) {
       sort(levels[input], CAPACITY);
       compact(input);
