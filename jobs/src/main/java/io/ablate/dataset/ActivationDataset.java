@@ -1,6 +1,8 @@
 package io.ablate.dataset;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.input_file_block_length;
+import static org.apache.spark.sql.functions.input_file_block_start;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 
@@ -25,7 +27,6 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -54,7 +55,9 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>{@link #rows()} has the normalised columns {@code model, checkpoint, layer, site, sample_id,
  * token}, then either {@code values} (array&lt;float&gt;) or {@code data, dtype}, then {@code _file}
- * (the source file, for error messages).
+ * (the source file, for error messages) and {@code _split_start, _split_length} (the byte range of
+ * the file split the row was read in: with {@link #rowGroups()} it places rows in their Parquet row
+ * groups, see {@link RowGroups.Cursor}).
  */
 public final class ActivationDataset {
   /** What to do with a file that is not readable Parquet. */
@@ -79,18 +82,15 @@ public final class ActivationDataset {
   public static final String GATED_SITE = "ffn.gate_up";
 
   private final Dataset<Row> rows;
-  private final Dataset<Row> positioned;
-  private final Map<String, long[]> rowGroups;
+  private final Map<String, RowGroups> rowGroups;
   private final Encoding encoding;
   private final List<String> files;
   private final List<String> skipped;
   private final String fingerprint;
 
-  private ActivationDataset(Dataset<Row> rows, Dataset<Row> positioned,
-      Map<String, long[]> rowGroups, Encoding encoding, List<String> files, List<String> skipped,
+  private ActivationDataset(Dataset<Row> rows, Map<String, RowGroups> rowGroups, Encoding encoding, List<String> files, List<String> skipped,
       String fingerprint) {
     this.rows = rows;
-    this.positioned = positioned;
     this.rowGroups = rowGroups;
     this.encoding = encoding;
     this.files = List.copyOf(files);
@@ -103,11 +103,11 @@ public final class ActivationDataset {
     List<FileStatus> candidates = listParquetFiles(conf, path);
     List<String> good = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
-    Map<String, long[]> rowGroups = new TreeMap<>();
+    Map<String, RowGroups> rowGroups = new TreeMap<>();
     MessageDigest digest = sha256();
     for (FileStatus f : candidates) {
       String name = f.getPath().toString();
-      long[][] groups = new long[1][];
+      RowGroups[] groups = new RowGroups[1];
       String problem = footerProblem(conf, f.getPath(), groups);
       if (problem == null) {
         good.add(name);
@@ -144,27 +144,15 @@ public final class ActivationDataset {
       cols.add(col("dtype"));
     }
     cols.add(input_file_name().as("_file"));
+    cols.add(input_file_block_start().as("_split_start"));
+    cols.add(input_file_block_length().as("_split_length"));
     String fingerprint = HexFormat.of().formatHex(digest.digest());
-    Dataset<Row> rows = raw.select(cols.toArray(new Column[0]));
-    cols.add(col("_metadata.row_index").as("_row"));
-    return new ActivationDataset(rows, raw.select(cols.toArray(new Column[0])), rowGroups,
-        encoding, good, skipped, fingerprint);
+    return new ActivationDataset(raw.select(cols.toArray(new Column[0])), rowGroups, encoding,
+        good, skipped, fingerprint);
   }
 
-  /**
-   * {@link #rows()} with one more column, {@code _row} (long): the row's index within its file
-   * (Spark's Parquet metadata column {@code _metadata.row_index}). With {@link #rowGroupStarts}
-   * it places a row in its Parquet row group, which Spark never splits across partitions.
-   */
-  public Dataset<Row> positionedRows() {
-    return positioned;
-  }
-
-  /**
-   * Per file (keyed by {@link #fileKey}), the index of the first row of each row group, in file
-   * order, read from the footers; the last element is the file's row count.
-   */
-  public Map<String, long[]> rowGroupStarts() {
+  /** Per file (keyed by {@link #fileKey}), its row groups in file order, from the footers. */
+  public Map<String, RowGroups> rowGroups() {
     return rowGroups;
   }
 
@@ -240,14 +228,9 @@ public final class ActivationDataset {
    * Null when the footer reads (and {@code groups[0]} set to the row groups' first rows and the
    * row count), else what went wrong.
    */
-  private static String footerProblem(Configuration conf, Path p, long[][] groups) {
+  private static String footerProblem(Configuration conf, Path p, RowGroups[] groups) {
     try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(p, conf))) {
-      List<BlockMetaData> blocks = r.getFooter().getBlocks();
-      long[] starts = new long[blocks.size() + 1];
-      for (int i = 0; i < blocks.size(); i++) {
-        starts[i + 1] = starts[i] + blocks.get(i).getRowCount();
-      }
-      groups[0] = starts;
+      groups[0] = RowGroups.of(r.getFooter().getBlocks());
       return null;
     } catch (IOException | RuntimeException e) {
       return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -5,6 +5,7 @@ import io.ablate.ablate.AccuracyPass;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
+import io.ablate.dataset.RowGroups;
 import io.ablate.dataset.VectorReader;
 import io.ablate.kernel.Kernel;
 import java.io.Serializable;
@@ -30,12 +31,14 @@ import scala.Tuple2;
  * <p><b>Same data, same bytes.</b> The exact statistics ({@link ValueStats}) merge exactly. The KLL
  * sketch is built per (key, unit), a unit being one Parquet row group of one file: Spark never
  * splits a row group across partitions and reads its rows in file order, so each unit's values
- * arrive in the same order in one task whatever the partitioning; each unit sketch is built by a
+ * arrive in the same order in one task whatever the partitioning. Rows are placed in their row
+ * group by counting each split's rows against the footer ({@link RowGroups.Cursor}), so the pass
+ * reads the same query as the ablation pass and a plain scan. Each unit sketch is built by a
  * {@link KllBuilder} with its own coin flips, seeded from the key, the file's position in the
- * sorted file list and the row group (no shared state: tasks build in parallel). Unit sketches are then merged in unit order, in groups of
- * {@value #GROUP} consecutive units on the executors and the groups in order on the driver, each
- * merge with its own seed ({@link SeededKll}). So a profile's bytes depend on the files' contents and row-group layout
- * only (not on the number of partitions, the executors or the task order); the same values
+ * sorted file list and the row group (no shared state: tasks build in parallel). Unit sketches are
+ * then merged in unit order, in groups of {@value #GROUP} consecutive units on the executors and
+ * the groups in order on the driver, each merge with its own seed ({@link SeededKll}). So a
+ * profile's bytes depend on the files' contents and row-group layout only (not on the number of partitions, the executors or the task order); the same values
  * rewritten into other files give the same exact statistics and a sketch of the same accuracy, but
  * not the same sketch bytes.
  */
@@ -66,9 +69,7 @@ public final class ProfilePass implements Serializable {
   /** Runs the pass; profiles sorted by key (raw inputs first, then variants in name order). */
   public List<Profile> run(ActivationDataset dataset) {
     VectorReader reader = new VectorReader(dataset);
-    int fileCol = dataset.rows().schema().fieldIndex("_file");
-    int rowCol = dataset.rows().schema().size();
-    Map<String, long[]> starts = dataset.rowGroupStarts();
+    Map<String, RowGroups> groupsOf = dataset.rowGroups();
     Map<String, Long> bases = new TreeMap<>();
     Map<String, Integer> ordinals = new TreeMap<>();
     long units = 0;
@@ -76,15 +77,16 @@ public final class ProfilePass implements Serializable {
       String key = ActivationDataset.fileKey(f);
       ordinals.put(key, ordinals.size());
       bases.put(key, units);
-      units += starts.get(key).length - 1;
+      units += groupsOf.get(key).count();
     }
-    Units layout = new Units(starts, bases, ordinals);
-    JavaRDD<InternalRow> rows = dataset.positionedRows().queryExecution().toRdd().toJavaRDD();
+    Units layout = new Units(groupsOf, bases, ordinals);
+    SplitColumns split = SplitColumns.of(dataset);
+    JavaRDD<InternalRow> rows = dataset.rows().queryExecution().toRdd().toJavaRDD();
     LongAccumulator values = rows.context().longAccumulator(AccuracyPass.VALUES_ACCUMULATOR);
     ProfilePass pass = this;
     List<Tuple2<Object, Object>> merged = rows
         .mapPartitions((Iterator<InternalRow> it) ->
-            pass.partition(reader, fileCol, rowCol, layout, it, values).iterator())
+            pass.partition(reader, split, layout, it, values).iterator())
         .mapToPair(t -> t)
         .reduceByKey(ProfilePass::mergeValues)
         .mapValues(v -> v instanceof ValueStats ? v : pass.mergeGroup(v))
@@ -143,9 +145,18 @@ public final class ProfilePass implements Serializable {
     return sketch.toByteArray();
   }
 
-  /** Where each file's row groups start and their global ordinals. */
-  record Units(Map<String, long[]> starts, Map<String, Long> bases, Map<String, Integer> ordinals)
-      implements Serializable {}
+  /** Each file's row groups, the global ordinal of its first one, and the file's ordinal. */
+  record Units(Map<String, RowGroups> groups, Map<String, Long> bases,
+      Map<String, Integer> ordinals) implements Serializable {}
+
+  /** Where {@link ActivationDataset#rows()} has the file and split of each row. */
+  record SplitColumns(int file, int start, int length) implements Serializable {
+    static SplitColumns of(ActivationDataset dataset) {
+      var schema = dataset.rows().schema();
+      return new SplitColumns(schema.fieldIndex("_file"), schema.fieldIndex("_split_start"),
+          schema.fieldIndex("_split_length"));
+    }
+  }
 
   /** One key's sketch within one unit: its values in row order, its own coin flips. */
   private static final class UnitBuilder {
@@ -173,8 +184,8 @@ public final class ProfilePass implements Serializable {
   private record UnitSlot(ProfileKey key, long unit) {}
 
   /** The accumulators of one partition: (ProfileKey, ValueStats) and (Group, [UnitSketch]). */
-  List<Tuple2<Object, Object>> partition(VectorReader reader, int fileCol, int rowCol,
-      Units layout, Iterator<InternalRow> rows, LongAccumulator values) {
+  List<Tuple2<Object, Object>> partition(VectorReader reader, SplitColumns split, Units layout,
+      Iterator<InternalRow> rows, LongAccumulator values) {
     Map<String, Variant> resolved = new HashMap<>();
     Map<String, Kernel> kernels = new HashMap<>();
     for (String name : variants) {
@@ -187,37 +198,36 @@ public final class ProfilePass implements Serializable {
     Map<VectorReader.Key, ProfileKey> rawKeys = new HashMap<>();
     Map<VectorReader.Key, Map<String, ProfileKey>> variantKeys = new HashMap<>();
     UTF8String file = null;
-    long[] starts = null;
+    long splitStart = -1;
+    RowGroups.Cursor cursor = null;
     long base = 0;
     int fileOrdinal = 0;
-    int group = 0;
     float[] out = new float[0];
     float[] scratch = new float[0];
     while (rows.hasNext()) {
       InternalRow r = rows.next();
+      UTF8String f = r.getUTF8String(split.file());
+      long start = r.getLong(split.start());
+      if (file == null || start != splitStart || !file.equals(f)) {
+        if (cursor != null) {
+          cursor.finish();
+        }
+        file = f.copy();
+        splitStart = start;
+        String fk = ActivationDataset.fileKey(file.toString());
+        RowGroups groups = layout.groups().get(fk);
+        if (groups == null) {
+          throw new IllegalStateException("row of a file the dataset did not list: " + file);
+        }
+        cursor = groups.new Cursor(file.toString(), start, r.getLong(split.length()));
+        base = layout.bases().get(fk);
+        fileOrdinal = layout.ordinals().get(fk);
+      }
+      int group = cursor.next();
       VectorReader.Key key = reader.key(r);
       float[] x = reader.vector(r);
       if (x == null) {
         continue;
-      }
-      UTF8String f = r.getUTF8String(fileCol);
-      if (file == null || !file.equals(f)) {
-        file = f.copy();
-        String fk = ActivationDataset.fileKey(file.toString());
-        starts = layout.starts().get(fk);
-        if (starts == null) {
-          throw new IllegalStateException("row of a file the dataset did not list: " + file);
-        }
-        base = layout.bases().get(fk);
-        fileOrdinal = layout.ordinals().get(fk);
-        group = 0;
-      }
-      long row = r.getLong(rowCol);
-      while (group + 1 < starts.length - 1 && row >= starts[group + 1]) {
-        group++;
-      }
-      while (group > 0 && row < starts[group]) {
-        group--;
       }
       long unit = base + group;
       if (out.length < x.length) {
@@ -248,6 +258,9 @@ public final class ProfilePass implements Serializable {
             .computeIfAbsent(name, nm -> ProfileKey.of(key, nm));
         profile(pk, unit, fileOrdinal, group, out, n, stats, sketches, scratch);
       }
+    }
+    if (cursor != null) {
+      cursor.finish();
     }
     List<Tuple2<Object, Object>> result = new ArrayList<>();
     stats.forEach((key, s) -> result.add(new Tuple2<>(key, s)));

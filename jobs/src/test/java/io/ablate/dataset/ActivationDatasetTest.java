@@ -60,7 +60,7 @@ class ActivationDatasetTest {
     assertTrue(r.isNullAt(r.fieldIndex("sample_id")) && r.isNullAt(r.fieldIndex("token")));
     assertTrue(((String) r.getAs("_file")).contains("minimal"));
     assertEquals(List.of("model", "checkpoint", "layer", "site", "sample_id", "token", "values",
-        "_file"), List.of(ds.rows().schema().fieldNames()));
+        "_file", "_split_start", "_split_length"), List.of(ds.rows().schema().fieldNames()));
   }
 
   @Test

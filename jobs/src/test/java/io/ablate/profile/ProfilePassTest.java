@@ -9,6 +9,7 @@ import io.ablate.activation.Catalogue;
 import io.ablate.dataset.ActivationDataset;
 import io.ablate.dataset.Dtype;
 import io.ablate.dataset.Generator;
+import io.ablate.dataset.RowGroups;
 import io.ablate.testing.LocalSpark;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -61,7 +62,7 @@ class ProfilePassTest {
     spark.conf().set("spark.sql.files.openCostInBytes", "0");
     try {
       ActivationDataset ds = ActivationDataset.open(spark, path, ActivationDataset.OnBadFile.FAIL);
-      int partitions = ds.positionedRows().rdd().getNumPartitions();
+      int partitions = ds.rows().rdd().getNumPartitions();
       assertTrue(maxPartitionBytes > 1 << 30 ? partitions <= 2 : partitions >= 7,
           "partitions: " + partitions);
       return pass().run(ds);
@@ -75,7 +76,7 @@ class ProfilePassTest {
   void fewAndManyReadPartitionsGiveIdenticalProfiles() {
     String path = write("parts");
     ActivationDataset ds = ActivationDataset.open(spark, path, ActivationDataset.OnBadFile.FAIL);
-    long groups = ds.rowGroupStarts().values().stream().mapToLong(s -> s.length - 1).sum();
+    long groups = ds.rowGroups().values().stream().mapToLong(RowGroups::count).sum();
     assertTrue(groups >= 8, "row groups: " + groups);
     List<Profile> few = profile(path, 1L << 40);
     List<Profile> many = profile(path, 32 * 1024);

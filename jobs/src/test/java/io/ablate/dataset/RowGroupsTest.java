@@ -1,0 +1,148 @@
+package io.ablate.dataset;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ablate.testing.LocalSpark;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Placing rows in row groups by counting each split's rows: checked against Spark's own
+ * {@code _metadata.row_index} over many split sizes, and failing loudly when counts disagree.
+ */
+class RowGroupsTest {
+  @TempDir
+  static Path dir;
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark = LocalSpark.builder("row-groups").getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  @Test
+  void cursorWalksTheGroupsWhoseMidpointsLieInTheSplit() {
+    // Groups of 3, 0, 2 and 4 rows, midpoints at bytes 10, 30, 50 and 70.
+    RowGroups g = new RowGroups(new long[] {0, 3, 3, 5, 9}, new long[] {10, 30, 50, 70});
+    RowGroups.Cursor first = g.new Cursor("f", 0, 60);
+    int[] seen = new int[5];
+    for (int i = 0; i < 5; i++) {
+      seen[i] = first.next();
+    }
+    assertEquals(List.of(0, 0, 0, 2, 2), Arrays.stream(seen).boxed().toList());
+    first.finish();
+    IllegalStateException more = assertThrows(IllegalStateException.class, first::next);
+    assertTrue(more.getMessage().contains("f, split [0, 60): the reader returned more than 5 rows")
+        && more.getMessage().contains("hold 5"), more.getMessage());
+
+    RowGroups.Cursor last = g.new Cursor("f", 60, 40);
+    assertEquals(3, last.next());
+    IllegalStateException fewer = assertThrows(IllegalStateException.class, last::finish);
+    assertTrue(fewer.getMessage().contains("returned only 1 rows") && fewer.getMessage()
+        .contains("hold 4"), fewer.getMessage());
+
+    RowGroups.Cursor empty = g.new Cursor("f", 11, 19); // no midpoint in [11, 30)
+    empty.finish();
+    assertThrows(IllegalStateException.class, empty::next);
+  }
+
+  @Test
+  void rowGroupsFromCountingEqualSparksRowIndexForAnySplitSize() {
+    String path = dir.resolve("groups").toString();
+    // Three files of ~1 MB, each in row groups of ~64 KB (≈ 16 per file) of uneven row counts.
+    spark.sql("SELECT CAST(id % 4 AS INT) AS layer, "
+            + "transform(sequence(1, CAST(20 + id % 300 AS INT)), i -> CAST(sin(id * 7919 + i) AS FLOAT)) AS values "
+            + "FROM range(0, 6000, 1, 3)")
+        .write().option("parquet.block.size", 64 * 1024).parquet(path);
+    ActivationDataset ds = ActivationDataset.open(spark, path, ActivationDataset.OnBadFile.FAIL);
+    long groups = ds.rowGroups().values().stream().mapToLong(RowGroups::count).sum();
+    assertTrue(ds.files().size() == 3 && groups >= 24, "files " + ds.files() + ", groups " + groups);
+    long[][] settings = {
+        {1L << 40, 4 << 20}, // every file whole, several files per partition
+        {200_000, 0}, {65_536, 0}, {40_000, 0}, {10_000, 0}, {1_000, 0}, // splits of 0..n groups
+        {300_000, 1 << 20}, // split files and packing
+    };
+    for (long[] s : settings) {
+      spark.conf().set("spark.sql.files.maxPartitionBytes", Long.toString(s[0]));
+      spark.conf().set("spark.sql.files.openCostInBytes", Long.toString(s[1]));
+      try {
+        checkAgainstRowIndex(ds, path, s[0]);
+      } finally {
+        spark.conf().unset("spark.sql.files.maxPartitionBytes");
+        spark.conf().unset("spark.sql.files.openCostInBytes");
+      }
+    }
+  }
+
+  /** Each row's group by counting equals its group from {@code _metadata.row_index}. */
+  private static void checkAgainstRowIndex(ActivationDataset ds, String path, long maxBytes) {
+    Dataset<Row> read = spark.read().parquet(path).select(
+        org.apache.spark.sql.functions.input_file_name().as("_file"),
+        org.apache.spark.sql.functions.input_file_block_start().as("_split_start"),
+        org.apache.spark.sql.functions.input_file_block_length().as("_split_length"),
+        col("_metadata.row_index").as("_row"));
+    int partitions = read.rdd().getNumPartitions();
+    Map<String, RowGroups> layout = ds.rowGroups();
+    MapPartitionsFunction<Row, String> check = (Iterator<Row> it) -> {
+      List<String> wrong = new ArrayList<>();
+      String file = null;
+      long start = -1;
+      RowGroups groups = null;
+      RowGroups.Cursor cursor = null;
+      long n = 0;
+      while (it.hasNext()) {
+        Row r = it.next();
+        if (file == null || r.getLong(1) != start || !file.equals(r.getString(0))) {
+          if (cursor != null) {
+            cursor.finish();
+          }
+          file = r.getString(0);
+          start = r.getLong(1);
+          groups = layout.get(ActivationDataset.fileKey(file));
+          cursor = groups.new Cursor(file, start, r.getLong(2));
+        }
+        int counted = cursor.next();
+        long row = r.getLong(3);
+        if (!(groups.firstRows()[counted] <= row && row < groups.firstRows()[counted + 1])) {
+          wrong.add(file + " row " + row + " placed in group " + counted);
+        }
+        n++;
+      }
+      if (cursor != null) {
+        cursor.finish();
+      }
+      wrong.add(0, "rows " + n);
+      return wrong.iterator();
+    };
+    List<String> out = read.mapPartitions(check, Encoders.STRING()).collectAsList();
+    long rows = out.stream().filter(x -> x.startsWith("rows ")).mapToLong(
+        x -> Long.parseLong(x.substring(5))).sum();
+    List<String> wrong = out.stream().filter(x -> !x.startsWith("rows ")).toList();
+    assertEquals(6000, rows, "maxPartitionBytes " + maxBytes);
+    assertEquals(List.of(), wrong, "maxPartitionBytes " + maxBytes + ", partitions " + partitions);
+    if (maxBytes < 100_000) {
+      assertTrue(partitions > 3 * 16, "splits smaller than row groups: " + partitions);
+    }
+  }
+}
