@@ -88,8 +88,8 @@ public final class ActivationDataset {
   private final List<String> skipped;
   private final String fingerprint;
 
-  private ActivationDataset(Dataset<Row> rows, Map<String, RowGroups> rowGroups, Encoding encoding, List<String> files, List<String> skipped,
-      String fingerprint) {
+  private ActivationDataset(Dataset<Row> rows, Map<String, RowGroups> rowGroups, Encoding encoding,
+      List<String> files, List<String> skipped, String fingerprint) {
     this.rows = rows;
     this.rowGroups = rowGroups;
     this.encoding = encoding;
@@ -225,8 +225,8 @@ public final class ActivationDataset {
   }
 
   /**
-   * Null when the footer reads (and {@code groups[0]} set to the row groups' first rows and the
-   * row count), else what went wrong.
+   * Null when the footer reads (and {@code groups[0]} set to its row groups), else what went
+   * wrong.
    */
   private static String footerProblem(Configuration conf, Path p, RowGroups[] groups) {
     try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(p, conf))) {

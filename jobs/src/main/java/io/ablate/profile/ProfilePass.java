@@ -6,6 +6,7 @@ import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
 import io.ablate.dataset.RowGroups;
+import io.ablate.dataset.RowPlacer;
 import io.ablate.dataset.VectorReader;
 import io.ablate.kernel.Kernel;
 import java.io.Serializable;
@@ -19,7 +20,6 @@ import java.util.TreeMap;
 import org.apache.datasketches.kll.KllFloatsSketch;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 
@@ -38,9 +38,9 @@ import scala.Tuple2;
  * sorted file list and the row group (no shared state: tasks build in parallel). Unit sketches are
  * then merged in unit order, in groups of {@value #GROUP} consecutive units on the executors and
  * the groups in order on the driver, each merge with its own seed ({@link SeededKll}). So a
- * profile's bytes depend on the files' contents and row-group layout only (not on the number of partitions, the executors or the task order); the same values
- * rewritten into other files give the same exact statistics and a sketch of the same accuracy, but
- * not the same sketch bytes.
+ * profile's bytes depend on the files' contents and row-group layout only (not on the number of
+ * partitions, the executors or the task order); the same values rewritten into other files give
+ * the same exact statistics and a sketch of the same accuracy, but not the same sketch bytes.
  */
 public final class ProfilePass implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -197,33 +197,22 @@ public final class ProfilePass implements Serializable {
     Map<UnitSlot, UnitBuilder> sketches = new HashMap<>();
     Map<VectorReader.Key, ProfileKey> rawKeys = new HashMap<>();
     Map<VectorReader.Key, Map<String, ProfileKey>> variantKeys = new HashMap<>();
-    UTF8String file = null;
-    long splitStart = -1;
-    RowGroups.Cursor cursor = null;
+    RowPlacer placer = new RowPlacer(layout.groups());
+    String fileKey = null;
     long base = 0;
     int fileOrdinal = 0;
     float[] out = new float[0];
     float[] scratch = new float[0];
     while (rows.hasNext()) {
       InternalRow r = rows.next();
-      UTF8String f = r.getUTF8String(split.file());
-      long start = r.getLong(split.start());
-      if (file == null || start != splitStart || !file.equals(f)) {
-        if (cursor != null) {
-          cursor.finish();
-        }
-        file = f.copy();
-        splitStart = start;
-        String fk = ActivationDataset.fileKey(file.toString());
-        RowGroups groups = layout.groups().get(fk);
-        if (groups == null) {
-          throw new IllegalStateException("row of a file the dataset did not list: " + file);
-        }
-        cursor = groups.new Cursor(file.toString(), start, r.getLong(split.length()));
-        base = layout.bases().get(fk);
-        fileOrdinal = layout.ordinals().get(fk);
+      // Every row is placed, a skipped one too: the placer counts rows.
+      int group = placer.place(r.getUTF8String(split.file()), r.getLong(split.start()),
+          r.getLong(split.length()));
+      if (!placer.fileKey().equals(fileKey)) {
+        fileKey = placer.fileKey();
+        base = layout.bases().get(fileKey);
+        fileOrdinal = layout.ordinals().get(fileKey);
       }
-      int group = cursor.next();
       VectorReader.Key key = reader.key(r);
       float[] x = reader.vector(r);
       if (x == null) {
@@ -259,9 +248,7 @@ public final class ProfilePass implements Serializable {
         profile(pk, unit, fileOrdinal, group, out, n, stats, sketches, scratch);
       }
     }
-    if (cursor != null) {
-      cursor.finish();
-    }
+    placer.finish();
     List<Tuple2<Object, Object>> result = new ArrayList<>();
     stats.forEach((key, s) -> result.add(new Tuple2<>(key, s)));
     sketches.forEach((slot, b) -> {

@@ -17,13 +17,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Placing rows in row groups by counting each split's rows: checked against Spark's own
+ * Placing rows in row groups by counting each split's rows ({@link RowPlacer}): checked against Spark's own
  * {@code _metadata.row_index} over many split sizes, and failing loudly when counts disagree.
  */
 class RowGroupsTest {
@@ -106,32 +107,20 @@ class RowGroupsTest {
     Map<String, RowGroups> layout = ds.rowGroups();
     MapPartitionsFunction<Row, String> check = (Iterator<Row> it) -> {
       List<String> wrong = new ArrayList<>();
-      String file = null;
-      long start = -1;
-      RowGroups groups = null;
-      RowGroups.Cursor cursor = null;
+      RowPlacer placer = new RowPlacer(layout);
       long n = 0;
       while (it.hasNext()) {
         Row r = it.next();
-        if (file == null || r.getLong(1) != start || !file.equals(r.getString(0))) {
-          if (cursor != null) {
-            cursor.finish();
-          }
-          file = r.getString(0);
-          start = r.getLong(1);
-          groups = layout.get(ActivationDataset.fileKey(file));
-          cursor = groups.new Cursor(file, start, r.getLong(2));
-        }
-        int counted = cursor.next();
+        int counted = placer.place(UTF8String.fromString(r.getString(0)), r.getLong(1),
+            r.getLong(2));
+        long[] firstRows = layout.get(placer.fileKey()).firstRows();
         long row = r.getLong(3);
-        if (!(groups.firstRows()[counted] <= row && row < groups.firstRows()[counted + 1])) {
-          wrong.add(file + " row " + row + " placed in group " + counted);
+        if (!(firstRows[counted] <= row && row < firstRows[counted + 1])) {
+          wrong.add(r.getString(0) + " row " + row + " placed in group " + counted);
         }
         n++;
       }
-      if (cursor != null) {
-        cursor.finish();
-      }
+      placer.finish();
       wrong.add(0, "rows " + n);
       return wrong.iterator();
     };
