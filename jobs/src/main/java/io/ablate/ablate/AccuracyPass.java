@@ -63,7 +63,7 @@ public final class AccuracyPass implements Serializable {
   /** Runs the pass; results sorted by key, then variant in the order given. */
   public List<Result> run(ActivationDataset dataset) {
     VectorReader reader = new VectorReader(dataset);
-    JavaRDD<InternalRow> rows = dataset.rows().queryExecution().toRdd().toJavaRDD();
+    JavaRDD<InternalRow> rows = dataset.internalRows();
     AccuracyPass pass = this;
     LongAccumulator values = rows.context().longAccumulator(VALUES_ACCUMULATOR);
     List<Tuple2<String, Object>> merged = rows

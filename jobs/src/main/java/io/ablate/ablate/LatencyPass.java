@@ -88,9 +88,9 @@ public final class LatencyPass implements Serializable {
   /** Runs the pass (one Spark job over the dataset's rows). */
   public Result run(ActivationDataset dataset) {
     VectorReader reader = new VectorReader(dataset);
-    JavaRDD<InternalRow> rows = dataset.rows().queryExecution().toRdd().toJavaRDD();
+    JavaRDD<InternalRow> rows = dataset.internalRows();
     CollectionAccumulator<String> notes =
-        dataset.rows().sparkSession().sparkContext().collectionAccumulator("latency notes");
+        rows.context().collectionAccumulator("latency notes");
     LatencyPass pass = this;
     List<Tuple2<String, Acc>> merged = rows
         .mapPartitions((Iterator<InternalRow> it) -> pass.partition(reader, it, notes).iterator())

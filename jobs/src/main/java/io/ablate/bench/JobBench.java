@@ -118,7 +118,7 @@ public final class JobBench {
   /** Reads every vector as a float array; returns the number of values. */
   static long scan(ActivationDataset dataset) {
     VectorReader reader = new VectorReader(dataset);
-    JavaRDD<InternalRow> rows = dataset.rows().queryExecution().toRdd().toJavaRDD();
+    JavaRDD<InternalRow> rows = dataset.internalRows();
     return rows.mapPartitions((Iterator<InternalRow> it) -> {
       long n = 0;
       while (it.hasNext()) {

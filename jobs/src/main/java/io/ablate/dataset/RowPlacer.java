@@ -1,12 +1,14 @@
 package io.ablate.dataset;
 
 import java.util.Map;
+import org.apache.spark.rdd.InputFileBlockHolder;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Places the rows one task reads in their files' row groups, from the split each row was read in
- * ({@link ActivationDataset#rows()}'s {@code _file, _split_start, _split_length}): one
- * {@link RowGroups.Cursor} per split, each checked when its split ends.
+ * (Spark's own record of it, as {@code input_file_name()}, {@code input_file_block_start()} and
+ * {@code input_file_block_length()} give it): one {@link RowGroups.Cursor} per split, each checked
+ * when its split ends.
  */
 public final class RowPlacer {
   private final Map<String, RowGroups> groups;
@@ -18,6 +20,15 @@ public final class RowPlacer {
   /** For files keyed by {@link ActivationDataset#fileKey}, as {@link ActivationDataset#rowGroups}. */
   public RowPlacer(Map<String, RowGroups> groups) {
     this.groups = groups;
+  }
+
+  /**
+   * The row group of the row this task has just read (from {@link ActivationDataset#internalRows()}
+   * or any other file scan), by the file and split Spark records for it.
+   */
+  public int placeCurrent() {
+    return place(VectorReader.file(), InputFileBlockHolder.getStartOffset(),
+        InputFileBlockHolder.getLength());
   }
 
   /** The row group of the next row, read in split {@code [start, start + length)} of file. */

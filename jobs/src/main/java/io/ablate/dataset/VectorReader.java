@@ -2,12 +2,20 @@ package io.ablate.dataset;
 
 import io.ablate.AblateException;
 import java.io.Serializable;
+import org.apache.spark.rdd.InputFileBlockHolder;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.ByteType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * Reads the rows of an {@link ActivationDataset} as Spark's internal rows: the key of each row and
- * its vector as a primitive float array (a bulk copy of the array data, or a decode of the binary
+ * Reads the rows of {@link ActivationDataset#internalRows()}: the key of each row (with the defaults
+ * of {@link ActivationDataset#rows()} for a missing or null model, checkpoint or site, and integer
+ * columns of any width that fit an int) and its vector as a primitive float array (a bulk copy of the array data, or a decode of the binary
  * data; never boxed), with the row-level checks of the contract: a known dtype, and a binary length
  * that is a multiple of its width. Errors name the file, the sample and token, and the value.
  */
@@ -27,39 +35,89 @@ public final class VectorReader implements Serializable {
   }
 
   private final ActivationDataset.Encoding encoding;
-  private final int model;
-  private final int checkpoint;
-  private final int layer;
-  private final int site;
-  private final int sampleId;
-  private final int token;
+  private final Column model;
+  private final Column checkpoint;
+  private final Column layer;
+  private final Column site;
+  private final Column sampleId;
+  private final Column token;
   private final int vector;
   private final int dtype;
-  private final int file;
 
+  /** A column of the stored rows: its ordinal (−1 when the files lack it) and its type. */
+  private record Column(String name, int ordinal, DataType type) implements Serializable {
+    static Column of(StructType schema, String name) {
+      for (int i = 0; i < schema.size(); i++) {
+        if (schema.fields()[i].name().equals(name)) {
+          return new Column(name, i, schema.fields()[i].dataType());
+        }
+      }
+      return new Column(name, -1, DataTypes.NullType);
+    }
+
+    boolean isNull(InternalRow r) {
+      return ordinal < 0 || r.isNullAt(ordinal);
+    }
+
+    /** The value of an integer column (int, long, short or byte) of a non-null row. */
+    long wide(InternalRow r) {
+      if (type instanceof IntegerType) {
+        return r.getInt(ordinal);
+      }
+      if (type instanceof ShortType) {
+        return r.getShort(ordinal);
+      }
+      return type instanceof ByteType ? r.getByte(ordinal) : r.getLong(ordinal);
+    }
+
+    /** The string, or {@code fallback} when missing or null (as {@link ActivationDataset#rows()}). */
+    String string(InternalRow r, String fallback) {
+      return isNull(r) ? fallback : r.getUTF8String(ordinal).toString();
+    }
+  }
+
+  /** For {@link ActivationDataset#internalRows()}. */
   public VectorReader(ActivationDataset dataset) {
-    this(dataset.encoding(), dataset.rows().schema());
+    this(dataset.encoding(), dataset.storedSchema());
   }
 
   VectorReader(ActivationDataset.Encoding encoding, StructType schema) {
     this.encoding = encoding;
-    this.model = schema.fieldIndex("model");
-    this.checkpoint = schema.fieldIndex("checkpoint");
-    this.layer = schema.fieldIndex("layer");
-    this.site = schema.fieldIndex("site");
-    this.sampleId = schema.fieldIndex("sample_id");
-    this.token = schema.fieldIndex("token");
+    this.model = Column.of(schema, "model");
+    this.checkpoint = Column.of(schema, "checkpoint");
+    this.layer = Column.of(schema, "layer");
+    this.site = Column.of(schema, "site");
+    this.sampleId = Column.of(schema, "sample_id");
+    this.token = Column.of(schema, "token");
     this.vector = schema.fieldIndex(encoding == ActivationDataset.Encoding.ARRAY ? "values" : "data");
     this.dtype = encoding == ActivationDataset.Encoding.BINARY ? schema.fieldIndex("dtype") : -1;
-    this.file = schema.fieldIndex("_file");
   }
 
   public Key key(InternalRow r) {
-    if (r.isNullAt(layer)) {
+    if (layer.isNull(r)) {
       throw AblateException.badInput("%s: column 'layer' is null", where(r));
     }
-    return new Key(r.getUTF8String(model).toString(), r.getUTF8String(checkpoint).toString(),
-        r.getInt(layer), r.getUTF8String(site).toString());
+    return new Key(model.string(r, ActivationDataset.UNKNOWN),
+        checkpoint.string(r, ActivationDataset.UNKNOWN), integer(r, layer),
+        site.string(r, ActivationDataset.DEFAULT_SITE));
+  }
+
+  /** An integer column (int, or a long, short or byte that fits an int) of a non-null row. */
+  private int integer(InternalRow r, Column c) {
+    long v = c.wide(r);
+    if (v != (int) v) {
+      throw AblateException.badInput("%s: column '%s' has value %d, beyond the int range",
+          where(r), c.name(), v);
+    }
+    return (int) v;
+  }
+
+  /**
+   * The file of the row just read by this task: Spark's own record of it (what
+   * {@code input_file_name()} returns), kept per task thread by the file scan.
+   */
+  public static UTF8String file() {
+    return InputFileBlockHolder.getInputFilePath();
   }
 
   /** The row's vector, or null when the vector column is null (such rows are skipped and counted). */
@@ -90,15 +148,16 @@ public final class VectorReader implements Serializable {
 
   /** "file …, sample_id …, token …, layer …" for error messages. */
   public String where(InternalRow r) {
-    StringBuilder sb = new StringBuilder(r.isNullAt(file) ? "?" : r.getUTF8String(file).toString());
-    if (!r.isNullAt(sampleId)) {
-      sb.append(", sample_id ").append(r.getUTF8String(sampleId));
+    String f = file().toString();
+    StringBuilder sb = new StringBuilder(f.isEmpty() ? "?" : f);
+    if (!sampleId.isNull(r)) {
+      sb.append(", sample_id ").append(r.getUTF8String(sampleId.ordinal()));
     }
-    if (!r.isNullAt(token)) {
-      sb.append(", token ").append(r.getInt(token));
+    if (!token.isNull(r)) {
+      sb.append(", token ").append(token.wide(r));
     }
-    if (!r.isNullAt(layer)) {
-      sb.append(", layer ").append(r.getInt(layer));
+    if (!layer.isNull(r)) {
+      sb.append(", layer ").append(layer.wide(r));
     }
     return sb.toString();
   }

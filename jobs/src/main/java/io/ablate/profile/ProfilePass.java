@@ -80,13 +80,12 @@ public final class ProfilePass implements Serializable {
       units += groupsOf.get(key).count();
     }
     Units layout = new Units(groupsOf, bases, ordinals);
-    SplitColumns split = SplitColumns.of(dataset);
-    JavaRDD<InternalRow> rows = dataset.rows().queryExecution().toRdd().toJavaRDD();
+    JavaRDD<InternalRow> rows = dataset.internalRows();
     LongAccumulator values = rows.context().longAccumulator(AccuracyPass.VALUES_ACCUMULATOR);
     ProfilePass pass = this;
     List<Tuple2<Object, Object>> merged = rows
         .mapPartitions((Iterator<InternalRow> it) ->
-            pass.partition(reader, split, layout, it, values).iterator())
+            pass.partition(reader, layout, it, values).iterator())
         .mapToPair(t -> t)
         .reduceByKey(ProfilePass::mergeValues)
         .mapValues(v -> v instanceof ValueStats ? v : pass.mergeGroup(v))
@@ -149,15 +148,6 @@ public final class ProfilePass implements Serializable {
   record Units(Map<String, RowGroups> groups, Map<String, Long> bases,
       Map<String, Integer> ordinals) implements Serializable {}
 
-  /** Where {@link ActivationDataset#rows()} has the file and split of each row. */
-  record SplitColumns(int file, int start, int length) implements Serializable {
-    static SplitColumns of(ActivationDataset dataset) {
-      var schema = dataset.rows().schema();
-      return new SplitColumns(schema.fieldIndex("_file"), schema.fieldIndex("_split_start"),
-          schema.fieldIndex("_split_length"));
-    }
-  }
-
   /** One key's sketch within one unit: its values in row order, its own coin flips. */
   private static final class UnitBuilder {
     final KllBuilder builder;
@@ -184,7 +174,7 @@ public final class ProfilePass implements Serializable {
   private record UnitSlot(ProfileKey key, long unit) {}
 
   /** The accumulators of one partition: (ProfileKey, ValueStats) and (Group, [UnitSketch]). */
-  List<Tuple2<Object, Object>> partition(VectorReader reader, SplitColumns split, Units layout,
+  List<Tuple2<Object, Object>> partition(VectorReader reader, Units layout,
       Iterator<InternalRow> rows, LongAccumulator values) {
     Map<String, Variant> resolved = new HashMap<>();
     Map<String, Kernel> kernels = new HashMap<>();
@@ -206,8 +196,7 @@ public final class ProfilePass implements Serializable {
     while (rows.hasNext()) {
       InternalRow r = rows.next();
       // Every row is placed, a skipped one too: the placer counts rows.
-      int group = placer.place(r.getUTF8String(split.file()), r.getLong(split.start()),
-          r.getLong(split.length()));
+      int group = placer.placeCurrent();
       if (!placer.fileKey().equals(fileKey)) {
         fileKey = placer.fileKey();
         base = layout.bases().get(fileKey);

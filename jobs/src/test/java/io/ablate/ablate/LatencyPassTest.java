@@ -143,7 +143,7 @@ class LatencyPassTest {
   void samplesOfAllPartitionsAreMerged() {
     // What each partition holds: values of ffn.pre vectors, and gate values of ffn.gate_up ones.
     VectorReader reader = new VectorReader(dataset);
-    List<long[]> perPartition = dataset.rows().queryExecution().toRdd().toJavaRDD()
+    List<long[]> perPartition = dataset.internalRows()
         .mapPartitions((Iterator<InternalRow> it) -> {
           long[] n = new long[2];
           while (it.hasNext()) {

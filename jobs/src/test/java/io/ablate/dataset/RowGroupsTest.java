@@ -1,6 +1,7 @@
 package io.ablate.dataset;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.input_file_name;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,23 +10,23 @@ import io.ablate.testing.LocalSpark;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.unsafe.types.UTF8String;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Placing rows in row groups by counting each split's rows ({@link RowPlacer}): checked against Spark's own
- * {@code _metadata.row_index} over many split sizes, and failing loudly when counts disagree.
+ * Placing rows in row groups by counting each split's rows ({@link RowPlacer}): checked against
+ * Spark's own {@code _metadata.row_index} over many split sizes, on rows from the Parquet reader's
+ * batches and from its row path, and failing loudly when counts disagree.
  */
 class RowGroupsTest {
   @TempDir
@@ -72,7 +73,7 @@ class RowGroupsTest {
   void rowGroupsFromCountingEqualSparksRowIndexForAnySplitSize() {
     String path = dir.resolve("groups").toString();
     // Three files of ~1 MB, each in row groups of ~64 KB (≈ 16 per file) of uneven row counts.
-    spark.sql("SELECT CAST(id % 4 AS INT) AS layer, "
+    spark.sql("SELECT CAST(id % 4 AS INT) AS layer, CAST(id AS STRING) AS sample_id, "
             + "transform(sequence(1, CAST(20 + id % 300 AS INT)), i -> CAST(sin(id * 7919 + i) AS FLOAT)) AS values "
             + "FROM range(0, 6000, 1, 3)")
         .write().option("parquet.block.size", 64 * 1024).parquet(path);
@@ -84,51 +85,61 @@ class RowGroupsTest {
         {200_000, 0}, {65_536, 0}, {40_000, 0}, {10_000, 0}, {1_000, 0}, // splits of 0..n groups
         {300_000, 1 << 20}, // split files and packing
     };
-    for (long[] s : settings) {
-      spark.conf().set("spark.sql.files.maxPartitionBytes", Long.toString(s[0]));
-      spark.conf().set("spark.sql.files.openCostInBytes", Long.toString(s[1]));
-      try {
-        checkAgainstRowIndex(ds, path, s[0]);
-      } finally {
-        spark.conf().unset("spark.sql.files.maxPartitionBytes");
-        spark.conf().unset("spark.sql.files.openCostInBytes");
+    for (String vectorized : List.of("true", "false")) { // rows from batches, or Spark's rows
+      for (long[] s : vectorized.equals("true") ? settings : new long[][] {settings[4], settings[6]}) {
+        spark.conf().set("spark.sql.parquet.enableVectorizedReader", vectorized);
+        spark.conf().set("spark.sql.files.maxPartitionBytes", Long.toString(s[0]));
+        spark.conf().set("spark.sql.files.openCostInBytes", Long.toString(s[1]));
+        try {
+          checkAgainstRowIndex(ds, path, s[0]);
+        } finally {
+          spark.conf().unset("spark.sql.parquet.enableVectorizedReader");
+          spark.conf().unset("spark.sql.files.maxPartitionBytes");
+          spark.conf().unset("spark.sql.files.openCostInBytes");
+        }
       }
     }
   }
 
-  /** Each row's group by counting equals its group from {@code _metadata.row_index}. */
+  /**
+   * Each row's group by counting, as the profile pass reads it ({@link
+   * ActivationDataset#internalRows()}, {@link RowPlacer#placeCurrent()}), equals its group from
+   * {@code _metadata.row_index}.
+   */
   private static void checkAgainstRowIndex(ActivationDataset ds, String path, long maxBytes) {
-    Dataset<Row> read = spark.read().parquet(path).select(
-        org.apache.spark.sql.functions.input_file_name().as("_file"),
-        org.apache.spark.sql.functions.input_file_block_start().as("_split_start"),
-        org.apache.spark.sql.functions.input_file_block_length().as("_split_length"),
-        col("_metadata.row_index").as("_row"));
-    int partitions = read.rdd().getNumPartitions();
+    Map<String, Long> truth = new HashMap<>();
+    for (Row r : spark.read().parquet(path).select(input_file_name(), col("sample_id"),
+        col("_metadata.row_index")).collectAsList()) {
+      truth.put(ActivationDataset.fileKey(r.getString(0)) + "|" + r.getString(1), r.getLong(2));
+    }
+    VectorReader reader = new VectorReader(ds);
+    int sample = ds.storedSchema().fieldIndex("sample_id");
     Map<String, RowGroups> layout = ds.rowGroups();
-    MapPartitionsFunction<Row, String> check = (Iterator<Row> it) -> {
-      List<String> wrong = new ArrayList<>();
+    JavaRDD<InternalRow> rows = ds.internalRows();
+    List<String> placed = rows.mapPartitions((Iterator<InternalRow> it) -> {
+      List<String> out = new ArrayList<>();
       RowPlacer placer = new RowPlacer(layout);
-      long n = 0;
       while (it.hasNext()) {
-        Row r = it.next();
-        int counted = placer.place(UTF8String.fromString(r.getString(0)), r.getLong(1),
-            r.getLong(2));
-        long[] firstRows = layout.get(placer.fileKey()).firstRows();
-        long row = r.getLong(3);
-        if (!(firstRows[counted] <= row && row < firstRows[counted + 1])) {
-          wrong.add(r.getString(0) + " row " + row + " placed in group " + counted);
-        }
-        n++;
+        InternalRow r = it.next();
+        int group = placer.placeCurrent();
+        reader.key(r);
+        out.add(placer.fileKey() + "|" + r.getUTF8String(sample) + "|" + group);
       }
       placer.finish();
-      wrong.add(0, "rows " + n);
-      return wrong.iterator();
-    };
-    List<String> out = read.mapPartitions(check, Encoders.STRING()).collectAsList();
-    long rows = out.stream().filter(x -> x.startsWith("rows ")).mapToLong(
-        x -> Long.parseLong(x.substring(5))).sum();
-    List<String> wrong = out.stream().filter(x -> !x.startsWith("rows ")).toList();
-    assertEquals(6000, rows, "maxPartitionBytes " + maxBytes);
+      return out.iterator();
+    }).collect();
+    List<String> wrong = new ArrayList<>();
+    for (String p : placed) {
+      String file = p.substring(0, p.indexOf('|'));
+      int group = Integer.parseInt(p.substring(p.lastIndexOf('|') + 1));
+      long row = truth.get(p.substring(0, p.lastIndexOf('|')));
+      long[] firstRows = layout.get(file).firstRows();
+      if (!(firstRows[group] <= row && row < firstRows[group + 1])) {
+        wrong.add(p + ": row " + row);
+      }
+    }
+    int partitions = rows.getNumPartitions();
+    assertEquals(6000, placed.size(), "maxPartitionBytes " + maxBytes);
     assertEquals(List.of(), wrong, "maxPartitionBytes " + maxBytes + ", partitions " + partitions);
     if (maxBytes < 100_000) {
       assertTrue(partitions > 3 * 16, "splits smaller than row groups: " + partitions);

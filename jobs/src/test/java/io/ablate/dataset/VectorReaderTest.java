@@ -32,7 +32,7 @@ class VectorReaderTest {
   private static List<String> read(String path) {
     ActivationDataset ds = ActivationDataset.open(spark, path, ActivationDataset.OnBadFile.FAIL);
     VectorReader reader = new VectorReader(ds);
-    return ds.rows().queryExecution().toRdd().toJavaRDD()
+    return ds.internalRows()
         .map(r -> reader.key(r).layer() + ":" + java.util.Arrays.toString(reader.vector(r)))
         .collect();
   }
@@ -86,5 +86,56 @@ class VectorReaderTest {
     spark.sql("SELECT 4 AS layer, CAST(array(1.5, -2.25, 3) AS ARRAY<FLOAT>) AS values")
         .write().parquet(path);
     assertEquals(List.of("4:[1.5, -2.25, 3.0]"), read(path));
+  }
+
+  @Test
+  void keysTakeTheDefaultsOfRowsAndIntegersOfAnyWidth() {
+    String path = dir.resolve("defaults").toString();
+    spark.sql("SELECT CAST(l AS BIGINT) AS layer, CAST(l AS SMALLINT) AS token, "
+        + "IF(l = 1, NULL, 'm') AS model, IF(l = 2, NULL, 'ffn.gate_up') AS site, "
+        + "CAST(array(1, 2) AS ARRAY<FLOAT>) AS values FROM VALUES (1), (2), (3) AS t(l)")
+        .write().parquet(path);
+    ActivationDataset ds = ActivationDataset.open(spark, path, ActivationDataset.OnBadFile.FAIL);
+    VectorReader reader = new VectorReader(ds);
+    List<String> keys = new java.util.ArrayList<>(ds.internalRows().map(r -> reader.key(r).toString())
+        .collect());
+    java.util.Collections.sort(keys);
+    assertEquals(List.of(
+        "Key[model=m, checkpoint=unknown, layer=2, site=ffn.pre]",
+        "Key[model=m, checkpoint=unknown, layer=3, site=ffn.gate_up]",
+        "Key[model=unknown, checkpoint=unknown, layer=1, site=ffn.gate_up]"), keys);
+    // The same defaults as the dataset's table view
+    List<String> view = new java.util.ArrayList<>(ds.rows().collectAsList().stream()
+        .map(r -> new VectorReader.Key(r.getAs("model"), r.getAs("checkpoint"), r.getAs("layer"),
+            r.getAs("site")).toString()).toList());
+    java.util.Collections.sort(view);
+    assertEquals(keys, view);
+
+    String wide = dir.resolve("wide").toString();
+    spark.sql("SELECT 5000000000L AS layer, 's1' AS sample_id, CAST(array(1) AS ARRAY<FLOAT>) AS values")
+        .write().parquet(wide);
+    assertFails(wide, "column 'layer' has value 5000000000, beyond the int range", "sample_id s1",
+        "wide/part-");
+  }
+
+  @Test
+  void rowsAreViewsOfTheParquetReadersBatchesUnlessItMakesNone() {
+    String path = dir.resolve("views").toString();
+    spark.sql("SELECT 1 AS layer, CAST(array(1.5, -2.25) AS ARRAY<FLOAT>) AS values, 'x' AS extra")
+        .write().parquet(path);
+    ActivationDataset ds = ActivationDataset.open(spark, path, ActivationDataset.OnBadFile.FAIL);
+    VectorReader reader = new VectorReader(ds);
+    assertEquals(List.of("layer", "values"), List.of(ds.storedSchema().fieldNames()));
+    assertEquals(List.of("ColumnarBatchRow [1.5, -2.25]"), ds.internalRows()
+        .map(r -> r.getClass().getSimpleName() + " " + java.util.Arrays.toString(reader.vector(r)))
+        .collect());
+    spark.conf().set("spark.sql.parquet.enableVectorizedReader", "false");
+    try {
+      assertEquals(List.of("UnsafeRow [1.5, -2.25]"), ds.internalRows()
+          .map(r -> r.getClass().getSimpleName() + " " + java.util.Arrays.toString(reader.vector(r)))
+          .collect());
+    } finally {
+      spark.conf().unset("spark.sql.parquet.enableVectorizedReader");
+    }
   }
 }
