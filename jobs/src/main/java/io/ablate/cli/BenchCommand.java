@@ -326,16 +326,22 @@ final class BenchCommand implements Command {
     }
   }
 
-  /** The job benchmark as Markdown: each job's time against the scan that reads every vector. */
+  /**
+   * The job benchmark as Markdown: each job's time against the scan that reads every vector (the
+   * median of per-round ratios), and against Spark's own scan into its noop sink (the ratio of
+   * medians).
+   */
   static String jobTable(List<JobBench.Result> results, String master, String command) {
     double sql = results.stream().filter(r -> r.impl().equals("sql")).mapToDouble(JobBench.Result::seconds)
         .findFirst().orElse(Double.NaN);
+    double noop = results.stream().filter(r -> r.variant().equals("noop"))
+        .mapToDouble(JobBench.Result::seconds).findFirst().orElse(Double.NaN);
     TextTable t = new TextTable("job", "variants", "seconds (median)", "spread", "M values/s",
-        "vs scan", "SQL / job");
+        "vs scan", "vs Spark scan", "SQL / job");
     for (JobBench.Result r : results) {
       t.row(r.name(), r.variants(), String.format("%.2f", r.seconds()),
           String.format("%.2f", r.spread()), String.format("%.1f", r.valuesPerSec() / 1e6),
-          String.format("%.2fx", r.vsScan()),
+          String.format("%.2fx", r.vsScan()), String.format("%.2fx", r.seconds() / noop),
           r.impl().equals("ablate") && !Double.isNaN(sql) ? String.format("%.1fx", sql / r.seconds())
               : "");
     }

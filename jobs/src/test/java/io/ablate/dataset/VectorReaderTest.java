@@ -138,4 +138,36 @@ class VectorReaderTest {
       spark.conf().unset("spark.sql.parquet.enableVectorizedReader");
     }
   }
+
+  @Test
+  void batchesHoldAboutAQuarterMegabyteOfVectors() {
+    String path = dir.resolve("batches").toString();
+    spark.sql("SELECT 1 AS layer, transform(sequence(1, 1024), i -> CAST(id * 1024 + i AS FLOAT)) "
+        + "AS values FROM range(0, 1000, 1, 1)").write().parquet(path);
+    ActivationDataset ds = ActivationDataset.open(spark, path, ActivationDataset.OnBadFile.FAIL);
+    int rows = ds.batchRows(); // 4 KB of floats a row, plus its levels
+    assertTrue(rows >= 60 && rows <= 64, "rows per batch " + rows);
+    assertEquals(4096, ActivationDataset.batchRows(16));
+    assertEquals(8, ActivationDataset.batchRows(1 << 20));
+    // A new row object per batch: count them, and check every value arrived.
+    VectorReader reader = new VectorReader(ds);
+    List<long[]> seen = ds.internalRows().mapPartitions((java.util.Iterator<
+        org.apache.spark.sql.catalyst.InternalRow> it) -> {
+      long batches = 0;
+      long sum = 0;
+      Object last = null;
+      while (it.hasNext()) {
+        org.apache.spark.sql.catalyst.InternalRow r = it.next();
+        batches += r == last ? 0 : 1;
+        last = r;
+        for (float v : reader.vector(r)) {
+          sum += (long) v;
+        }
+      }
+      return List.of(new long[] {batches, sum}).iterator();
+    }).collect();
+    assertEquals(1, seen.size());
+    assertEquals((1000 + rows - 1) / rows, seen.get(0)[0]);
+    assertEquals(1024L * 1024 * (999 * 1000 / 2) + 1000L * (1024 * 1025 / 2), seen.get(0)[1]);
+  }
 }
