@@ -67,9 +67,9 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
  *
  * <p>{@link #rows()} has the normalised columns {@code model, checkpoint, layer, site, sample_id,
  * token}, then either {@code values} (array&lt;float&gt;) or {@code data, dtype}, then {@code _file}
- * (the source file, for error messages) and {@code _split_start, _split_length} (the byte range of
- * the file split the row was read in: with {@link #rowGroups()} it places rows in their Parquet row
- * groups, see {@link RowGroups.Cursor}): the dataset as a table, for inspection.
+ * (the source file) and {@code _split_start, _split_length} (the byte range of the file split the
+ * row was read in, which with {@link #rowGroups()} gives its Parquet row group, as
+ * {@link RowPlacer} finds it): the dataset as a table, for inspection.
  *
  * <p>The passes read {@link #internalRows()} instead, with {@link VectorReader}: the stored columns
  * only, no computed column, so that Spark hands out its Parquet reader's columnar batches as they
