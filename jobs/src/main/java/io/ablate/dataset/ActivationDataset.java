@@ -100,6 +100,7 @@ public final class ActivationDataset {
   public static final String GATED_SITE = "ffn.gate_up";
   /** Bytes of vectors per columnar batch of {@link #internalRows()} (see {@link #batchRows}). */
   static final long BATCH_BYTES = 256 << 10;
+  private static final String BATCH_SIZE = "spark.sql.parquet.columnarReaderBatchSize";
   /** The columns of the contract; any other column of the files is not read. */
   private static final List<String> STORED = List.of("model", "checkpoint", "layer", "site",
       "sample_id", "token", "values", "data", "dtype");
@@ -207,14 +208,15 @@ public final class ActivationDataset {
   /**
    * The rows the passes read, as Spark's internal rows of {@link #storedSchema()}, planned afresh
    * (so the session's current file-split settings apply). When Spark's Parquet reader makes
-   * columnar batches (its default), each row is a view into its batch and {@link VectorReader}
-   * copies a vector out once, in bulk. Any projection, {@link #rows()}'s defaults and file names
-   * included, would first copy every vector element by element into an {@code UnsafeRow}: that
-   * copy was most of a plain scan's time, and its speed depended on how the JIT had compiled
-   * Spark's generated code (a scan of 1e8 values took 0.57–0.70 s, and 0.37 s in some JVMs;
-   * 0.26–0.30 s from the batches), in batches of {@link #batchRows} rows. Otherwise (the vectorized reader off, or a plan that is not a
-   * bare file scan) the rows of the same query. The file and split of the row just read are Spark's
-   * own, as for {@code input_file_name()} ({@link VectorReader#file()}).
+   * columnar batches (its default), each row is a view into its batch, the batches hold
+   * {@link #batchRows} rows, and {@link VectorReader} copies a vector out once, in bulk. Any
+   * projection, {@link #rows()}'s defaults and file names included, would first copy every vector
+   * element by element into an {@code UnsafeRow}: that copy was most of a plain scan's time, and
+   * its speed depended on how the JIT had compiled Spark's generated code (a scan of 1e8 values
+   * took 0.57–0.70 s, and 0.37 s in some JVMs; 0.26–0.33 s from the batches). Otherwise (the
+   * vectorized reader off, or a plan that is not a bare file scan) the rows of the same query. The
+   * file and split of the row just read are Spark's own, as for {@code input_file_name()}
+   * ({@link VectorReader#file()}).
    */
   public JavaRDD<InternalRow> internalRows() {
     // The batch size is a session setting read when the scan is planned: set on a copy of the
@@ -230,8 +232,6 @@ public final class ActivationDataset {
     }
     return read.queryExecution().toRdd().toJavaRDD();
   }
-
-  private static final String BATCH_SIZE = "spark.sql.parquet.columnarReaderBatchSize";
 
   /**
    * Rows per columnar batch of {@link #internalRows()}: about {@link #BATCH_BYTES} of vectors

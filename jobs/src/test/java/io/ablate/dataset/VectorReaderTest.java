@@ -126,17 +126,20 @@ class VectorReaderTest {
     ActivationDataset ds = ActivationDataset.open(spark, path, ActivationDataset.OnBadFile.FAIL);
     VectorReader reader = new VectorReader(ds);
     assertEquals(List.of("layer", "values"), List.of(ds.storedSchema().fieldNames()));
-    assertEquals(List.of("ColumnarBatchRow [1.5, -2.25]"), ds.internalRows()
-        .map(r -> r.getClass().getSimpleName() + " " + java.util.Arrays.toString(reader.vector(r)))
-        .collect());
+    assertEquals(List.of("ColumnarBatchRow [1.5, -2.25]"), rowKindsAndVectors(ds, reader));
     spark.conf().set("spark.sql.parquet.enableVectorizedReader", "false");
     try {
-      assertEquals(List.of("UnsafeRow [1.5, -2.25]"), ds.internalRows()
-          .map(r -> r.getClass().getSimpleName() + " " + java.util.Arrays.toString(reader.vector(r)))
-          .collect());
+      assertEquals(List.of("UnsafeRow [1.5, -2.25]"), rowKindsAndVectors(ds, reader));
     } finally {
       spark.conf().unset("spark.sql.parquet.enableVectorizedReader");
     }
+  }
+
+  /** Each row's class and vector, as the passes read them. */
+  private static List<String> rowKindsAndVectors(ActivationDataset ds, VectorReader reader) {
+    return ds.internalRows()
+        .map(r -> r.getClass().getSimpleName() + " " + java.util.Arrays.toString(reader.vector(r)))
+        .collect();
   }
 
   @Test
