@@ -44,8 +44,16 @@ public final class BlockInterpreter {
       if (inputs.length < arity) {
         throw new IllegalArgumentException("expected " + arity + " inputs, got " + inputs.length);
       }
-      double[] v = root.eval(inputs, n);
-      System.arraycopy(v, 0, out, 0, n);
+      // The root computes straight into out unless out is an input (erfc reads its argument
+      // again after writing its output, so a node never writes over what it reads).
+      boolean outIsInput = false;
+      for (double[] input : inputs) {
+        outIsInput |= input == out;
+      }
+      double[] v = root.eval(inputs, n, outIsInput ? null : out);
+      if (v != out) {
+        System.arraycopy(v, 0, out, 0, n);
+      }
     }
   }
 
@@ -54,13 +62,24 @@ public final class BlockInterpreter {
     return new Block(compile(e, lets), Interpreter.arity(e));
   }
 
-  /** A node returns an array whose first n elements are its values (its own buffer or an input). */
+  /**
+   * A node returns an array whose first n elements are its values: {@code into} when it is given
+   * and the node computes (the root, into the caller's array), else its own buffer or an input.
+   */
   private abstract static class Node {
     private double[] buffer = new double[0];
 
-    abstract double[] eval(double[][] in, int n);
+    abstract double[] eval(double[][] in, int n, double[] into);
 
-    final double[] buffer(int n) {
+    final double[] eval(double[][] in, int n) {
+      return eval(in, n, null);
+    }
+
+    /** Where a computing node writes: {@code into}, or its own buffer. */
+    final double[] target(int n, double[] into) {
+      if (into != null) {
+        return into;
+      }
       if (buffer.length < n) {
         buffer = new double[Math.max(n, 2 * buffer.length)];
       }
@@ -111,7 +130,7 @@ public final class BlockInterpreter {
       int i = v.index();
       return new Node() {
         @Override
-        double[] eval(double[][] in, int n) {
+        double[] eval(double[][] in, int n, double[] into) {
           return in[i];
         }
       };
@@ -122,8 +141,8 @@ public final class BlockInterpreter {
         private int filled;
 
         @Override
-        double[] eval(double[][] in, int n) {
-          double[] out = buffer(n);
+        double[] eval(double[][] in, int n, double[] into) {
+          double[] out = target(n, null); // its own buffer, filled once
           if (filled < n) {
             java.util.Arrays.fill(out, value); // the whole buffer (it may have been reallocated)
             filled = out.length;
@@ -139,9 +158,9 @@ public final class BlockInterpreter {
       Node body = compile(l.body(), lets);
       return new Node() {
         @Override
-        double[] eval(double[][] in, int n) {
+        double[] eval(double[][] in, int n, double[] into) {
           holder[0] = value.eval(in, n);
-          return body.eval(in, n);
+          return body.eval(in, n, into);
         }
       };
     } else if (e instanceof Expr.Ref r) {
@@ -151,32 +170,29 @@ public final class BlockInterpreter {
       }
       return new Node() {
         @Override
-        double[] eval(double[][] in, int n) {
+        double[] eval(double[][] in, int n, double[] into) {
           return holder[0];
         }
       };
     } else if (e instanceof Unary u) {
-      Node a = compile(u.arg(), lets);
-      Op1 op = unary(u.fn());
-      return new Node() {
-        @Override
-        double[] eval(double[][] in, int n) {
-          double[] x = a.eval(in, n);
-          double[] out = buffer(n);
-          op.apply(x, out, n);
-          return out;
-        }
-      };
+      return unaryNode(compile(u.arg(), lets), unary(u.fn()));
     } else if (e instanceof Binary b) {
+      // With a constant operand, the loop takes it as a scalar: one array fewer to read per node.
+      if (b.right() instanceof Const k && withConstant(b.fn(), k.value(), false) != null) {
+        return unaryNode(compile(b.left(), lets), withConstant(b.fn(), k.value(), false));
+      }
+      if (b.left() instanceof Const k && withConstant(b.fn(), k.value(), true) != null) {
+        return unaryNode(compile(b.right(), lets), withConstant(b.fn(), k.value(), true));
+      }
       Node l = compile(b.left(), lets);
       Node r = compile(b.right(), lets);
       Op2 op = binary(b.fn());
       return new Node() {
         @Override
-        double[] eval(double[][] in, int n) {
+        double[] eval(double[][] in, int n, double[] into) {
           double[] x = l.eval(in, n);
           double[] y = r.eval(in, n);
-          double[] out = buffer(n);
+          double[] out = target(n, into);
           op.apply(x, y, out, n);
           return out;
         }
@@ -189,8 +205,8 @@ public final class BlockInterpreter {
       SelectOp op = select(s.cmp());
       return new Node() {
         @Override
-        double[] eval(double[][] in, int n) {
-          double[] out = buffer(n);
+        double[] eval(double[][] in, int n, double[] into) {
+          double[] out = target(n, into);
           op.apply(l.eval(in, n), r.eval(in, n), t.eval(in, n), f.eval(in, n), out, 0, n);
           return out;
         }
@@ -200,9 +216,9 @@ public final class BlockInterpreter {
       FloatFormat format = rd.format();
       return new Node() {
         @Override
-        double[] eval(double[][] in, int n) {
+        double[] eval(double[][] in, int n, double[] into) {
           double[] x = a.eval(in, n);
-          double[] out = buffer(n);
+          double[] out = target(n, into);
           for (int k = 0; k < n; k++) {
             out[k] = format.round(x[k]);
           }
@@ -211,6 +227,42 @@ public final class BlockInterpreter {
       };
     }
     throw new IllegalArgumentException("unknown expression " + e);
+  }
+
+  /** A node applying {@code op} to the values of {@code a}. */
+  private static Node unaryNode(Node a, Op1 op) {
+    return new Node() {
+      @Override
+      double[] eval(double[][] in, int n, double[] into) {
+        double[] x = a.eval(in, n);
+        double[] out = target(n, into);
+        op.apply(x, out, n);
+        return out;
+      }
+    };
+  }
+
+  /**
+   * The arithmetic operation {@code fn} with one operand the constant {@code c} (on the left when
+   * {@code constLeft}), operands in the expression's order: the same bits as {@link #binary}.
+   * Null for the other operations (they keep the general loop).
+   */
+  private static Op1 withConstant(Expr.Fn2 fn, double c, boolean constLeft) {
+    switch (fn) {
+      case ADD: return constLeft
+          ? (a, o, n) -> { for (int k = 0; k < n; k++) { o[k] = c + a[k]; } }
+          : (a, o, n) -> { for (int k = 0; k < n; k++) { o[k] = a[k] + c; } };
+      case SUB: return constLeft
+          ? (a, o, n) -> { for (int k = 0; k < n; k++) { o[k] = c - a[k]; } }
+          : (a, o, n) -> { for (int k = 0; k < n; k++) { o[k] = a[k] - c; } };
+      case MUL: return constLeft
+          ? (a, o, n) -> { for (int k = 0; k < n; k++) { o[k] = c * a[k]; } }
+          : (a, o, n) -> { for (int k = 0; k < n; k++) { o[k] = a[k] * c; } };
+      case DIV: return constLeft
+          ? (a, o, n) -> { for (int k = 0; k < n; k++) { o[k] = c / a[k]; } }
+          : (a, o, n) -> { for (int k = 0; k < n; k++) { o[k] = a[k] / c; } };
+      default: return null;
+    }
   }
 
   private static Op1 unary(Expr.Fn1 fn) {
