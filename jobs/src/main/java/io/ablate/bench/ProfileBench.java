@@ -10,7 +10,6 @@ import io.ablate.profile.SeededKll;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -18,7 +17,9 @@ import org.apache.spark.sql.SparkSession;
  * The profile benchmark ({@code ablate bench --only profile}): over the job benchmark's
  * {@code array<float>} dataset, in one session,
  * <ul>
- *   <li>{@code scan}: reading every vector into a float array, nothing else (the floor);
+ *   <li>{@code scan}: the plain scan (Spark's scan of the column into its {@code noop} sink), which
+ *       the profile is compared with, and Ablate's read of every vector into a float array,
+ *       nothing else (the floor);
  *   <li>{@code profile}: {@link ProfilePass} (moments, counts, outliers and a KLL sketch of k =
  *       {@value SeededKll#DEFAULT_K} per layer and site);
  *   <li>{@code sql}: Spark's {@code percentile_approx} over the same values (the array exploded)
@@ -44,8 +45,7 @@ public final class ProfileBench {
         + "repetitions%n", values, input, spark.sparkContext().master(), reps);
     ProfilePass pass = new ProfilePass(List.of(), SeededKll.DEFAULT_K);
     List<JobBench.Result> results = new ArrayList<>(JobBench.rounds(List.of(
-        new JobBench.Job("scan (read every vector)", "scan", "read", "none", 0,
-            () -> JobBench.scan(dataset)),
+        JobBench.plainScan(spark, input), JobBench.readEveryVector(dataset),
         new JobBench.Job("profile pass", "profile", "profile", "fp32", 0, () -> pass.run(dataset))),
         values, reps, progress));
     if (sqlReps > 0) {
@@ -84,16 +84,4 @@ public final class ProfileBench {
     }
   }
 
-  /** The results as Markdown, each against the scan. */
-  public static String markdown(List<JobBench.Result> results, String master, String command) {
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "Profile pass over %d float32 "
-        + "values (array<float>, Parquet), %s, %s:%n%n", results.get(0).values(), master, command));
-    sb.append("| job | impl | seconds (median) | spread | M values/s | vs scan |\n");
-    sb.append("|---|---|--:|--:|--:|--:|\n");
-    for (JobBench.Result r : results) {
-      sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.1f | %.2fx |%n", r.name(),
-          r.impl(), r.seconds(), r.spread(), r.valuesPerSec() / 1e6, r.vsScan()));
-    }
-    return sb.toString();
-  }
 }

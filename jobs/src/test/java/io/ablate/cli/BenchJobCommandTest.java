@@ -34,7 +34,12 @@ class BenchJobCommandTest {
         new PrintStream(err, true, StandardCharsets.UTF_8));
     String printed = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
-    assertTrue(printed.contains("| ablate pass, 8 variants | 8 |"), printed);
+    assertTrue(printed.contains("| ablate pass, 8 variants | ablate | 8 |"), printed);
+    // The plain scan is what every job is measured against: itself at 1.00x.
+    assertTrue(printed.contains("| vs plain scan | vs Ablate's read |"), printed);
+    assertTrue(printed.contains("| plain scan (Spark, noop sink) | scan | 0 |"), printed);
+    assertTrue(printed.matches("(?s).*\\| plain scan \\(Spark, noop sink\\) \\|[^\n]*\\| 1\\.00x \\|.*"),
+        printed);
     SparkSession spark = LocalSpark.builder("bench-job-read").getOrCreate();
     try {
       List<LatencyRow> rows = MetricsRepository.open(spark, metrics).read("latency")
@@ -70,12 +75,13 @@ class BenchJobCommandTest {
     String printed = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
     assertTrue(printed.contains("Profile pass over 65536 float32 values"), printed);
+    assertTrue(printed.contains("| profile pass | profile | 0 |"), printed);
     SparkSession spark = LocalSpark.builder("bench-profile-read").getOrCreate();
     try {
       List<String> impls = MetricsRepository.open(spark, metrics).read("latency")
           .collectAsList().stream().map(LatencyRow::fromRow).map(LatencyRow::impl).sorted()
           .toList();
-      assertEquals(List.of("profile", "scan", "sql"), impls);
+      assertEquals(List.of("profile", "scan", "scan", "sql"), impls);
     } finally {
       spark.stop();
     }
