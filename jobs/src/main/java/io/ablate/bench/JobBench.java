@@ -236,8 +236,8 @@ public final class JobBench {
     Arrays.sort(s);
     Result r = new Result(job.name(), job.impl(), job.variant(), job.precision(), job.variants(),
         values, median(s), s[s.length - 1] - s[0], seconds, vsScan);
-    progress.printf("  %-28s %8.2f s (spread %.2f s)  %7.1f M values/s  %.2fx scan%n", r.name(),
-        r.seconds(), r.spread(), r.valuesPerSec() / 1e6, r.vsScan());
+    progress.printf("  %-29s %8.2f s (spread %.2f s)  %7.1f M values/s  %.2fx the plain scan%n",
+        r.name(), r.seconds(), r.spread(), r.valuesPerSec() / 1e6, r.vsScan());
     return r;
   }
 
