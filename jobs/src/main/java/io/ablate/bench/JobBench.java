@@ -39,11 +39,10 @@ import org.apache.spark.sql.types.DataTypes;
  * {@code noop} with impl {@code scan}.
  * Each is timed over whole jobs, in rounds: one untimed warm-up round (the JIT compiles the
  * kernels), then each round runs every job once, one after the other, so that a slow spell of a
- * shared machine hits the scans and the passes alike. Each job's median is reported with its spread,
- * and its cost against the plain scan as the median over rounds of (job ÷ that round's plain
- * scan). The SQL
- * peer, tens of times slower, runs after the rounds with its own number of repetitions (0 leaves it
- * out).
+ * shared machine hits the scans and the passes alike. Each job's median is reported with its
+ * spread, and its cost against the plain scan as the median over rounds of (job ÷ that round's
+ * plain scan). The SQL peer, tens of times slower, runs after the rounds with its own number of
+ * repetitions (0 leaves it out).
  */
 public final class JobBench {
   /**

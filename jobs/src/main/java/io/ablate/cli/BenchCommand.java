@@ -377,8 +377,8 @@ final class BenchCommand implements Command {
         List<LatencyRow> rows = new ArrayList<>();
         for (JobBench.Result r : results) {
           rows.add(r.toLatencyRow(ctx.host(), ctx.device()));
-          ctx.addSummary(new BenchSuite.Line("profile", r.name() + " (× plain scan " + String.format(
-              Locale.ROOT, "%.2f", r.vsScan()) + ")", r.seconds(), r.spread(), "s",
+          ctx.addSummary(new BenchSuite.Line("profile", r.name() + " (× plain scan "
+              + String.format(Locale.ROOT, "%.2f", r.vsScan()) + ")", r.seconds(), r.spread(), "s",
               Double.NaN, ""));
         }
         ctx.addRows(rows);

@@ -23,8 +23,8 @@ class ProfileBenchTest {
       String input = dir.resolve("v").toString();
       JobBench.prepare(spark, 1 << 20, input);
       List<JobBench.Result> results = ProfileBench.run(spark, input, 1, 1, System.out);
-      assertEquals(List.of("scan", "scan", "profile", "sql"), results.stream().map(JobBench.Result::impl)
-          .toList());
+      assertEquals(List.of("scan", "scan", "profile", "sql"),
+          results.stream().map(JobBench.Result::impl).toList());
       for (JobBench.Result r : results) {
         assertEquals(1 << 20, r.values());
         assertTrue(r.seconds() > 0);
