@@ -116,14 +116,14 @@ public final class ActivationDataset {
   private final List<String> skipped;
   private final String fingerprint;
 
-  private ActivationDataset(Dataset<Row> rows, StructType fileSchema, Map<String, RowGroups> rowGroups,
-      long vectorRowBytes, Encoding encoding, List<String> files, List<String> skipped,
-      String fingerprint) {
+  private ActivationDataset(Dataset<Row> rows, StructType fileSchema,
+      Map<String, RowGroups> rowGroups, long vectorRowBytes, Encoding encoding, List<String> files,
+      List<String> skipped, String fingerprint) {
     this.rows = rows;
-    this.batchRows = batchRows(vectorRowBytes);
     this.spark = rows.sparkSession();
     this.fileSchema = fileSchema;
     this.stored = storedColumns(fileSchema);
+    this.batchRows = batchRows(vectorRowBytes);
     this.rowGroups = rowGroups;
     this.encoding = encoding;
     this.files = List.copyOf(files);

@@ -17,7 +17,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * of {@link ActivationDataset#rows()} for a missing or null model, checkpoint or site, and integer
  * columns of any width that fit an int) and its vector as a primitive float array (a bulk copy of
  * the array data, or a decode of the binary data; never boxed), with the row-level checks of the
- * contract: a known dtype, and a binary length that is a multiple of its width. Errors name the file, the sample and token, and the value.
+ * contract: a known dtype, and a binary length that is a multiple of its width. Errors name the
+ * file, the sample and token, and the value.
  */
 public final class VectorReader implements Serializable {
   private static final long serialVersionUID = 1L;
