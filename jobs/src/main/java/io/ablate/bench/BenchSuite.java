@@ -1,6 +1,7 @@
 package io.ablate.bench;
 
-import io.ablate.metrics.LatencyRow;
+import io.ablate.latency.KernelTimer;
+import io.ablate.latency.LatencyRow;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

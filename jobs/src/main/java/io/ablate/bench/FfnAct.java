@@ -1,5 +1,7 @@
 package io.ablate.bench;
 
+import io.ablate.latency.DjlPeer;
+import io.ablate.latency.Timing;
 import ai.djl.ndarray.NDArray;
 import io.ablate.activation.GatedActivation;
 import io.ablate.activation.Variant;

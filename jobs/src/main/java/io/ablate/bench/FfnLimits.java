@@ -1,5 +1,7 @@
 package io.ablate.bench;
 
+import io.ablate.latency.MemoryBandwidth;
+import io.ablate.latency.Timing;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;

@@ -1,6 +1,6 @@
 package io.ablate.bench;
 
-import io.ablate.metrics.LatencyRow;
+import io.ablate.latency.LatencyRow;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

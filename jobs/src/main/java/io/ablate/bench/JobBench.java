@@ -1,13 +1,14 @@
 package io.ablate.bench;
 
-import io.ablate.ablate.AccuracyPass;
+import io.ablate.latency.Timing;
+import io.ablate.accuracy.AccuracyPass;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
-import io.ablate.dataset.Dtype;
+import io.ablate.encoding.Dtype;
 import io.ablate.dataset.Generator;
 import io.ablate.dataset.VectorReader;
-import io.ablate.metrics.LatencyRow;
+import io.ablate.latency.LatencyRow;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;

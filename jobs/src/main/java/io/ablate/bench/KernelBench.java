@@ -1,5 +1,11 @@
 package io.ablate.bench;
 
+import io.ablate.latency.DjlPeer;
+import io.ablate.latency.IsolatedScalar;
+import io.ablate.latency.KernelResult;
+import io.ablate.latency.KernelTimer;
+import io.ablate.latency.MemoryBandwidth;
+import io.ablate.latency.Timing;
 import io.ablate.activation.Activation;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Param;
@@ -85,12 +91,12 @@ public final class KernelBench {
    * @param reps timed passes per measurement
    * @param progress where each row is printed as it is measured (may be null)
    */
-  public static List<BenchResult> run(int elems, int warmups, int reps, PrintStream progress) {
+  public static List<KernelResult> run(int elems, int warmups, int reps, PrintStream progress) {
     return run(elems, warmups, reps, progress, DEFAULT_JIT_WARM_MILLIS);
   }
 
   /** As {@link #run(int, int, int, PrintStream)}, with the JIT warm-up per kernel (0: none). */
-  public static List<BenchResult> run(int elems, int warmups, int reps, PrintStream progress,
+  public static List<KernelResult> run(int elems, int warmups, int reps, PrintStream progress,
       long jitWarmMillis) {
     if (elems <= 0 || warmups < 0 || reps <= 0) {
       throw new IllegalArgumentException("need elems > 0, warmups >= 0, reps > 0");
@@ -110,8 +116,8 @@ public final class KernelBench {
       up[i] = (float) (rnd.nextGaussian() * 3);
     }
 
-    List<BenchResult> rows = new ArrayList<>();
-    BenchResult copy = MemoryBandwidth.measure(x, out, warmups, reps);
+    List<KernelResult> rows = new ArrayList<>();
+    KernelResult copy = MemoryBandwidth.measure(x, out, warmups, reps);
     double copyBps = copy.bytesPerSec();
 
     DjlPeer djl = null;
@@ -142,13 +148,13 @@ public final class KernelBench {
 
         Kernel scalarKernel = PrecisionKernel.wrap(
             IsolatedScalar.of(v.activation().scalar(v.params())), v.precision());
-        BenchResult scalar = measureKernel(v, scalarKernel, x, up, out, ref, warmups, reps,
+        KernelResult scalar = measureKernel(v, scalarKernel, x, up, out, ref, warmups, reps,
             jitWarmMillis, bytesPerElem, copyBps, "");
         rows.add(scalar);
         log.println(scalar);
 
         Kernel simdKernel = v.kernel(Variant.Impl.SIMD);
-        BenchResult simd = measureKernel(v, simdKernel, x, up, out, ref, warmups, reps,
+        KernelResult simd = measureKernel(v, simdKernel, x, up, out, ref, warmups, reps,
             jitWarmMillis, bytesPerElem, copyBps, "simd".equals(simdKernel.impl()) ? ""
                 : "jdk.incubator.vector absent: scalar kernel; ");
         simd = withNote(simd, simd.note() + String.format(Locale.ROOT, "%.2fx scalar",
@@ -159,7 +165,7 @@ public final class KernelBench {
         if (djl != null && !v.gated()) {
           Optional<DjlPeer.Op> op = DjlPeer.op(v);
           if (op.isPresent()) {
-            BenchResult torch = djl.measure(v, op.get(), x, warmups, reps, copyBps);
+            KernelResult torch = djl.measure(v, op.get(), x, warmups, reps, copyBps);
             torch = withNote(torch, torch.note() + String.format(Locale.ROOT, "; SIMD %.2fx this",
                 simd.elemsPerSec() / torch.elemsPerSec()));
             rows.add(torch);
@@ -175,7 +181,7 @@ public final class KernelBench {
     return rows;
   }
 
-  private static BenchResult measureKernel(Variant v, Kernel k, float[] x, float[] up, float[] out,
+  private static KernelResult measureKernel(Variant v, Kernel k, float[] x, float[] up, float[] out,
       float[] ref, int warmups, int reps, long jitWarmMillis, int bytesPerElem, double copyBps,
       String note) {
     int n = x.length;
@@ -188,43 +194,24 @@ public final class KernelBench {
         : () -> k.apply(x, 0, out, 0, c), jitWarmMillis);
     double[] ns = Timing.samples(pass, warmups, reps, n);
     Timing.Stats s = Timing.Stats.of(ns);
-    double diff = maxAbsDiff(out, ref, ref.length);
+    double diff = KernelResult.maxAbsDiff(out, ref, ref.length);
     double eps = 1e9 / s.p50();
     double bps = eps * bytesPerElem;
-    return new BenchResult(v.name(), k.impl(), s.p50(), s.p10(), s.p90(), eps, bps, bps / copyBps,
+    return new KernelResult(v.name(), k.impl(), s.p50(), s.p10(), s.p90(), eps, bps, bps / copyBps,
         diff, note, ns, n);
   }
 
-  private static BenchResult withNote(BenchResult r, String note) {
-    return new BenchResult(r.variant(), r.impl(), r.nsPerElemP50(), r.nsPerElemP10(),
+  private static KernelResult withNote(KernelResult r, String note) {
+    return new KernelResult(r.variant(), r.impl(), r.nsPerElemP50(), r.nsPerElemP10(),
         r.nsPerElemP90(), r.elemsPerSec(), r.bytesPerSec(), r.rooflineFrac(), r.maxAbsDiff(), note,
         r.samples(), r.elems());
   }
 
-  /** Largest |a − b| over the first n elements; NaN in both counts as equal, in one as infinite. */
-  static double maxAbsDiff(float[] a, float[] b, int n) {
-    double max = 0;
-    for (int i = 0; i < n; i++) {
-      boolean na = Float.isNaN(a[i]);
-      boolean nb = Float.isNaN(b[i]);
-      if (na || nb) {
-        if (na != nb) {
-          return Double.POSITIVE_INFINITY;
-        }
-        continue;
-      }
-      if (a[i] != b[i]) { // also covers equal infinities
-        max = Math.max(max, Math.abs((double) a[i] - b[i]));
-      }
-    }
-    return max;
-  }
-
   /** README-ready markdown: header lines, the table, and footnotes. */
-  public static String markdownTable(List<BenchResult> rows, String command, String machine) {
-    Map<String, Map<String, BenchResult>> byVariant = new LinkedHashMap<>();
-    BenchResult copy = null;
-    for (BenchResult r : rows) {
+  public static String markdownTable(List<KernelResult> rows, String command, String machine) {
+    Map<String, Map<String, KernelResult>> byVariant = new LinkedHashMap<>();
+    KernelResult copy = null;
+    for (KernelResult r : rows) {
       if (r.impl().equals("memcpy")) {
         copy = r;
         continue;
@@ -246,11 +233,11 @@ public final class KernelBench {
     List<String> footnotes = new ArrayList<>();
     boolean anyComposed = false;
     boolean anyGated = false;
-    for (Map.Entry<String, Map<String, BenchResult>> e : byVariant.entrySet()) {
-      BenchResult sc = e.getValue().get("scalar");
-      BenchResult si = e.getValue().get("simd");
-      BenchResult dj = e.getValue().get("djl");
-      BenchResult any = Stream.of(sc, si, dj).filter(r -> r != null).findFirst().orElseThrow();
+    for (Map.Entry<String, Map<String, KernelResult>> e : byVariant.entrySet()) {
+      KernelResult sc = e.getValue().get("scalar");
+      KernelResult si = e.getValue().get("simd");
+      KernelResult dj = e.getValue().get("djl");
+      KernelResult any = Stream.of(sc, si, dj).filter(r -> r != null).findFirst().orElseThrow();
       String name = any.activation();
       if (any.bytesPerSec() > any.elemsPerSec() * 10) { // 12 bytes per element: gated
         name += " (gated)";
@@ -302,7 +289,7 @@ public final class KernelBench {
           + "when `THP_MEM_ALLOC_ENABLE=1` is in the environment (see the copy line above). Every "
           + "PyTorch row was checked against Ablate's float64 reference.\n");
     }
-    BenchResult identity = byVariant.values().stream().map(m -> m.get("simd"))
+    KernelResult identity = byVariant.values().stream().map(m -> m.get("simd"))
         .filter(r -> r != null && r.activation().equals("identity")).findFirst().orElse(null);
     if (identity != null && identity.rooflineFrac() > 1.0) {
       sb.append(String.format(Locale.ROOT, "The identity SIMD kernel (a plain vector load/store "
@@ -325,26 +312,26 @@ public final class KernelBench {
   }
 
   /** The targets the kernels are held to, each with its measured value and whether it is met. */
-  public static String targetReport(List<BenchResult> rows) {
+  public static String targetReport(List<KernelResult> rows) {
     StringBuilder sb = new StringBuilder();
-    BenchResult simdGelu = find(rows, "gelu", "simd");
-    BenchResult torchGelu = find(rows, "gelu", "djl");
+    KernelResult simdGelu = find(rows, "gelu", "simd");
+    KernelResult torchGelu = find(rows, "gelu", "djl");
     if (simdGelu != null && torchGelu != null) {
       double r = simdGelu.elemsPerSec() / torchGelu.elemsPerSec();
       sb.append(String.format(Locale.ROOT, "SIMD gelu / PyTorch gelu = %.2fx (target >= 1.5): %s%n",
           r, r >= 1.5 ? "met" : "NOT met"));
     }
     for (String name : List.of("relu", "leaky_relu")) {
-      BenchResult s = find(rows, name, "simd");
+      KernelResult s = find(rows, name, "simd");
       if (s != null) {
         sb.append(String.format(Locale.ROOT, "SIMD %s = %.2f of copy bandwidth (target >= 0.8): %s%n",
             name, s.rooflineFrac(), s.rooflineFrac() >= 0.8 ? "met" : "NOT met"));
       }
     }
     List<String> slow = new ArrayList<>();
-    for (BenchResult s : rows) {
+    for (KernelResult s : rows) {
       if (s.impl().equals("simd")) {
-        BenchResult sc = find(rows, s.activation(), "scalar");
+        KernelResult sc = find(rows, s.activation(), "scalar");
         if (sc != null && s.elemsPerSec() < 4 * sc.elemsPerSec()) {
           slow.add(String.format(Locale.ROOT, "%s %.1fx", s.activation(),
               s.elemsPerSec() / sc.elemsPerSec()));
@@ -356,8 +343,8 @@ public final class KernelBench {
     return sb.toString();
   }
 
-  private static BenchResult find(List<BenchResult> rows, String activation, String impl) {
-    for (BenchResult r : rows) {
+  private static KernelResult find(List<KernelResult> rows, String activation, String impl) {
+    for (KernelResult r : rows) {
       if (r.activation().equals(activation) && r.impl().equals(impl)) {
         return r;
       }

@@ -1,12 +1,12 @@
 package io.ablate.bench;
 
 import io.ablate.dataset.ActivationDataset;
-import io.ablate.metrics.LatencyRow;
-import io.ablate.metrics.MetricsRepository;
-import io.ablate.metrics.RunId;
-import io.ablate.metrics.RunRecord;
+import io.ablate.latency.LatencyRow;
+import io.ablate.repository.MetricsRepository;
+import io.ablate.repository.RunId;
+import io.ablate.repository.RunRecord;
 import io.ablate.profile.ProfilePass;
-import io.ablate.profile.SeededKll;
+import io.ablate.sketch.SeededKll;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.ablate.bench;
 
-import io.ablate.dataset.Dtype;
+import io.ablate.encoding.Dtype;
 import io.ablate.dataset.ScratchDir;
 import io.ablate.spark.ActivationFunctions;
 import java.io.PrintStream;
@@ -29,11 +29,11 @@ public final class UdfBench {
   public record Result(String column, String query, String form, double seconds, double elemsPerSec,
       double spread, long values, double[] all) {
     /** As a row of the {@code latency} table (scope {@code udf}; variant = the query). */
-    public io.ablate.metrics.LatencyRow toLatencyRow(String host, String device) {
+    public io.ablate.latency.LatencyRow toLatencyRow(String host, String device) {
       String impl = form.startsWith("CPU") ? "cpu_expr" : form.startsWith("ScalaUDF") ? "scala_udf"
           : query.equals("scan") ? "scan" : "sql";
-      return io.ablate.metrics.LatencyRow.job(column + ": " + query, "fp32", impl, values, host,
-          device, all).withScope(io.ablate.metrics.LatencyRow.UDF);
+      return io.ablate.latency.LatencyRow.job(column + ": " + query, "fp32", impl, values, host,
+          device, all).withScope(io.ablate.latency.LatencyRow.UDF);
     }
   }
 

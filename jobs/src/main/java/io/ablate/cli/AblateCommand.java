@@ -1,16 +1,16 @@
 package io.ablate.cli;
 
 import io.ablate.AblateException;
-import io.ablate.ablate.AccuracyPass;
-import io.ablate.ablate.LatencyPass;
+import io.ablate.accuracy.AccuracyPass;
+import io.ablate.latency.LatencyPass;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
-import io.ablate.metrics.ErrorStats;
-import io.ablate.metrics.LatencyRow;
-import io.ablate.metrics.MetricsRepository;
-import io.ablate.metrics.RunId;
-import io.ablate.metrics.RunRecord;
+import io.ablate.accuracy.ErrorStats;
+import io.ablate.latency.LatencyRow;
+import io.ablate.repository.MetricsRepository;
+import io.ablate.repository.RunId;
+import io.ablate.repository.RunRecord;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

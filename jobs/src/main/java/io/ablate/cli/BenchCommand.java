@@ -2,7 +2,7 @@ package io.ablate.cli;
 
 import io.ablate.AblateException;
 import io.ablate.bench.BenchPart;
-import io.ablate.bench.BenchResult;
+import io.ablate.latency.KernelResult;
 import io.ablate.bench.BenchSuite;
 import io.ablate.bench.FfnBench;
 import io.ablate.bench.FfnReport;
@@ -12,10 +12,10 @@ import io.ablate.bench.KernelBench;
 import io.ablate.bench.ProfileBench;
 import io.ablate.bench.UdfBench;
 import io.ablate.dataset.ScratchDir;
-import io.ablate.metrics.LatencyRow;
-import io.ablate.metrics.MetricsRepository;
-import io.ablate.metrics.RunId;
-import io.ablate.metrics.RunRecord;
+import io.ablate.latency.LatencyRow;
+import io.ablate.repository.MetricsRepository;
+import io.ablate.repository.RunId;
+import io.ablate.repository.RunRecord;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -222,12 +222,12 @@ final class BenchCommand implements Command {
     public void run(BenchSuite.Context ctx) {
       ctx.out().printf("Kernels: single thread, %d floats per call, %d repetitions after warm-up%n",
           elems, reps);
-      List<BenchResult> results = KernelBench.run(elems, quick ? 2 : 3, reps, ctx.out(),
+      List<KernelResult> results = KernelBench.run(elems, quick ? 2 : 3, reps, ctx.out(),
           quick ? 100 : 300);
-      BenchResult copy = results.stream().filter(r -> r.impl().equals("memcpy")).findFirst()
+      KernelResult copy = results.stream().filter(r -> r.impl().equals("memcpy")).findFirst()
           .orElseThrow();
       List<LatencyRow> rows = new ArrayList<>();
-      for (BenchResult r : results) {
+      for (KernelResult r : results) {
         rows.add(r.toLatencyRow(ctx.host(), ctx.device(), copy.bytesPerSec())
             .withScope(r.impl().equals("memcpy") ? LatencyRow.LIMIT : LatencyRow.KERNEL));
       }
@@ -237,7 +237,7 @@ final class BenchCommand implements Command {
       ctx.out().print(KernelBench.targetReport(results));
       ctx.addSummary(line("kernels", "memory copy (" + elems + " floats)", copy, 8, copy));
       for (String v : List.of("gelu", "gelu_tanh", "silu", "relu", "swiglu")) {
-        for (BenchResult r : results) {
+        for (KernelResult r : results) {
           if (r.activation().equals(v) && !r.impl().equals("scalar")) {
             ctx.addSummary(line("kernels", v + " " + r.impl(), r, 0, copy));
           }
@@ -245,8 +245,8 @@ final class BenchCommand implements Command {
       }
     }
 
-    private static BenchSuite.Line line(String part, String figure, BenchResult r, int bytes,
-        BenchResult copy) {
+    private static BenchSuite.Line line(String part, String figure, KernelResult r, int bytes,
+        KernelResult copy) {
       double[] eps = Arrays.stream(r.samples()).map(ns -> 1e3 / ns).toArray(); // M el/s
       double spread = Arrays.stream(eps).max().orElse(0) - Arrays.stream(eps).min().orElse(0);
       if (bytes > 0) {

@@ -1,6 +1,6 @@
 package io.ablate.cli;
 
-import io.ablate.dataset.Dtype;
+import io.ablate.encoding.Dtype;
 import io.ablate.eval.Capture;
 import io.ablate.eval.PromptData;
 import io.ablate.model.ModelConfig;

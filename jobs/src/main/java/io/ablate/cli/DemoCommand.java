@@ -1,22 +1,22 @@
 package io.ablate.cli;
 
 import io.ablate.AblateException;
-import io.ablate.ablate.AccuracyPass;
+import io.ablate.accuracy.AccuracyPass;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
-import io.ablate.dataset.Dtype;
+import io.ablate.encoding.Dtype;
 import io.ablate.eval.Capture;
 import io.ablate.eval.PromptData;
 import io.ablate.eval.PromptEval;
 import io.ablate.model.ModelConfig;
 import io.ablate.model.ModelDir;
-import io.ablate.metrics.RunId;
+import io.ablate.repository.RunId;
 import io.ablate.dataset.Generator;
 import io.ablate.drift.Drift;
 import io.ablate.drift.DriftMetrics;
 import io.ablate.drift.Thresholds;
-import io.ablate.profile.SeededKll;
+import io.ablate.sketch.SeededKll;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.ablate.cli;
 
 import io.ablate.AblateException;
 import io.ablate.dataset.ActivationDataset;
-import io.ablate.dataset.Dtype;
+import io.ablate.encoding.Dtype;
 import io.ablate.dataset.Generator;
 import java.io.IOException;
 import java.io.PrintStream;

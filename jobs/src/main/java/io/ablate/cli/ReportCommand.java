@@ -3,8 +3,8 @@ package io.ablate.cli;
 import static org.apache.spark.sql.functions.col;
 
 import io.ablate.AblateException;
-import io.ablate.metrics.MetricsRepository;
-import io.ablate.metrics.RunId;
+import io.ablate.repository.MetricsRepository;
+import io.ablate.repository.RunId;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

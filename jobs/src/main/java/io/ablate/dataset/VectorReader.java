@@ -1,5 +1,6 @@
 package io.ablate.dataset;
 
+import io.ablate.encoding.Dtype;
 import io.ablate.AblateException;
 import java.io.Serializable;
 import org.apache.spark.rdd.InputFileBlockHolder;

@@ -3,9 +3,9 @@ package io.ablate.drift;
 import static org.apache.spark.sql.functions.col;
 
 import io.ablate.AblateException;
-import io.ablate.metrics.MetricsRepository;
-import io.ablate.metrics.RunId;
-import io.ablate.metrics.RunRecord;
+import io.ablate.repository.MetricsRepository;
+import io.ablate.repository.RunId;
+import io.ablate.repository.RunRecord;
 import io.ablate.profile.Profile;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -2,7 +2,7 @@ package io.ablate.eval;
 
 import ai.djl.ndarray.NDManager;
 import io.ablate.dataset.ActivationDataset;
-import io.ablate.dataset.Dtype;
+import io.ablate.encoding.Dtype;
 import io.ablate.model.CatalogueFfn;
 import io.ablate.model.ModelConfig;
 import io.ablate.model.VariantConfig;

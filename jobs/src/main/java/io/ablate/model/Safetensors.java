@@ -28,14 +28,14 @@ public final class Safetensors {
 
   /** A storage type of the format that Ablate reads. */
   public enum Dtype {
-    F32(4, io.ablate.dataset.Dtype.F32), F16(2, io.ablate.dataset.Dtype.F16),
-    BF16(2, io.ablate.dataset.Dtype.BF16), F64(8, null);
+    F32(4, io.ablate.encoding.Dtype.F32), F16(2, io.ablate.encoding.Dtype.F16),
+    BF16(2, io.ablate.encoding.Dtype.BF16), F64(8, null);
 
     final int bytes;
     /** The activation dataset's codec of the same encoding (one conversion in the project). */
-    final io.ablate.dataset.Dtype vectors;
+    final io.ablate.encoding.Dtype vectors;
 
-    Dtype(int bytes, io.ablate.dataset.Dtype vectors) {
+    Dtype(int bytes, io.ablate.encoding.Dtype vectors) {
       this.bytes = bytes;
       this.vectors = vectors;
     }

@@ -1,5 +1,6 @@
 package io.ablate.profile;
 
+import io.ablate.sketch.SeededKll;
 import io.ablate.AblateException;
 import org.apache.datasketches.kll.KllFloatsSketch;
 import org.apache.spark.sql.Row;

@@ -1,7 +1,9 @@
 package io.ablate.profile;
 
+import io.ablate.sketch.KllBuilder;
+import io.ablate.sketch.SeededKll;
 import io.ablate.AblateException;
-import io.ablate.ablate.AccuracyPass;
+import io.ablate.accuracy.AccuracyPass;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;

@@ -1,7 +1,8 @@
 package io.ablate.profile;
 
+import io.ablate.numeric.FloatScan;
 import io.ablate.kernel.simd.Widen;
-import io.ablate.metrics.ExactSum;
+import io.ablate.numeric.ExactSum;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -59,7 +60,7 @@ public final class ValueStats implements Serializable {
     }
     double[] s = laneSums;
     java.util.Arrays.fill(s, 0.0);
-    if (simd && len >= LANES && PowerSumsSimd.scan(x, off, len, scan)) {
+    if (simd && len >= LANES && FloatScan.scan(x, off, len, scan)) {
       vectorUpdate(x, off, len);
     } else {
       scalarUpdate(x, off, len);
@@ -71,7 +72,7 @@ public final class ValueStats implements Serializable {
     }
   }
 
-  /** A vector of finite values, {@link #scan} filled by {@link PowerSumsSimd#scan}. */
+  /** A vector of finite values, {@link #scan} filled by {@link FloatScan#scan}. */
   private void vectorUpdate(float[] x, int off, int len) {
     long[] b = buckets;
     for (int i = 0; i < len; i++) {
@@ -92,8 +93,8 @@ public final class ValueStats implements Serializable {
     }
     n += len;
     zeros += scan[2];
-    min = Math.min(min, Float.intBitsToFloat(PowerSumsSimd.order(scan[0])));
-    max = Math.max(max, Float.intBitsToFloat(PowerSumsSimd.order(scan[1])));
+    min = Math.min(min, Float.intBitsToFloat(FloatScan.order(scan[0])));
+    max = Math.max(max, Float.intBitsToFloat(FloatScan.order(scan[1])));
   }
 
   /** Any vector: classifies each value. */

@@ -7,8 +7,8 @@
  *
  * <p><b>Determinism.</b> The same files give the same profile bytes whatever the Spark
  * partitioning: exact sums and counts merge exactly; sketches are built per (key, Parquet row
- * group) with their own seeded coin flips ({@link io.ablate.profile.KllBuilder}) and merged in
- * row-group order with seeded merges ({@link io.ablate.profile.SeededKll}).
+ * group) with their own seeded coin flips ({@link io.ablate.sketch.KllBuilder}) and merged in
+ * row-group order with seeded merges ({@link io.ablate.sketch.SeededKll}).
  *
  * <p><b>Error behaviour.</b> NaN and ±Inf values are counted and left out of the moments and the
  * sketch; an empty input, an odd-length gated vector and a sketch k out of range are bad input

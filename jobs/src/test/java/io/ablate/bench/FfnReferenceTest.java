@@ -1,5 +1,6 @@
 package io.ablate.bench;
 
+import io.ablate.latency.DjlPeer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -3,10 +3,10 @@ package io.ablate.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ablate.ablate.AccuracyPass;
+import io.ablate.accuracy.AccuracyPass;
 import io.ablate.activation.Catalogue;
 import io.ablate.dataset.ActivationDataset;
-import io.ablate.metrics.ErrorStats;
+import io.ablate.accuracy.ErrorStats;
 import io.ablate.testing.LocalSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,5 +1,7 @@
 package io.ablate.bench;
 
+import io.ablate.latency.KernelResult;
+import io.ablate.latency.Timing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,20 +18,20 @@ import org.junit.jupiter.api.Test;
 
 /** Runs the benchmark at a tiny size: shape and correctness of the rows, never their timings. */
 class KernelBenchTest {
-  private static List<BenchResult> rows;
+  private static List<KernelResult> rows;
 
   @BeforeAll
   static void runTiny() {
     rows = KernelBench.run(4096, 1, 2, null, 0);
   }
 
-  private static BenchResult row(String activation, String impl) {
+  private static KernelResult row(String activation, String impl) {
     return rows.stream()
         .filter(r -> r.activation().equals(activation) && r.impl().equals(impl))
         .findFirst().orElse(null);
   }
 
-  private static void assertSane(BenchResult r) {
+  private static void assertSane(KernelResult r) {
     String what = r.activation() + "/" + r.impl();
     for (double v : new double[] {r.nsPerElemP10(), r.nsPerElemP50(), r.nsPerElemP90(),
         r.elemsPerSec(), r.bytesPerSec(), r.rooflineFrac()}) {
@@ -43,7 +45,7 @@ class KernelBenchTest {
     assertSane(row("copy", "memcpy"));
     for (Activation a : Catalogue.all()) {
       for (String impl : List.of("scalar", "simd")) {
-        BenchResult r = row(a.name(), impl);
+        KernelResult r = row(a.name(), impl);
         assertNotNull(r, a.name() + " has no " + impl + " row");
         assertSane(r);
         double bytes = a.kind() == Activation.Kind.GATED ? 12 : 8;
@@ -63,15 +65,15 @@ class KernelBenchTest {
 
   @Test
   void pytorchRowsComputeTheSameFunctions() {
-    Map<String, BenchResult> djl = rows.stream().filter(r -> r.impl().equals("djl"))
-        .collect(Collectors.toMap(BenchResult::activation, r -> r));
+    Map<String, KernelResult> djl = rows.stream().filter(r -> r.impl().equals("djl"))
+        .collect(Collectors.toMap(KernelResult::activation, r -> r));
     assertEquals(Set.of("gelu", "gelu_tanh", "relu", "leaky_relu", "silu", "swish", "mish",
         "softplus", "elu", "sigmoid", "hard_swish"), djl.keySet());
     djl.values().forEach(KernelBenchTest::assertSane);
     assertTrue(djl.get("gelu").maxAbsDiff() < 1e-5, djl.get("gelu").toString());
     assertTrue(djl.get("gelu").note().startsWith("native"), djl.get("gelu").note());
     assertTrue(djl.get("gelu_tanh").note().startsWith("composed"), djl.get("gelu_tanh").note());
-    for (BenchResult r : djl.values()) {
+    for (KernelResult r : djl.values()) {
       // inputs are normal·3, outputs up to about 15: a few float32 ulps
       assertTrue(r.maxAbsDiff() < 1e-5, r.toString());
       assertTrue(r.note().contains("max abs diff"), r.note());

@@ -33,9 +33,9 @@ class ProfileBenchTest {
       assertEquals(4, q.size()); // 4 layers, one site
       assertEquals(12, q.get(0).getList(2).size());
       assertEquals(1.0, results.get(0).vsScan()); // the plain scan, which the others are against
-      ProfileBench.record(spark, dir.resolve("m").toString(), io.ablate.metrics.RunId.of("b"),
+      ProfileBench.record(spark, dir.resolve("m").toString(), io.ablate.repository.RunId.of("b"),
           input, results, "test-device");
-      assertEquals(4, io.ablate.metrics.MetricsRepository.open(spark, dir.resolve("m").toString())
+      assertEquals(4, io.ablate.repository.MetricsRepository.open(spark, dir.resolve("m").toString())
           .read("latency").where("scope = 'job'").count());
     } finally {
       spark.stop();

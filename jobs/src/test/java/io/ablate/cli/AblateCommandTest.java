@@ -3,9 +3,9 @@ package io.ablate.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ablate.metrics.MetricsRepository;
-import io.ablate.metrics.RunId;
-import io.ablate.metrics.RunRecord;
+import io.ablate.repository.MetricsRepository;
+import io.ablate.repository.RunId;
+import io.ablate.repository.RunRecord;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Row;

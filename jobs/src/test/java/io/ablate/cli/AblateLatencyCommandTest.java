@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ablate.metrics.LatencyRow;
-import io.ablate.metrics.MetricsRepository;
-import io.ablate.metrics.RunId;
+import io.ablate.latency.LatencyRow;
+import io.ablate.repository.MetricsRepository;
+import io.ablate.repository.RunId;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;

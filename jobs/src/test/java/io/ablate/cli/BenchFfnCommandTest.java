@@ -3,8 +3,8 @@ package io.ablate.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ablate.metrics.LatencyRow;
-import io.ablate.metrics.MetricsRepository;
+import io.ablate.latency.LatencyRow;
+import io.ablate.repository.MetricsRepository;
 import io.ablate.testing.LocalSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

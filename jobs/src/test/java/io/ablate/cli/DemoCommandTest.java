@@ -3,7 +3,7 @@ package io.ablate.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ablate.metrics.MetricsRepository;
+import io.ablate.repository.MetricsRepository;
 import io.ablate.testing.LocalSpark;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ablate.eval.Prompt;
 import io.ablate.eval.PromptFiles;
 import io.ablate.eval.PromptRunner;
-import io.ablate.metrics.MetricsRepository;
+import io.ablate.repository.MetricsRepository;
 import io.ablate.model.ModelConfig;
 import io.ablate.model.ModelDir;
 import io.ablate.model.Safetensors;

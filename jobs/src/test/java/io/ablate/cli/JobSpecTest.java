@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ablate.metrics.MetricsRepository;
+import io.ablate.repository.MetricsRepository;
 import io.ablate.testing.LocalSpark;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.ablate.eval.Prompt;
 import io.ablate.eval.PromptFiles;
-import io.ablate.metrics.MetricsRepository;
-import io.ablate.metrics.RunId;
-import io.ablate.metrics.RunRecord;
+import io.ablate.repository.MetricsRepository;
+import io.ablate.repository.RunId;
+import io.ablate.repository.RunRecord;
 import io.ablate.model.TokenizerFixtures;
 import io.ablate.testing.LocalSpark;
 import java.io.File;

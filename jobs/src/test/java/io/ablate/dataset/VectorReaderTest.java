@@ -1,5 +1,6 @@
 package io.ablate.dataset;
 
+import io.ablate.encoding.Dtype;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ablate.AblateException;
-import io.ablate.profile.KllBuilder;
+import io.ablate.sketch.KllBuilder;
 import io.ablate.profile.Profile;
 import io.ablate.profile.ProfileKey;
-import io.ablate.profile.SeededKll;
+import io.ablate.sketch.SeededKll;
 import io.ablate.profile.ValueStats;
 import java.util.Arrays;
 import java.util.Map;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import io.ablate.dataset.ActivationDataset;
-import io.ablate.dataset.Dtype;
+import io.ablate.encoding.Dtype;
 import io.ablate.model.CatalogueFfn;
 import io.ablate.model.ModelConfig;
 import io.ablate.model.ModelDir;

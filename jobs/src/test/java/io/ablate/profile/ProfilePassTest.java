@@ -1,5 +1,6 @@
 package io.ablate.profile;
 
+import io.ablate.sketch.SeededKll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ablate.activation.Catalogue;
 import io.ablate.dataset.ActivationDataset;
-import io.ablate.dataset.Dtype;
+import io.ablate.encoding.Dtype;
 import io.ablate.dataset.Generator;
 import io.ablate.dataset.RowGroups;
 import io.ablate.testing.LocalSpark;

@@ -6,8 +6,8 @@ import ai.rapids.cudf.ColumnView;
 import ai.rapids.cudf.DType;
 import ai.rapids.cudf.Scalar;
 import io.ablate.AblateException;
-import io.ablate.dataset.ColumnKind;
-import io.ablate.dataset.Dtype;
+import io.ablate.encoding.ColumnKind;
+import io.ablate.encoding.Dtype;
 import io.ablate.expr.Expr;
 import java.util.Optional;
 

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ablate.activation.AccuracyBound;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
-import io.ablate.dataset.Dtype;
+import io.ablate.encoding.Dtype;
 import io.ablate.expr.Interpreter;
 import io.ablate.testing.LocalSpark;
 import java.util.ArrayList;

@@ -1,0 +1,497 @@
+package io.ablate.repository;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.row_number;
+
+import io.ablate.AblateException;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The metrics repository: one directory, one Parquet table per sub-directory, each partitioned by
+ * {@code run_id}. Analyzers compute; this class only stores and reads, keyed by run (as Deequ's
+ * metrics repository).
+ *
+ * <pre>
+ * DIR/runs/run_id=ID/NNNN-attempt.parquet     one record per state change, the latest wins
+ * DIR/TABLE/run_id=ID/part-*.parquet          a run's rows of TABLE (run_id is the directory)
+ * DIR/_staging/ID-UUID/TABLE/run_id=ID/       rows written but not yet committed
+ * </pre>
+ *
+ * <p>A run is written with {@link #begin}, {@link Run#write} and {@link Run#commit} (see {@link
+ * Run} for the order of steps). <b>Atomicity.</b> The only step a reader must not see half-done is
+ * the move of staged partitions into the tables, and every such step happens while the run's
+ * record says {@code running}. The record turns to {@code succeeded} by one file appearing in the
+ * run's {@code runs} partition (a single-file rename: atomic on HDFS and local disks, a single PUT
+ * on object stores), and {@link #read} returns only the rows of succeeded runs. So through {@link
+ * #read}, a run's metrics appear all at once or not at all, and a re-run of an id hides the old
+ * metrics from its {@code begin} until its commit. Limits: a plain {@code spark.read()} of a table
+ * directory sees partitions of running and failed runs; a re-run of an id that overlaps a
+ * {@link #read} of that id's rows can make the read fail or mix attempts (reads of other ids are
+ * unaffected); two attempts of the same id at the same time are not supported (different ids never
+ * clash: they use different partition and staging directories). A process killed mid-run leaves
+ * its record at {@code running}, hidden from {@link #read}, and its staging directory behind.
+ *
+ * <p>The repository is thread-safe; a {@link Run} is used by one thread. Failures of the file
+ * system are {@link AblateException}s naming the path; bad table names and run ids are bad input.
+ */
+public final class MetricsRepository {
+  /** The table of run records. */
+  public static final String RUNS = "runs";
+  /** The directory of uncommitted rows, ignored by Spark when a table is read. */
+  static final String STAGING = "_staging";
+
+  private static final Pattern TABLE = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+
+  private final SparkSession spark;
+  private final FileSystem fs;
+  private final Path root;
+
+  private MetricsRepository(SparkSession spark, FileSystem fs, Path root) {
+    this.spark = spark;
+    this.fs = fs;
+    this.root = root;
+  }
+
+  /** The repository in {@code dir} (any Hadoop file system URL); created on the first run. */
+  public static MetricsRepository open(SparkSession spark, String dir) {
+    if (dir == null || dir.isBlank()) {
+      throw AblateException.badInput("metrics directory '%s' is empty: give a directory", dir);
+    }
+    Path path = new Path(dir);
+    try {
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      Path root = fs.makeQualified(path);
+      if (fs.exists(root) && !fs.getFileStatus(root).isDirectory()) {
+        throw AblateException.badInput("metrics directory '%s' is a file, not a directory", dir);
+      }
+      return new MetricsRepository(spark, fs, root);
+    } catch (IOException e) {
+      throw io("open metrics directory", path, e);
+    }
+  }
+
+  /** The repository's directory, fully qualified. */
+  public String dir() {
+    return root.toString();
+  }
+
+  /**
+   * Starts a run: writes its record with status {@code running} (replacing any earlier record of
+   * the same id, which hides that id's metrics from {@link #read} until this run commits).
+   */
+  public Run begin(RunRecord record) {
+    return new Run(this, record.running());
+  }
+
+  /**
+   * The rows of {@code table} from succeeded runs only (by each run's latest record), with {@code
+   * run_id} as a string column, whatever the ids look like. Columns added by later runs read as
+   * null for earlier ones. {@code read("runs")} is {@link #runs()}.
+   */
+  public Dataset<Row> read(String table) {
+    if (RUNS.equals(table)) {
+      return runs();
+    }
+    checkTable(table);
+    Path dir = new Path(root, table);
+    List<String> tables = tables();
+    if (!tables.contains(table)) {
+      throw AblateException.badInput("metrics table '%s' does not exist in %s; tables there: %s",
+          table, root, tables);
+    }
+    Set<String> succeeded = new TreeSet<>();
+    for (Row r : runs().where(col("status").equalTo(RunRecord.Status.SUCCEEDED.text()))
+        .select(RunRecordRows.RUN_ID).collectAsList()) {
+      succeeded.add(r.getString(0));
+    }
+    List<String> visible = new ArrayList<>();
+    List<String> all = new ArrayList<>();
+    for (FileStatus s : list(dir)) {
+      String name = s.getPath().getName();
+      if (s.isDirectory() && name.startsWith(RunRecordRows.RUN_ID + "=")) {
+        all.add(s.getPath().toString());
+        if (succeeded.contains(name.substring(RunRecordRows.RUN_ID.length() + 1))) {
+          visible.add(s.getPath().toString());
+        }
+      }
+    }
+    if (visible.isEmpty()) {
+      StructType schema = new StructType();
+      try {
+        schema = all.isEmpty() ? schema : dataSchema(all.subList(0, 1));
+      } catch (RuntimeException e) {
+        // The partition was being replaced or deleted by its run: no columns to show but run_id.
+      }
+      return spark.createDataFrame(List.of(), schema.add(RunRecordRows.RUN_ID,
+          DataTypes.StringType));
+    }
+    StructType schema = dataSchema(visible).add(RunRecordRows.RUN_ID, DataTypes.StringType);
+    return spark.read().schema(schema).option("basePath", dir.toString())
+        .option("ignoreMissingFiles", "true").parquet(visible.toArray(String[]::new));
+  }
+
+  /**
+   * Every run's latest record: the {@code runs} columns, {@code updated_at} (when the record was
+   * written) and {@code run_id} (string). Running and failed runs included.
+   */
+  public Dataset<Row> runs() {
+    Path dir = new Path(root, RUNS);
+    if (!exists(dir)) {
+      return spark.createDataFrame(List.of(), RunRecordRows.TABLE_SCHEMA);
+    }
+    Dataset<Row> all = spark.read().schema(RunRecordRows.TABLE_SCHEMA)
+        .option("basePath", dir.toString()).option("ignoreMissingFiles", "true")
+        .parquet(dir.toString());
+    return all.withColumn("_latest", row_number().over(Window.partitionBy(RunRecordRows.RUN_ID)
+            .orderBy(col(RunRecordRows.UPDATED_AT).desc())))
+        .where(col("_latest").equalTo(1)).drop("_latest");
+  }
+
+  /** Every run's latest record, on the driver, sorted by run id. */
+  public List<RunRecord> runRecords() {
+    List<RunRecord> out = new ArrayList<>();
+    for (Row r : runs().orderBy(RunRecordRows.RUN_ID).collectAsList()) {
+      out.add(RunRecordRows.fromTableRow(r));
+    }
+    return out;
+  }
+
+  /** The latest record of one run, if it has any. */
+  public Optional<RunRecord> runRecord(RunId id) {
+    List<Row> rows = runs().where(col(RunRecordRows.RUN_ID).equalTo(id.value())).collectAsList();
+    return rows.isEmpty() ? Optional.empty()
+        : Optional.of(RunRecordRows.fromTableRow(rows.get(0)));
+  }
+
+  /** The names of the metric tables in the repository (not {@code runs}), sorted. */
+  public List<String> tables() {
+    List<String> out = new ArrayList<>();
+    if (exists(root)) {
+      for (FileStatus s : list(root)) {
+        String name = s.getPath().getName();
+        if (s.isDirectory() && !RUNS.equals(name) && TABLE.matcher(name).matches()) {
+          out.add(name);
+        }
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /** The Parquet columns of the given partition directories, merged (no run_id). */
+  private StructType dataSchema(List<String> partitionDirs) {
+    // Each directory is its own base path, so no partition column is inferred here.
+    return spark.read().option("mergeSchema", "true")
+        .parquet(partitionDirs.toArray(String[]::new)).schema();
+  }
+
+  // ---- layout and file system, shared with Run ----
+
+  static void checkTable(String table) {
+    if (table == null || !TABLE.matcher(table).matches()) {
+      throw AblateException.badInput("metrics table name '%s' is not valid: use 1 to 64 characters "
+          + "from a-z 0-9 _, starting with a letter", table);
+    }
+  }
+
+  SparkSession spark() {
+    return spark;
+  }
+
+  FileSystem fs() {
+    return fs;
+  }
+
+  Path root() {
+    return root;
+  }
+
+  Path partition(String table, RunId id) {
+    return new Path(new Path(root, table), RunRecordRows.RUN_ID + "=" + id.value());
+  }
+
+  Path stagingRoot() {
+    return new Path(root, STAGING);
+  }
+
+  boolean exists(Path p) {
+    try {
+      return fs.exists(p);
+    } catch (IOException e) {
+      throw io("check", p, e);
+    }
+  }
+
+  FileStatus[] list(Path dir) {
+    try {
+      return fs.listStatus(dir);
+    } catch (java.io.FileNotFoundException e) {
+      return new FileStatus[0];
+    } catch (IOException e) {
+      throw io("list", dir, e);
+    }
+  }
+
+  static AblateException io(String what, Path p, IOException e) {
+    return new AblateException(AblateException.Kind.INTERNAL,
+        "metrics repository: could not " + what + " " + p + ": " + e.getMessage(), e);
+  }
+
+  /**
+   * One attempt at a run. Steps: {@link MetricsRepository#begin} writes the record ({@code
+   * running}); {@link #write} stages rows under {@code _staging/ID-UUID/TABLE/}; {@link #commit}
+   * moves each staged table into {@code TABLE/run_id=ID/} (deleting that run's old partition of
+   * the table first; other runs and other tables are untouched) and then writes the record {@code
+   * succeeded}. {@link #fail} records {@code failed} with the error, deletes the staging directory
+   * and every metric partition of the id (its record says failed, so none of them are valid). A
+   * run closed without commit or fail becomes failed, so use try-with-resources; to record the
+   * real error, catch it and call {@link #fail} before rethrowing:
+   *
+   * <pre>{@code
+   * try (MetricsRepository.Run run = repo.begin(record)) {
+   *   try {
+   *     run.write("accuracy", accuracy);
+   *     run.commit();
+   *   } catch (RuntimeException e) {
+   *     run.fail(e);
+   *     throw e;
+   *   }
+   * }
+   * }</pre>
+   */
+  public static final class Run implements AutoCloseable {
+    private enum State { OPEN, COMMITTED, FAILED }
+
+    private static final int MAX_ERROR = 8000;
+
+    private final MetricsRepository repo;
+    private final RunId id;
+    private final String attempt = UUID.randomUUID().toString();
+    private final Path staging;
+    private final Set<String> staged = new LinkedHashSet<>();
+    private RunRecord record;
+    private State state = State.OPEN;
+    private Instant lastUpdate;
+    private int tmpSeq;
+
+    private Run(MetricsRepository repo, RunRecord running) {
+      this.repo = repo;
+      this.id = running.runId();
+      this.staging = new Path(repo.stagingRoot(), id.value() + "-" + attempt);
+      this.record = running;
+      try {
+        mkdirs(staging);
+        writeRecord(running);
+      } catch (RuntimeException e) {
+        deleteQuietly(staging);
+        throw e;
+      }
+    }
+
+    /** The run's id. */
+    public RunId id() {
+      return id;
+    }
+
+    /** The run's latest record, as written to the {@code runs} table. */
+    public RunRecord record() {
+      return record;
+    }
+
+    /**
+     * Stages {@code rows} for {@code table} (a {@code run_id} column in the rows is replaced by
+     * this run's). Several writes to one table in a run add up. Nothing is visible until commit.
+     */
+    public void write(String table, Dataset<Row> rows) {
+      checkOpen("write");
+      checkTable(table);
+      if (RUNS.equals(table)) {
+        throw AblateException.badInput("metrics table name 'runs' is reserved for run records");
+      }
+      // The partition directory holds run_id, as in the table, so a commit is a rename.
+      Path dir = new Path(new Path(staging, table), RunRecordRows.RUN_ID + "=" + id.value());
+      rows.drop(RunRecordRows.RUN_ID).write().mode(SaveMode.Append)
+          .parquet(dir.toString());
+      staged.add(table);
+    }
+
+    /**
+     * Moves the staged tables into the repository, then records the run as succeeded now. If a
+     * step fails, the run is failed (as {@link #fail}) and the error is thrown.
+     *
+     * @return the final record
+     */
+    public RunRecord commit() {
+      checkOpen("commit");
+      try {
+        FileSystem fs = repo.fs();
+        for (String table : staged) {
+          Path src = new Path(new Path(staging, table), RunRecordRows.RUN_ID + "=" + id.value());
+          Path dst = repo.partition(table, id);
+          mkdirs(dst.getParent());
+          if (fs.exists(dst) && !fs.delete(dst, true)) {
+            throw new IOException("could not delete " + dst);
+          }
+          // dst must not exist: renaming onto a directory would move src inside it.
+          if (!fs.rename(src, dst)) {
+            throw new IOException("could not rename " + src + " to " + dst);
+          }
+        }
+        writeRecord(record.succeeded(Instant.now()));
+      } catch (IOException | RuntimeException e) {
+        AblateException err = e instanceof AblateException a ? a
+            : new AblateException(AblateException.Kind.INTERNAL,
+                "metrics repository: could not commit run " + id + ": " + e.getMessage(), e);
+        try {
+          fail(err);
+        } catch (RuntimeException suppressed) {
+          err.addSuppressed(suppressed);
+        }
+        throw err;
+      }
+      state = State.COMMITTED;
+      deleteQuietly(staging);
+      return record;
+    }
+
+    /**
+     * Records the run as failed now with the message of {@code cause}, deletes its staging
+     * directory and every metric partition of its id. Failing a failed run does nothing.
+     *
+     * @return the final record
+     */
+    public RunRecord fail(Throwable cause) {
+      if (state == State.FAILED) {
+        return record;
+      } else if (state == State.COMMITTED) {
+        throw new AblateException(AblateException.Kind.INTERNAL,
+            "run " + id + " is already committed; it cannot fail");
+      }
+      state = State.FAILED;
+      try {
+        writeRecord(record.failed(Instant.now(), message(cause)));
+      } finally {
+        for (String table : repo.tables()) {
+          deleteQuietly(repo.partition(table, id));
+        }
+        deleteQuietly(staging);
+      }
+      return record;
+    }
+
+    /** Fails the run if it was neither committed nor failed. */
+    @Override
+    public void close() {
+      if (state == State.OPEN) {
+        fail(new AblateException(AblateException.Kind.INTERNAL,
+            "run " + id + " was closed without commit"));
+      }
+    }
+
+    private void checkOpen(String what) {
+      if (state != State.OPEN) {
+        throw new AblateException(AblateException.Kind.INTERNAL, "cannot " + what + " run " + id
+            + ": it is already " + (state == State.COMMITTED ? "committed" : "failed"));
+      }
+    }
+
+    /**
+     * Writes {@code r} as the run's latest record: a one-row file staged, renamed into the run's
+     * partition under a name that sorts by time, then the older records there deleted. Readers
+     * take the latest record, so they see the old state or the new one, never none.
+     */
+    private void writeRecord(RunRecord r) {
+      Instant updated = Instant.now()
+          .truncatedTo(ChronoUnit.MICROS);
+      if (lastUpdate != null && !updated.isAfter(lastUpdate)) {
+        updated = lastUpdate.plus(1, ChronoUnit.MICROS);
+      }
+      Path tmp = new Path(staging, "_runs/" + (tmpSeq++));
+      repo.spark().createDataFrame(List.of(RunRecordRows.toFileRow(r, updated)),
+          RunRecordRows.FILE_SCHEMA).coalesce(1).write().parquet(tmp.toString());
+      FileSystem fs = repo.fs();
+      Path dir = repo.partition(RUNS, id);
+      long micros = updated.getEpochSecond() * 1_000_000L + updated.getNano() / 1000;
+      String name = String.format(Locale.ROOT, "%020d-%s.parquet", micros,
+          attempt.substring(0, 8));
+      Path target = new Path(dir, name);
+      try {
+        Path part = null;
+        for (FileStatus s : fs.listStatus(tmp)) {
+          if (s.isFile() && s.getPath().getName().startsWith("part-")) {
+            part = s.getPath();
+          }
+        }
+        if (part == null) {
+          throw new IOException("no record file written in " + tmp);
+        }
+        mkdirs(dir);
+        if (!fs.rename(part, target)) {
+          throw new IOException("could not rename " + part + " to " + target);
+        }
+        for (FileStatus s : fs.listStatus(dir)) {
+          String other = s.getPath().getName();
+          if (s.isFile() && !other.startsWith(".") && !other.startsWith("_")
+              && other.compareTo(name) < 0) {
+            fs.delete(s.getPath(), false);
+          }
+        }
+      } catch (IOException e) {
+        throw io("write the run record in", dir, e);
+      } finally {
+        deleteQuietly(tmp);
+      }
+      lastUpdate = updated;
+      record = r;
+    }
+
+    private void mkdirs(Path p) {
+      try {
+        if (!repo.fs().mkdirs(p)) {
+          throw new IOException("mkdirs returned false");
+        }
+      } catch (IOException e) {
+        throw io("create", p, e);
+      }
+    }
+
+    private void deleteQuietly(Path p) {
+      try {
+        repo.fs().delete(p, true);
+      } catch (IOException e) {
+        // Best effort: a left-over directory is ignored by readers and replaced by a re-run.
+      }
+    }
+
+    private static String message(Throwable t) {
+      if (t == null) {
+        return "failed";
+      }
+      String m = t.getMessage() == null ? t.getClass().getName()
+          : t instanceof AblateException ? t.getMessage()
+          : t.getClass().getSimpleName() + ": " + t.getMessage();
+      return m.length() > MAX_ERROR ? m.substring(0, MAX_ERROR) + "..." : m;
+    }
+  }
+}
