@@ -6,7 +6,7 @@ import io.ablate.repository.MetricsRepository;
 import io.ablate.repository.RunId;
 import io.ablate.repository.RunRecord;
 import io.ablate.profile.ProfilePass;
-import io.ablate.sketch.SeededKll;
+import io.ablate.sketch.QuantileSketch;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,7 @@ import org.apache.spark.sql.SparkSession;
  *       the profile is compared with, and Ablate's read of every vector into a float array,
  *       nothing else (the floor);
  *   <li>{@code profile}: {@link ProfilePass} (moments, counts, outliers and a KLL sketch of k =
- *       {@value SeededKll#DEFAULT_K} per layer and site);
+ *       {@value QuantileSketch#DEFAULT_K} per layer and site);
  *   <li>{@code sql}: Spark's {@code percentile_approx} over the same values (the array exploded)
  *       for the same quantiles the drift table reads (p1, p50, p99, p99.9) and the PSI deciles, per
  *       layer and site, at its default accuracy (10000).
@@ -43,7 +43,7 @@ public final class ProfileBench {
     long values = JobBench.scan(dataset);
     progress.printf("Profile benchmark: %d float32 values (array<float>) in %s, %s, %d "
         + "repetitions%n", values, input, spark.sparkContext().master(), reps);
-    ProfilePass pass = new ProfilePass(List.of(), SeededKll.DEFAULT_K);
+    ProfilePass pass = new ProfilePass(List.of(), QuantileSketch.DEFAULT_K);
     List<JobBench.Result> results = new ArrayList<>(JobBench.rounds(List.of(
         JobBench.plainScan(spark, input), JobBench.readEveryVector(dataset),
         new JobBench.Job("profile pass", "profile", "profile", "fp32", 0, () -> pass.run(dataset))),

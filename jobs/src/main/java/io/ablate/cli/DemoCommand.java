@@ -16,7 +16,7 @@ import io.ablate.dataset.Generator;
 import io.ablate.drift.Drift;
 import io.ablate.drift.DriftMetrics;
 import io.ablate.drift.Thresholds;
-import io.ablate.sketch.SeededKll;
+import io.ablate.sketch.QuantileSketch;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.nio.file.Files;
@@ -126,7 +126,7 @@ final class DemoCommand implements Command {
       RunId id = RunId.of(runId.value() + "-ckpt-" + c);
       runs.add(id.value());
       ProfileCommand.run(spark, new ProfileCommand.Job(data, metrics, List.of(),
-          SeededKll.DEFAULT_K, id, ActivationDataset.OnBadFile.FAIL), out);
+          QuantileSketch.DEFAULT_K, id, ActivationDataset.OnBadFile.FAIL), out);
     }
     List<Drift.Result> rows = DriftCommand.run(spark, new DriftCommand.Job(metrics, runs.get(0),
         runs.get(1), Thresholds.defaults(), DriftMetrics.DEFAULT_BINS,
@@ -172,7 +172,7 @@ final class DemoCommand implements Command {
     out.printf("%nProfiles of the captured FFN inputs (one row per layer: the distribution the "
         + "activation sees on real prompts;%nprofile again after retraining and compare with "
         + "'ablate drift'):%n");
-    ProfileCommand.run(spark, new ProfileCommand.Job(acts, metrics, List.of(), SeededKll.DEFAULT_K,
+    ProfileCommand.run(spark, new ProfileCommand.Job(acts, metrics, List.of(), QuantileSketch.DEFAULT_K,
         RunId.generate(), ActivationDataset.OnBadFile.FAIL), out);
   }
 

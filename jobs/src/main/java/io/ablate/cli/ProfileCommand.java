@@ -13,13 +13,11 @@ import io.ablate.repository.RunId;
 import io.ablate.repository.RunRecord;
 import io.ablate.profile.Profile;
 import io.ablate.profile.ProfilePass;
-import io.ablate.sketch.SeededKll;
+import io.ablate.sketch.QuantileSketch;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
-import org.apache.datasketches.kll.KllFloatsSketch;
-import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -43,7 +41,7 @@ final class ProfileCommand implements Command {
     return "  --input DIR            activation dataset (Parquet)\n"
         + "  --metrics DIR          metrics repository\n"
         + "  --variants LIST        also profile these variants' outputs (default: none)\n"
-        + "  --sketch-k K           KLL sketch parameter (default " + SeededKll.DEFAULT_K
+        + "  --sketch-k K           KLL sketch parameter (default " + QuantileSketch.DEFAULT_K
         + "; rank error about 1.7/K^0.97)\n"
         + "  --run-id ID            (default: a timestamp and a random suffix)\n"
         + "  --on-bad-file fail|skip   corrupt Parquet files (default fail)\n"
@@ -63,7 +61,7 @@ final class ProfileCommand implements Command {
     String given = options.get("run-id", null);
     Job job = new Job(options.require("input"), options.require("metrics"),
         variants.isBlank() ? List.of() : Catalogue.variants(variants),
-        (int) options.getLong("sketch-k", SeededKll.DEFAULT_K, 8, 65535),
+        (int) options.getLong("sketch-k", QuantileSketch.DEFAULT_K, 8, 65535),
         given == null ? RunId.generate() : RunId.of(given),
         ActivationDataset.OnBadFile.parse(options.get("on-bad-file", "fail")));
     String against = options.get("drift-against", null);
@@ -147,9 +145,7 @@ final class ProfileCommand implements Command {
         "skew", "kurt", "min", "p1", "p50", "p99", "max", "zeros", "outliers");
     double[] ranks = {0.01, 0.5, 0.99};
     for (Profile p : profiles) {
-      KllFloatsSketch s = p.kll();
-      float[] q = s.isEmpty() ? new float[] {Float.NaN, Float.NaN, Float.NaN}
-          : s.getQuantiles(ranks, QuantileSearchCriteria.INCLUSIVE);
+      float[] q = p.quantiles().quantiles(ranks);
       t.row(p.checkpoint(), p.layer(), p.site(), p.variant() == null ? "-" : p.variant(), p.n(),
           g(p.mean()), g(p.std()), f2(p.skewness()), f2(p.kurtosis()), g(p.min()), g(q[0]),
           g(q[1]), g(q[2]), g(p.max()), String.format(Locale.ROOT, "%.3f", p.sparsity()),

@@ -1,18 +1,17 @@
 package io.ablate.drift;
 
-import org.apache.datasketches.kll.KllFloatsSketch;
-import org.apache.datasketches.quantilescommon.FloatsSortedView;
+import io.ablate.sketch.QuantileSketch;
 
 /**
- * A distribution as a step function: sorted items and their cumulative weights (a KLL sketch's
+ * A distribution as a step function: sorted items and their cumulative weights (a quantile sketch's
  * sorted view, or an exact sample with weights 1, 2, ..., n). {@link #at} is F(x), the fraction of
  * weight at or below x.
  */
 public record Cdf(float[] items, long[] cumulative, long n) {
 
-  public static Cdf of(KllFloatsSketch sketch) {
-    FloatsSortedView v = sketch.getSortedView();
-    return new Cdf(v.getQuantiles(), v.getCumulativeWeights(), v.getN());
+  public static Cdf of(QuantileSketch sketch) {
+    QuantileSketch.SortedView v = sketch.sortedView();
+    return new Cdf(v.items(), v.cumulative(), v.n());
   }
 
   /** F(x): the fraction of the weight at items &le; x. */

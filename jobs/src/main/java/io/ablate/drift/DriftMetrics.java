@@ -4,8 +4,7 @@ import io.ablate.profile.Profile;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.datasketches.kll.KllFloatsSketch;
-import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
+import io.ablate.sketch.QuantileSketch;
 
 /**
  * How far a candidate profile moved from a baseline profile, from their sketches and moments only:
@@ -32,8 +31,8 @@ public record DriftMetrics(long nBaseline, long nCandidate, double psi, double k
 
   public static DriftMetrics compare(Profile baseline, Profile candidate, int bins,
       double epsilon) {
-    KllFloatsSketch b = baseline.kll();
-    KllFloatsSketch c = candidate.kll();
+    QuantileSketch b = baseline.quantiles();
+    QuantileSketch c = candidate.quantiles();
     double sigma = baseline.std();
     double psi = Double.NaN;
     double ks = Double.NaN;
@@ -51,13 +50,13 @@ public record DriftMetrics(long nBaseline, long nCandidate, double psi, double k
       for (int i = 1; i < bins; i++) {
         ranks[i - 1] = (double) i / bins;
       }
-      float[] cuts = distinct(b.getQuantiles(ranks, QuantileSearchCriteria.INCLUSIVE));
+      float[] cuts = distinct(b.quantiles(ranks));
       double[] pb = fractions(fb, cuts);
       double[] pc = fractions(fc, cuts);
       psi = psi(pb, pc, epsilon);
       js = js(pb, pc);
-      float[] qb = b.getQuantiles(RANKS, QuantileSearchCriteria.INCLUSIVE);
-      float[] qc = c.getQuantiles(RANKS, QuantileSearchCriteria.INCLUSIVE);
+      float[] qb = b.quantiles(RANKS);
+      float[] qc = c.quantiles(RANKS);
       for (int i = 0; i < RANKS.length; i++) {
         dq[i] = (double) qc[i] - qb[i];
       }

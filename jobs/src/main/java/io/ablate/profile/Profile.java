@@ -1,8 +1,7 @@
 package io.ablate.profile;
 
-import io.ablate.sketch.SeededKll;
+import io.ablate.sketch.QuantileSketch;
 import io.ablate.AblateException;
-import org.apache.datasketches.kll.KllFloatsSketch;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -14,7 +13,7 @@ import org.apache.spark.sql.types.StructType;
  * values (NaN and ±Inf are counted apart and left out of everything else); {@code m2, m3, m4} are
  * the central moment sums Σ(x−mean)^k, so variance = m2/n, skewness = √n·m3/m2^1.5 and kurtosis =
  * n·m4/m2² (3 for a Gaussian); {@code outliers} counts |x − mean| &gt; 6σ; {@code sketch} is a
- * DataSketches KLL floats sketch (compact serial form) of parameter {@code sketchK}.
+ * {@link QuantileSketch} (its serialised form) of parameter {@code sketchK}.
  */
 public record Profile(String model, String checkpoint, int layer, String site, String variant,
     long n, double mean, double m2, double m3, double m4, double min, double max, long zeros,
@@ -33,11 +32,11 @@ public record Profile(String model, String checkpoint, int layer, String site, S
       .add("sketch", DataTypes.BinaryType).add("sketch_k", DataTypes.IntegerType);
 
   /** From the exact statistics and the merged sketch of one key. */
-  public static Profile of(ProfileKey key, ValueStats stats, KllFloatsSketch sketch, int k) {
+  public static Profile of(ProfileKey key, ValueStats stats, QuantileSketch sketch, int k) {
     double[] m = stats.moments();
     return new Profile(key.model(), key.checkpoint(), key.layer(), key.site(), key.variantOrNull(),
         stats.n(), m[0], m[1], m[2], m[3], stats.min(), stats.max(), stats.zeros(), stats.nans(),
-        stats.infs(), stats.outliers(), sketch.toByteArray(), k);
+        stats.infs(), stats.outliers(), sketch.toBytes(), k);
   }
 
   public Row toRow() {
@@ -81,11 +80,11 @@ public record Profile(String model, String checkpoint, int layer, String site, S
   }
 
   /** The sketch, read back; bad input names this profile. */
-  public KllFloatsSketch kll() {
+  public QuantileSketch quantiles() {
     if (sketch == null) {
       throw AblateException.badInput("profile %s has no sketch", describe());
     }
-    return SeededKll.fromBytes(sketch, "sketch of profile " + describe());
+    return QuantileSketch.fromBytes(sketch, "sketch of profile " + describe());
   }
 
   /** "model m, checkpoint c, layer 3, site ffn.pre[, variant v]" for messages. */

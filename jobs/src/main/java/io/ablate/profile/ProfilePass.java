@@ -1,7 +1,8 @@
 package io.ablate.profile;
 
-import io.ablate.sketch.KllBuilder;
-import io.ablate.sketch.SeededKll;
+import io.ablate.sketch.QuantileSketch;
+import io.ablate.sketch.Seeds;
+import io.ablate.sketch.SketchBuilder;
 import io.ablate.AblateException;
 import io.ablate.accuracy.AccuracyPass;
 import io.ablate.activation.Catalogue;
@@ -19,7 +20,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.datasketches.kll.KllFloatsSketch;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.util.LongAccumulator;
@@ -30,16 +30,16 @@ import scala.Tuple2;
  * and, with variants, per variant output (elementwise variants on {@code ffn.pre} sites, gated ones
  * on {@code ffn.gate_up} sites, each applied with its float32 kernel as the ablation pass does).
  *
- * <p><b>Same data, same bytes.</b> The exact statistics ({@link ValueStats}) merge exactly. The KLL
- * sketch is built per (key, unit), a unit being one Parquet row group of one file: Spark never
+ * <p><b>Same data, same bytes.</b> The exact statistics ({@link ValueStats}) merge exactly. The
+ * quantile sketch is built per (key, unit), a unit being one Parquet row group of one file: Spark never
  * splits a row group across partitions and reads its rows in file order, so each unit's values
  * arrive in the same order in one task whatever the partitioning. Rows are placed in their row
  * group by counting each split's rows against the footer ({@link RowGroups.Cursor}), so the pass
  * reads the same query as the ablation pass and a plain scan. Each unit sketch is built by a
- * {@link KllBuilder} with its own coin flips, seeded from the key, the file's position in the
+ * {@link SketchBuilder} with its own coin flips, seeded from the key, the file's position in the
  * sorted file list and the row group (no shared state: tasks build in parallel). Unit sketches are
  * then merged in unit order, in groups of {@value #GROUP} consecutive units on the executors and
- * the groups in order on the driver, each merge with its own seed ({@link SeededKll}). So a
+ * the groups in order on the driver, each merge with its own seed ({@link QuantileSketch#merge}). So a
  * profile's bytes depend on the files' contents and row-group layout only (not on the number of
  * partitions, the executors or the task order); the same values rewritten into other files give
  * the same exact statistics and a sketch of the same accuracy, but not the same sketch bytes.
@@ -55,7 +55,7 @@ public final class ProfilePass implements Serializable {
   public ProfilePass(List<Variant> variants, int k) {
     this.variants = variants.stream().map(Variant::name).toList();
     this.k = k;
-    SeededKll.empty(k); // checks k
+    QuantileSketch.checkK(k);
   }
 
   public int k() {
@@ -108,12 +108,12 @@ public final class ProfilePass implements Serializable {
     }
     List<Profile> out = new ArrayList<>();
     for (Map.Entry<ProfileKey, ValueStats> e : stats.entrySet()) {
-      KllFloatsSketch sketch = SeededKll.empty(k);
-      long stream = SeededKll.hash(e.getKey().text());
+      QuantileSketch sketch = QuantileSketch.empty(k);
+      long stream = Seeds.hash(e.getKey().text());
       long i = 0;
       for (byte[] bytes : groups.getOrDefault(e.getKey(), new TreeMap<>()).values()) {
-        SeededKll.merge(sketch, SeededKll.fromBytes(bytes, "group sketch"),
-            SeededKll.seed(stream, i++));
+        sketch = sketch.merge(QuantileSketch.fromBytes(bytes, "group sketch"),
+            Seeds.seed(stream, i++));
       }
       out.add(Profile.of(e.getKey(), e.getValue(), sketch, k));
     }
@@ -137,13 +137,13 @@ public final class ProfilePass implements Serializable {
     @SuppressWarnings("unchecked")
     List<UnitSketch> units = new ArrayList<>((List<UnitSketch>) v);
     units.sort(Comparator.comparingLong(UnitSketch::ordinal));
-    KllFloatsSketch sketch = SeededKll.empty(k);
-    long stream = SeededKll.seed(units.get(0).ordinal(), -1);
+    QuantileSketch sketch = QuantileSketch.empty(k);
+    long stream = Seeds.seed(units.get(0).ordinal(), -1);
     for (int i = 0; i < units.size(); i++) {
-      SeededKll.merge(sketch, SeededKll.fromBytes(units.get(i).bytes(), "unit sketch"),
-          SeededKll.seed(stream, i));
+      sketch = sketch.merge(QuantileSketch.fromBytes(units.get(i).bytes(), "unit sketch"),
+          Seeds.seed(stream, i));
     }
-    return sketch.toByteArray();
+    return sketch.toBytes();
   }
 
   /** Each file's row groups, the global ordinal of its first one, and the file's ordinal. */
@@ -152,10 +152,10 @@ public final class ProfilePass implements Serializable {
 
   /** One key's sketch within one unit: its values in row order, its own coin flips. */
   private static final class UnitBuilder {
-    final KllBuilder builder;
+    final SketchBuilder builder;
 
     UnitBuilder(int k, long seed) {
-      this.builder = new KllBuilder(k, seed);
+      this.builder = new SketchBuilder(k, seed);
     }
 
     void update(float[] x, int len, float[] scratch, boolean allFinite) {
@@ -244,7 +244,7 @@ public final class ProfilePass implements Serializable {
     stats.forEach((key, s) -> result.add(new Tuple2<>(key, s)));
     sketches.forEach((slot, b) -> {
       List<UnitSketch> one = new ArrayList<>();
-      one.add(new UnitSketch(slot.unit(), b.builder.toSketch().toByteArray()));
+      one.add(new UnitSketch(slot.unit(), b.builder.toSketch().toBytes()));
       result.add(new Tuple2<>(new Group(slot.key(), slot.unit() / GROUP), one));
     });
     return result;
@@ -257,7 +257,7 @@ public final class ProfilePass implements Serializable {
     s.update(x, 0, n);
     boolean allFinite = s.nans() + s.infs() == nonFiniteBefore;
     sketches.computeIfAbsent(new UnitSlot(key, unit), u -> new UnitBuilder(k,
-            SeededKll.seed(SeededKll.hash(key.text()), ((long) fileOrdinal << 32) | group)))
+            Seeds.seed(Seeds.hash(key.text()), ((long) fileOrdinal << 32) | group)))
         .update(x, n, scratch, allFinite);
   }
 }

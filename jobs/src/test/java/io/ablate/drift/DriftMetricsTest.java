@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ablate.AblateException;
-import io.ablate.sketch.KllBuilder;
+import io.ablate.sketch.SketchBuilder;
 import io.ablate.profile.Profile;
 import io.ablate.profile.ProfileKey;
-import io.ablate.sketch.SeededKll;
+import io.ablate.sketch.QuantileSketch;
 import io.ablate.profile.ValueStats;
 import java.util.Arrays;
 import java.util.Map;
@@ -39,7 +39,7 @@ class DriftMetricsTest {
 
   static Profile profile(float[] x, int k) {
     ValueStats stats = ValueStats.empty();
-    KllBuilder sketch = new KllBuilder(k, 7);
+    SketchBuilder sketch = new SketchBuilder(k, 7);
     for (int off = 0; off < x.length; off += 1000) {
       int len = Math.min(1000, x.length - off);
       stats.update(x, off, len);
@@ -90,9 +90,9 @@ class DriftMetricsTest {
   @Test
   void sketchMetricsMatchExactValuesWithinTheRankErrorBound() {
     float[] base = sample(1, z -> z);
-    Profile b = profile(base, SeededKll.DEFAULT_K);
+    Profile b = profile(base, QuantileSketch.DEFAULT_K);
     double[] sb = sorted(base);
-    double eps = b.kll().getNormalizedRankError(false);
+    double eps = b.quantiles().normalizedRankError();
     SplittableRandom heavy = new SplittableRandom(3);
     SplittableRandom outl = new SplittableRandom(4);
     Case[] cases = {
@@ -105,7 +105,7 @@ class DriftMetricsTest {
     Thresholds thresholds = Thresholds.defaults();
     for (Case c : cases) {
       float[] cand = sample(2, c.shape());
-      Profile p = profile(cand, SeededKll.DEFAULT_K);
+      Profile p = profile(cand, QuantileSketch.DEFAULT_K);
       double[] sc = sorted(cand);
       DriftMetrics m = DriftMetrics.compare(b, p, DriftMetrics.DEFAULT_BINS,
           DriftMetrics.DEFAULT_EPSILON);

@@ -1,6 +1,6 @@
 package io.ablate.profile;
 
-import io.ablate.sketch.SeededKll;
+import io.ablate.sketch.QuantileSketch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,8 +15,6 @@ import io.ablate.testing.LocalSpark;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.datasketches.kll.KllFloatsSketch;
-import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +53,7 @@ class ProfilePassTest {
   }
 
   static ProfilePass pass() {
-    return new ProfilePass(Catalogue.variants("relu;gelu_tanh;swiglu"), SeededKll.DEFAULT_K);
+    return new ProfilePass(Catalogue.variants("relu;gelu_tanh;swiglu"), QuantileSketch.DEFAULT_K);
   }
 
   private static List<Profile> profile(String path, long maxPartitionBytes) {
@@ -88,7 +86,7 @@ class ProfilePassTest {
       Profile b = many.get(i);
       assertArrayEquals(a.sketch(), b.sketch(), a.describe());
       assertEquals(Profile.SCHEMA.size(), a.toRow().size());
-      assertTrue(a.kll().isEstimationMode(), "the sketch compacted: " + a.describe());
+      assertTrue(a.quantiles().isEstimationMode(), "the sketch compacted: " + a.describe());
     }
     // Equal as rows, sketch bytes included.
     for (int i = 0; i < few.size(); i++) {
@@ -133,10 +131,10 @@ class ProfilePassTest {
     assertEquals(0, p.zeros());
     assertNull(p.variant());
     Arrays.sort(all);
-    KllFloatsSketch s = p.kll();
-    double eps = s.getNormalizedRankError(false);
+    QuantileSketch s = p.quantiles();
+    double eps = s.normalizedRankError();
     for (double rank : new double[] {0.01, 0.1, 0.5, 0.9, 0.99}) {
-      float q = s.getQuantile(rank, QuantileSearchCriteria.INCLUSIVE);
+      float q = s.quantile(rank);
       double trueRank = rank(all, q);
       assertEquals(rank, trueRank, eps, "rank " + rank);
     }

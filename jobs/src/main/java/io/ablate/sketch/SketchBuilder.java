@@ -1,48 +1,40 @@
 package io.ablate.sketch;
 
 import io.ablate.numeric.FloatScan;
-import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.apache.datasketches.kll.KllFloatsSketch;
-import org.apache.datasketches.kll.KllSketch;
 
 /**
- * Builds a DataSketches KLL floats sketch of one stream fast and with its own coin flips: the
- * values go through equal-capacity compactors ({@value #CAPACITY} items a level; the input level
- * sorted by a radix sort of the floats' order-preserving bits, each full level halved by a seeded
- * coin flip into the next, as KLL compacts), and at the end the levels are compacted the same way
- * until each fits DataSketches' level capacities for parameter k, then handed to a DataSketches
- * sketch (its package-private state setters, by reflection), so that DataSketches serialises,
- * merges and queries it as one of its own. The compactors below k's levels are wider than
- * DataSketches' (its lowest levels hold 8 items), so they add less rank error than DataSketches'
- * own updates would.
+ * Builds the {@link QuantileSketch} of one stream fast and with its own coin flips: the values go
+ * through equal-capacity compactors ({@value #CAPACITY} items a level; the input level sorted by a
+ * radix sort of the floats' order-preserving bits, each full level halved by a seeded coin flip
+ * into the next, as KLL compacts), and at the end the levels are compacted the same way until
+ * each fits the sketch's level capacities for parameter k. The compactors below k's levels are
+ * wider than the sketch's own (its lowest levels hold 8 items), so they add less rank error than
+ * merging one-value sketches would.
  *
  * <p><b>Sampling long streams.</b> Sorting every value is most of the cost, and in a long stream
  * the lowest levels' exactness is wasted: KLL's own analysis (Karnin, Lang and Liberty, "Optimal
  * quantile approximation in streams", 2016) replaces them by a sampler. Once the stream holds n
  * values, the builder keeps one value, drawn uniformly, of each block of W = 2<sup>s</sup>
  * consecutive values, with weight W (it enters level s directly), for the largest W with
- * W − 1 ≤ {@value #SAMPLING}·ε²·n, ε being DataSketches' normalised rank error for k
- * ({@code getNormalizedRankError(k, false)}, 0.27% at k = 1024): at k = 1024, W = 2 from about
+ * W − 1 ≤ {@value #SAMPLING}·ε²·n, ε being the sketch's normalised rank error for k
+ * ({@link QuantileSketch#normalizedRankError(int)}, 0.27% at k = 1024): at k = 1024, W = 2 from about
  * 680 000 values, 4 from 2.0 million, 8 from 4.7 million, 16 from 10 million. A block of W adds a
  * rank variance of at most W(W − 1)/4, so the sampling's rank error has a standard deviation of at
- * most ε·√({@value #SAMPLING}/8) ≈ 0.16·ε of n. Measured on 16 Gaussian streams of 8 million
- * values with a 1% heavy tail (the largest rank error over 199 ranks, averaged): 0.00085 without
- * sampling, 0.0012 with it, 0.0014 for DataSketches' own updates of the same k, ε = 0.0027; the
- * builder took 7.5 ns a value without sampling and 2.8 with it. A partial block at the end keeps
- * all its values, with weight 1. The extremes are taken over every value.
+ * most ε·√({@value #SAMPLING}/8) ≈ 0.16·ε of n, and it spares sorting all but one value in W. A
+ * partial block at the end keeps all its values, with weight 1. The extremes are taken over every
+ * value.
  *
  * <p>The coin flips and the sampler's draws come from a {@link SplittableRandom} of the given
  * seed, so the sketch is a function of the values, their order and the seed, with no shared
- * state: builders of concurrent tasks run in parallel. Streams of at most k values are handed to
- * DataSketches' own update (no compaction, no coin flip).
+ * state: builders of concurrent tasks run in parallel. Streams of at most k values are kept whole
+ * (no compaction, no coin flip).
  */
-public final class KllBuilder {
+public final class SketchBuilder {
   /** Items per level while building. */
   static final int CAPACITY = 4096;
   private static final boolean SIMD = io.ablate.kernel.Simd.available();
-  private static final int M = 8;
   /** The sampler's rank variance budget, as a fraction of ε²·n² (see the class comment). */
   static final double SAMPLING = 0.2;
   /** Largest sampling level: blocks of at most 2^12 values. */
@@ -80,11 +72,11 @@ public final class KllBuilder {
   /** The extremes' scratch ({@link FloatScan#scan}). */
   private final int[] scan = new int[3];
 
-  public KllBuilder(int k, long seed) {
-    SeededKll.empty(k); // checks k
+  public SketchBuilder(int k, long seed) {
+    QuantileSketch.checkK(k);
     this.k = k;
     this.random = new SplittableRandom(seed);
-    double eps = KllSketch.getNormalizedRankError(k, false);
+    double eps = QuantileSketch.normalizedRankError(k);
     this.budget = SAMPLING * eps * eps;
     this.raiseAt = raiseAt(1);
   }
@@ -214,7 +206,7 @@ public final class KllBuilder {
       levels[h + 1] = new float[CAPACITY];
       sizes = Arrays.copyOf(sizes, h + 2);
     }
-    halveInto(h, sizes[h], levels[h + 1].length);
+    halveInto(h, sizes[h]);
     if (sizes[h + 1] >= CAPACITY) {
       compact(h + 1);
     }
@@ -225,15 +217,15 @@ public final class KllBuilder {
    * flip), merges them into level h+1 (sorted; on ties level h+1's items first), and leaves level h
    * with the items beyond.
    */
-  private void halveInto(int h, int even, int minCapacity) {
+  private void halveInto(int h, int even) {
     float[] src = levels[h];
     float[] dst = levels[h + 1];
     int ds = sizes[h + 1];
     int half = even / 2;
     int offset = random.nextInt(2);
     int total = ds + half;
-    if (merged.length < Math.max(total, minCapacity)) {
-      merged = new float[Math.max(total, minCapacity)];
+    if (merged.length < Math.max(total, CAPACITY)) {
+      merged = new float[Math.max(total, CAPACITY)];
     }
     float[] m = merged;
     if (ds == 0 || half == 0) {
@@ -338,118 +330,17 @@ public final class KllBuilder {
     }
   }
 
-  /** The DataSketches sketch of everything added (the builder is spent afterwards). */
-  public KllFloatsSketch toSketch() {
-    KllFloatsSketch sketch = SeededKll.empty(k);
-    if (n <= k) {
-      sketch.update(levels[0], 0, sizes[0]); // no compaction: no coin flip
-      return sketch;
-    }
+  /** The sketch of everything added (the builder is spent afterwards). */
+  public QuantileSketch toSketch() {
     sort(levels[input], sizes[input]);
     if (blockFill > 0) { // a partial block: its values with weight 1, merged into level 0
       sort(block, blockFill);
-      float[] l0 = new float[sizes[0] + blockFill];
-      int a = 0;
-      int b = 0;
-      for (int o = 0; o < l0.length; o++) {
-        l0[o] = b == blockFill || (a < sizes[0] && levels[0][a] <= block[b])
-            ? levels[0][a++] : block[b++];
-      }
-      levels[0] = l0;
-      sizes[0] = l0.length;
+      levels[0] = QuantileSketch.mergeSorted(Arrays.copyOf(levels[0], sizes[0]),
+          Arrays.copyOf(block, blockFill));
+      sizes[0] = levels[0].length;
       blockFill = 0;
     }
-    int numLevels = levels.length;
-    // Compact the lowest level over its DataSketches capacity until all fit (an odd item stays).
-    for (int h = 0; h < numLevels; h++) {
-      if (sizes[h] > Access.levelCapacity(k, numLevels, h)) {
-        if (h + 1 == numLevels) {
-          numLevels++;
-          levels = Arrays.copyOf(levels, numLevels);
-          levels[numLevels - 1] = new float[0];
-          sizes = Arrays.copyOf(sizes, numLevels);
-        }
-        int even = sizes[h] & ~1;
-        // Keep the odd item, if any, at the top of the level: halve the first 'even' items.
-        halveInto(h, even, 0);
-        h = -1; // capacities change with numLevels and the next level grew: start again
-      }
-    }
-    int total = Access.totalCapacity(k, numLevels);
-    int[] levelsArr = new int[numLevels + 1];
-    float[] items = new float[total];
-    levelsArr[numLevels] = total;
-    for (int h = numLevels - 1; h >= 0; h--) {
-      levelsArr[h] = levelsArr[h + 1] - sizes[h];
-      System.arraycopy(levels[h], 0, items, levelsArr[h], sizes[h]);
-    }
-    Access.set(sketch, n, k, min, max, levelsArr, items);
-    return sketch;
-  }
-
-  /** DataSketches' package-private KLL state, by reflection (checked once). */
-  static final class Access {
-    private static final Method LEVEL_CAPACITY;
-    private static final Method TOTAL_CAPACITY;
-    private static final Method SET_LEVELS;
-    private static final Method SET_N;
-    private static final Method SET_MIN_K;
-    private static final Method SET_MIN;
-    private static final Method SET_MAX;
-    private static final Method SET_ITEMS;
-    private static final Method SET_SORTED;
-
-    static {
-      try {
-        Class<?> helper = Class.forName("org.apache.datasketches.kll.KllHelper");
-        LEVEL_CAPACITY = open(helper.getDeclaredMethod("levelCapacity", int.class, int.class,
-            int.class, int.class));
-        TOTAL_CAPACITY = open(helper.getDeclaredMethod("computeTotalItemCapacity", int.class,
-            int.class, int.class));
-        SET_LEVELS = open(KllSketch.class.getDeclaredMethod("setLevelsArray", int[].class));
-        Class<?> heap = KllFloatsSketch.newHeapInstance(8).getClass();
-        SET_N = open(heap.getDeclaredMethod("setN", long.class));
-        SET_MIN_K = open(heap.getDeclaredMethod("setMinK", int.class));
-        SET_MIN = open(heap.getDeclaredMethod("setMinItem", float.class));
-        SET_MAX = open(heap.getDeclaredMethod("setMaxItem", float.class));
-        SET_ITEMS = open(heap.getDeclaredMethod("setFloatItemsArray", float[].class));
-        SET_SORTED = open(heap.getDeclaredMethod("setLevelZeroSorted", boolean.class));
-      } catch (ReflectiveOperationException | RuntimeException e) {
-        throw new ExceptionInInitializerError(new IllegalStateException("this DataSketches "
-            + "version lacks the KLL internals Ablate sets (expected datasketches-java 6.x)", e));
-      }
-    }
-
-    private static Method open(Method m) {
-      m.setAccessible(true);
-      return m;
-    }
-
-    static int levelCapacity(int k, int numLevels, int h) {
-      return (int) call(LEVEL_CAPACITY, null, k, numLevels, h, M);
-    }
-
-    static int totalCapacity(int k, int numLevels) {
-      return (int) call(TOTAL_CAPACITY, null, k, M, numLevels);
-    }
-
-    static void set(KllFloatsSketch s, long n, int k, float min, float max, int[] levelsArr,
-        float[] items) {
-      call(SET_ITEMS, s, (Object) items);
-      call(SET_LEVELS, s, (Object) levelsArr);
-      call(SET_N, s, n);
-      call(SET_MIN_K, s, k);
-      call(SET_MIN, s, min);
-      call(SET_MAX, s, max);
-      call(SET_SORTED, s, true);
-    }
-
-    private static Object call(Method m, Object target, Object... args) {
-      try {
-        return m.invoke(target, args);
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("DataSketches KLL internals: " + m, e);
-      }
-    }
+    return QuantileSketch.compacted(k, n, n == 0 ? Float.NaN : min, n == 0 ? Float.NaN : max,
+        levels, sizes, random);
   }
 }
