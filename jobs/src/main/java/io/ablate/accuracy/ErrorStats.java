@@ -1,9 +1,9 @@
 package io.ablate.accuracy;
 
-import io.ablate.numeric.ExactSum;
 import io.ablate.AblateException;
 import io.ablate.kernel.simd.FiniteSimd;
 import io.ablate.kernel.simd.Widen;
+import io.ablate.numeric.ExactSum;
 import java.io.Serializable;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;

@@ -1,11 +1,11 @@
 package io.ablate.bench;
 
-import io.ablate.latency.DjlPeer;
-import io.ablate.latency.Timing;
 import ai.djl.ndarray.NDArray;
 import io.ablate.activation.GatedActivation;
 import io.ablate.activation.Variant;
 import io.ablate.kernel.Kernel;
+import io.ablate.latency.DjlPeer;
+import io.ablate.latency.Timing;
 import io.ablate.precision.Precision;
 import java.util.Optional;
 

@@ -1,13 +1,12 @@
 package io.ablate.bench;
 
-import io.ablate.latency.DjlPeer;
-import io.ablate.latency.Timing;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.kernel.Kernel;
+import io.ablate.latency.DjlPeer;
 import io.ablate.latency.LatencyRow;
+import io.ablate.latency.Timing;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,11 +1,11 @@
 package io.ablate.bench;
 
-import io.ablate.latency.MemoryBandwidth;
-import io.ablate.latency.Timing;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.ablate.latency.MemoryBandwidth;
+import io.ablate.latency.Timing;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;

@@ -1,14 +1,14 @@
 package io.ablate.bench;
 
-import io.ablate.latency.Timing;
 import io.ablate.accuracy.AccuracyPass;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
-import io.ablate.encoding.Dtype;
 import io.ablate.dataset.Generator;
 import io.ablate.dataset.VectorReader;
+import io.ablate.encoding.Dtype;
 import io.ablate.latency.LatencyRow;
+import io.ablate.latency.Timing;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,10 +16,10 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.commons.math3.special.Erf;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 

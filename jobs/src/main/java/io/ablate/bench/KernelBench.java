@@ -1,11 +1,5 @@
 package io.ablate.bench;
 
-import io.ablate.latency.DjlPeer;
-import io.ablate.latency.IsolatedScalar;
-import io.ablate.latency.KernelResult;
-import io.ablate.latency.KernelTimer;
-import io.ablate.latency.MemoryBandwidth;
-import io.ablate.latency.Timing;
 import io.ablate.activation.Activation;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Param;
@@ -13,6 +7,12 @@ import io.ablate.activation.Variant;
 import io.ablate.kernel.Kernel;
 import io.ablate.kernel.PrecisionKernel;
 import io.ablate.kernel.Simd;
+import io.ablate.latency.DjlPeer;
+import io.ablate.latency.IsolatedScalar;
+import io.ablate.latency.KernelResult;
+import io.ablate.latency.KernelTimer;
+import io.ablate.latency.MemoryBandwidth;
+import io.ablate.latency.Timing;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

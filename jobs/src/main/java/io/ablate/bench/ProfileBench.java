@@ -1,11 +1,11 @@
 package io.ablate.bench;
 
 import io.ablate.dataset.ActivationDataset;
-import io.ablate.latency.LatencyRow;
+import io.ablate.profile.ProfilePass;
 import io.ablate.repository.MetricsRepository;
 import io.ablate.repository.RunId;
 import io.ablate.repository.RunRecord;
-import io.ablate.profile.ProfilePass;
+import io.ablate.repository.Tables;
 import io.ablate.sketch.QuantileSketch;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -75,7 +75,7 @@ public final class ProfileBench {
         for (JobBench.Result r : results) {
           rows.add(r.toLatencyRow(RunRecord.hostName(), device).toRow());
         }
-        run.write("latency", spark.createDataFrame(rows, LatencyRow.SCHEMA));
+        run.write("latency", spark.createDataFrame(rows, Tables.LATENCY_SCHEMA));
         run.commit();
       } catch (RuntimeException e) {
         run.fail(e);

@@ -1,7 +1,7 @@
 package io.ablate.bench;
 
-import io.ablate.encoding.Dtype;
 import io.ablate.dataset.ScratchDir;
+import io.ablate.encoding.Dtype;
 import io.ablate.spark.ActivationFunctions;
 import java.io.PrintStream;
 import java.util.ArrayList;

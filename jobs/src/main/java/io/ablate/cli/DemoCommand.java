@@ -5,39 +5,54 @@ import io.ablate.accuracy.AccuracyPass;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
-import io.ablate.encoding.Dtype;
-import io.ablate.eval.Capture;
-import io.ablate.eval.PromptData;
-import io.ablate.eval.PromptEval;
-import io.ablate.model.ModelConfig;
-import io.ablate.model.ModelDir;
-import io.ablate.repository.RunId;
 import io.ablate.dataset.Generator;
-import io.ablate.drift.Drift;
-import io.ablate.drift.DriftMetrics;
 import io.ablate.drift.Thresholds;
+import io.ablate.encoding.Dtype;
+import io.ablate.eval.PromptEval;
+import io.ablate.job.AblationJob;
+import io.ablate.job.CaptureJob;
+import io.ablate.job.DriftJob;
+import io.ablate.job.EvalJob;
+import io.ablate.job.GenerateJob;
+import io.ablate.job.JobListener;
+import io.ablate.job.ProfileJob;
+import io.ablate.model.ModelConfig;
+import io.ablate.repository.RunId;
 import io.ablate.sketch.QuantileSketch;
-import java.io.PrintStream;
-import java.util.ArrayList;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code ablate demo}: the ablation job ({@link AblateCommand}, same code path) end to end on the
- * committed sample dataset {@code data-samples/activations} under the Ablate home, into a fresh
- * metrics repository; then a short guide to the printed table; then the drift step (two
- * generated checkpoints, drift in known layers, profiled and compared). With the committed tiny
- * model ({@code data-samples/models/tiny-gpt2}), also its prompt evaluation under a few variant
- * configs, and the ablation and profile jobs on its captured FFN inputs, into the same repository.
- * Ends with the command to see it all again.
+ * {@code ablate demo}: the ablation job end to end on the committed sample dataset {@code
+ * data-samples/activations} under the Ablate home, then a short guide to the printed table; then
+ * the drift step (two generated checkpoints, drift in known layers, profiled and compared); with
+ * the committed tiny model ({@code data-samples/models/tiny-gpt2}), its prompt evaluation under a
+ * few variant configs, and the ablation and profile jobs on its captured FFN inputs. Every job
+ * runs as itself, one after the other, in one Spark session; everything is written inside the
+ * demo's directory: {@code metrics/} (one repository for every run) and {@code data/} (the
+ * generated and captured datasets).
  */
-final class DemoCommand implements Command {
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = Cli.Version.class,
+    description = "The ablation job end to end on the committed sample dataset ("
+        + DemoCommand.SAMPLE + "), then drift between two generated checkpoints, then prompt "
+        + "evaluation and activation capture of the committed tiny model; all into one metrics "
+        + "repository.",
+    footer = {"", "Example:", "  ablate demo --out /tmp/ablate-demo",
+        "  ablate report --metrics /tmp/ablate-demo/metrics"})
+final class DemoCommand implements Callable<Integer> {
   static final String SAMPLE = "data-samples/activations";
   static final String TINY_MODEL = "data-samples/models/tiny-gpt2";
   static final String TEST_PROMPTS = "data-samples/prompts/test.jsonl";
@@ -45,135 +60,136 @@ final class DemoCommand implements Command {
   static final int PROMPTS_PER_TASK = 20;
   private static final String REFERENCE = "gelu";
   private static final String GATED_REFERENCE = "swiglu";
+  /** The layers the drift step's second checkpoint is generated with drift in. */
+  static final List<Integer> DRIFT_LAYERS = List.of(1, 3);
+
+  @ParentCommand
+  Cli cli;
+
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "The demo's directory: metrics/ and data/ are written inside it (default: a "
+          + "new directory ablate-demo-RUN_ID under the system temp directory).")
+  String out;
+
+  @Option(names = "--variants", paramLabel = "LIST", converter = Converters.Variants.class,
+      defaultValue = AblationJob.DEFAULT_VARIANTS,
+      description = "Elementwise variants run on ffn.pre against " + REFERENCE
+          + " in float64, gated ones on ffn.gate_up against " + GATED_REFERENCE
+          + " (default: ${DEFAULT-VALUE}).")
+  Converters.VariantList variants;
+
+  @Mixin
+  SparkOptions sparkOptions;
+
+  @Mixin
+  CommonOptions common;
 
   @Override
-  public String name() {
-    return "demo";
-  }
-
-  @Override
-  public String summary() {
-    return "the ablation job end to end on the committed sample dataset (" + SAMPLE + ")";
-  }
-
-  @Override
-  public String usage() {
-    return "  --out DIR           metrics repository to write (default: a new directory\n"
-        + "                      ablate-demo-RUN_ID under the system temp directory)\n"
-        + "  --variants LIST     (default " + AblateCommand.DEFAULT_VARIANTS + ")\n"
-        + "                      elementwise variants run on ffn.pre against " + REFERENCE
-        + " in float64,\n"
-        + "                      gated ones on ffn.gate_up against " + GATED_REFERENCE + "\n";
-  }
-
-  @Override
-  public int run(Options options, PrintStream out) {
-    List<Variant> variants =
-        Catalogue.variants(options.get("variants", AblateCommand.DEFAULT_VARIANTS));
+  public Integer call() {
     Path sample = AblateHome.resolve(SAMPLE);
     if (!Files.isDirectory(sample)) {
       throw AblateException.badInput("sample dataset %s not found: run from the Ablate repository "
           + "or set -Dablate.home to it (jobs/bin/ablate does)", sample);
     }
     RunId runId = RunId.generate();
-    String metrics = options.get("out", Path.of(System.getProperty("java.io.tmpdir"),
+    Path dir = Path.of(out != null ? out : Path.of(System.getProperty("java.io.tmpdir"),
         "ablate-demo-" + runId.value()).toString());
-    AblateCommand.Job job = new AblateCommand.Job(sample.toString(), metrics, variants,
+    String metrics = dir.resolve("metrics").toString();
+    AblationJob.Options ablation = new AblationJob.Options(sample.toString(), metrics, variants.variants(),
         Catalogue.variant(REFERENCE), Catalogue.variant(GATED_REFERENCE), runId,
         ActivationDataset.OnBadFile.FAIL, null);
-    SparkSession spark = Sessions.create(name(), options);
-    // One reporter for the session: each step's stages are printed once.
-    spark.sparkContext().addSparkListener(new ProgressReporter(out, 2000));
-    options.requireAllUsed(name());
+    Console console = cli.console(common);
+    SparkSession spark = Sessions.create("demo",
+        sparkOptions.settings("local[*]", common.specConfs()));
     try {
-      out.printf("Demo: the ablation job on %s, metrics into %s (%s)%n", sample, metrics,
+      console.progressOf(spark);
+      JobListener listener = console.listener();
+      console.note("Demo: the ablation job on %s, into %s (%s)", sample, dir,
           spark.sparkContext().master());
-      List<AccuracyPass.Result> results = AblateCommand.run(spark, job, out);
-      out.print(howToRead(results));
-      driftStep(spark, metrics, runId, out);
+      AblationJob.Result result = AblationJob.run(spark, ablation, listener);
+      AblateCommand.show(console, result);
+      console.noteText(howToRead(result.accuracy()));
+      driftStep(spark, console, dir, runId);
       Path tiny = AblateHome.resolve(TINY_MODEL);
       if (Files.isDirectory(tiny)) {
-        modelLevel(spark, tiny, AblateHome.resolve(TEST_PROMPTS), metrics, variants, out);
+        modelLevel(spark, console, tiny, AblateHome.resolve(TEST_PROMPTS), dir, variants.variants());
       }
-      out.printf("See it again: jobs/bin/ablate report --metrics %s%n", metrics);
+      console.out().printf("See it again: jobs/bin/ablate report --metrics %s%n", metrics);
       return 0;
     } finally {
       spark.stop();
     }
   }
 
-  /** The layers the drift step's second checkpoint is generated with drift in. */
-  static final List<Integer> DRIFT_LAYERS = List.of(1, 3);
-
   /**
    * The drift step: two checkpoints of a synthetic model, the second with its activations scaled
-   * by 1.5 in {@link #DRIFT_LAYERS} only, each profiled as its own run; then drift between them,
+   * by 2 in {@link #DRIFT_LAYERS} only, each profiled as its own run; then drift between them,
    * whose table should name exactly those layers as alert.
    */
-  static List<Drift.Result> driftStep(SparkSession spark, String metrics, RunId runId,
-      PrintStream out) {
-    out.printf("%nDrift: two checkpoints of a synthetic model, the second with its activations "
-        + "scaled by 2 in layers %s only; each profiled, then compared.%n", DRIFT_LAYERS);
+  private static void driftStep(SparkSession spark, Console console, Path dir, RunId runId) {
+    console.note("%nDrift: two checkpoints of a synthetic model, the second with its activations "
+        + "scaled by 2 in layers %s only; each profiled, then compared.", DRIFT_LAYERS);
+    String metrics = dir.resolve("metrics").toString();
     List<String> runs = new ArrayList<>();
     for (int c = 1; c <= 2; c++) {
-      String data = Path.of(metrics).resolveSibling(Path.of(metrics).getFileName() + "-ckpt-" + c)
-          .toString();
+      String data = dir.resolve("data").resolve("ckpt-" + c).toString();
       boolean drifted = c == 2;
-      new Generator(new Generator.Spec(1000, 256, 4, "demo-model", "ckpt-" + c, c, false,
-          Dtype.F32, 0, drifted ? 2 : 1, 0.25, drifted ? DRIFT_LAYERS : List.of(),
-          List.of(ActivationDataset.DEFAULT_SITE), 2)).generate(spark).write().mode("overwrite")
-          .parquet(data);
+      GenerateJob.run(spark, new GenerateJob.Options(new Generator.Spec(1000, 256, 4,
+          "demo-model", "ckpt-" + c, c, false, Dtype.F32, 0, drifted ? 2 : 1, 0.25,
+          drifted ? DRIFT_LAYERS : List.of(), List.of(ActivationDataset.DEFAULT_SITE), 2), data,
+          true), console.listener());
       RunId id = RunId.of(runId.value() + "-ckpt-" + c);
       runs.add(id.value());
-      ProfileCommand.run(spark, new ProfileCommand.Job(data, metrics, List.of(),
-          QuantileSketch.DEFAULT_K, id, ActivationDataset.OnBadFile.FAIL), out);
+      ProfileCommand.show(console, ProfileJob.run(spark, new ProfileJob.Options(data, metrics,
+          List.of(), QuantileSketch.DEFAULT_K, id, ActivationDataset.OnBadFile.FAIL),
+          console.listener()));
     }
-    List<Drift.Result> rows = DriftCommand.run(spark, new DriftCommand.Job(metrics, runs.get(0),
-        runs.get(1), Thresholds.defaults(), DriftMetrics.DEFAULT_BINS,
-        DriftMetrics.DEFAULT_EPSILON, RunId.of(runId.value() + "-drift")), out);
-    List<Integer> alerted = rows.stream().filter(r -> r.verdict().status().equals("alert"))
-        .map(r -> r.key().layer()).sorted().toList();
-    out.printf("""
+    DriftJob.Result drift = DriftJob.run(spark, DriftJob.Options.of(metrics, runs.get(0),
+        runs.get(1), Thresholds.defaults(), RunId.of(runId.value() + "-drift")),
+        console.listener());
+    DriftCommand.show(console, drift);
+    List<Integer> alerted = drift.rows().stream()
+        .filter(r -> r.verdict().status().equals("alert")).map(r -> r.key().layer()).sorted()
+        .toList();
+    console.noteText("""
         How to read this: one row per layer, worst first. psi compares the shares of values in the
         baseline's deciles (0.1 warn, 0.25 alert by default), ks is the largest CDF gap, w1_norm the
         mean distance between quantiles in baseline standard deviations (0.1 warn, 0.2 alert),
         std_ratio and mean_shift_sigma come from the exact moments. Alert in layers %s (generated
         with drift in %s). As a nightly gate: jobs/bin/ablate --job conf/jobs/nightly-drift.yaml
         --input DIR (profile, then drift against the previous run; exit 3 on alert).
-        """, alerted, DRIFT_LAYERS);
-    return rows;
+        """.formatted(alerted, DRIFT_LAYERS));
   }
 
   /**
-   * The model-level part: the tiny GPT-2 model's prompt evaluation under a few variant configs, then
-   * its captured FFN inputs (an activation dataset beside the metrics) through the ablation job and
-   * the profile job.
+   * The model-level part: the tiny GPT-2 model's prompt evaluation under a few variant configs,
+   * then its captured FFN inputs through the ablation job and the profile job.
    */
-  static void modelLevel(SparkSession spark, Path tiny, Path prompts, String metrics,
-      List<Variant> variants, PrintStream out) {
-    ModelConfig config = ModelDir.check(tiny);
+  private static void modelLevel(SparkSession spark, Console console, Path tiny, Path prompts,
+      Path dir, List<Variant> variants) {
+    String metrics = dir.resolve("metrics").toString();
+    ModelConfig config = EvalJob.Options.config(tiny.toString());
     int parallelism = spark.sparkContext().defaultParallelism();
     String abs = tiny.toAbsolutePath().normalize().toString();
-    out.printf("%nDemo, model level: %s (%s) on %s, the first %d prompts of each task%n", tiny,
+    console.note("%nDemo, model level: %s (%s) on %s, the first %d prompts of each task", tiny,
         config, prompts, PROMPTS_PER_TASK);
-    EvalCommand.run(spark, new EvalCommand.Job(tiny.toString(), prompts.toString(), metrics,
-        new PromptEval(abs, List.of(MODEL_CONFIGS.split(";")), 16, parallelism, 16),
-        RunId.generate(), PROMPTS_PER_TASK), config, out);
-    String acts = metrics + "-captured";
-    Capture capture = new Capture(abs, tiny.getFileName().toString(),
-        ModelFingerprint.checkpoint(tiny), new int[0], Dtype.BF16, parallelism);
-    GenerateCommand.write(spark, capture.run(PromptData.perTask(
-        PromptData.read(spark, prompts.toString()), PROMPTS_PER_TASK)), acts, true);
-    out.printf("Captured its FFN inputs (ffn.pre, bf16) into %s; the ablation job on them:%n",
+    EvalCommand.show(console, EvalJob.run(spark, new EvalJob.Options(tiny.toString(),
+        prompts.toString(), metrics, new PromptEval(abs, List.of(MODEL_CONFIGS.split(";")), 16,
+        parallelism, 16), RunId.generate(), PROMPTS_PER_TASK), console.listener()), parallelism);
+    String acts = dir.resolve("data").resolve("captured").toString();
+    CaptureJob.run(spark, new CaptureJob.Options(abs, prompts.toString(), acts, new int[0],
+        Dtype.BF16, parallelism, PROMPTS_PER_TASK, true), console.listener());
+    console.note("Captured its FFN inputs (ffn.pre, bf16) into %s; the ablation job on them:",
         acts);
-    AblateCommand.run(spark, new AblateCommand.Job(acts, metrics, variants,
-        Catalogue.variant(REFERENCE), Catalogue.variant(GATED_REFERENCE), RunId.generate(),
-        ActivationDataset.OnBadFile.FAIL, null), out);
-    out.printf("%nProfiles of the captured FFN inputs (one row per layer: the distribution the "
+    AblateCommand.show(console, AblationJob.run(spark, new AblationJob.Options(acts, metrics,
+        variants, Catalogue.variant(REFERENCE), Catalogue.variant(GATED_REFERENCE), RunId.generate(),
+        ActivationDataset.OnBadFile.FAIL, null), console.listener()));
+    console.note("%nProfiles of the captured FFN inputs (one row per layer: the distribution the "
         + "activation sees on real prompts;%nprofile again after retraining and compare with "
-        + "'ablate drift'):%n");
-    ProfileCommand.run(spark, new ProfileCommand.Job(acts, metrics, List.of(), QuantileSketch.DEFAULT_K,
-        RunId.generate(), ActivationDataset.OnBadFile.FAIL), out);
+        + "'ablate drift'):");
+    ProfileCommand.show(console, ProfileJob.run(spark, new ProfileJob.Options(acts, metrics,
+        List.of(), QuantileSketch.DEFAULT_K, RunId.generate(), ActivationDataset.OnBadFile.FAIL),
+        console.listener()));
   }
 
   /** What the columns mean, then per reference the closest and the furthest variant. */

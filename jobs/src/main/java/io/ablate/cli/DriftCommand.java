@@ -1,128 +1,92 @@
 package io.ablate.cli;
 
-import io.ablate.drift.Drift;
 import io.ablate.drift.DriftMetrics;
-import io.ablate.drift.ProfileRef;
 import io.ablate.drift.Thresholds;
-import io.ablate.repository.MetricsRepository;
+import io.ablate.job.DriftJob;
 import io.ablate.repository.RunId;
-import io.ablate.repository.RunRecord;
-import java.io.PrintStream;
-import java.util.List;
-import java.util.Locale;
+import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
-/**
- * {@code ablate drift}: compares the profiles of two references ({@link ProfileRef}) key by key,
- * from the profiles alone, into the {@code drift} table as one run; prints the keys worst first and
- * exits with 3 when any key is {@code alert}.
- */
-final class DriftCommand implements Command {
+/** {@code ablate drift}: the drift job ({@link DriftJob}); exit 3 when any key is alert. */
+@Command(name = "drift", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = Cli.Version.class,
+    description = "Drift between two profile runs or checkpoints, key by key, from the stored "
+        + "profiles alone, into the drift table; exit 3 on alert.",
+    footer = {"", "Example:",
+        "  ablate drift --metrics /data/metrics --baseline previous --candidate latest \\",
+        "      --thresholds psi=0.05:0.2,ks=0.1:0.2"})
+final class DriftCommand implements Callable<Integer> {
   /** The exit code of a tripped gate. */
   static final int ALERT = 3;
 
-  @Override
-  public String name() {
-    return "drift";
-  }
+  @ParentCommand
+  Cli cli;
+
+  @Option(names = "--metrics", required = true, paramLabel = "DIR",
+      description = "Metrics repository with profile runs.")
+  String metrics;
+
+  @Option(names = "--baseline", required = true, paramLabel = "REF",
+      description = "RUN_ID, RUN_ID/CHECKPOINT, latest or previous (the latest succeeded profile "
+          + "run of the same model that started before the candidate's run).")
+  String baseline;
+
+  @Option(names = "--candidate", required = true, paramLabel = "REF",
+      description = "RUN_ID, RUN_ID/CHECKPOINT or latest.")
+  String candidate;
+
+  @Option(names = "--thresholds", paramLabel = "LIST", converter = Converters.Gate.class,
+      defaultValue = "",
+      description = "metric=warn:alert,... over the defaults " + Thresholds.DEFAULTS
+          + " (any drift column; metric=off drops one).")
+  Thresholds thresholds;
+
+  @Option(names = "--bins", paramLabel = "B", defaultValue = "" + DriftMetrics.DEFAULT_BINS,
+      description = "PSI and JS bins at the baseline's quantiles, 2 to 1000 (default: "
+          + "${DEFAULT-VALUE}).")
+  int bins;
+
+  @Option(names = "--epsilon", paramLabel = "E", defaultValue = "" + DriftMetrics.DEFAULT_EPSILON,
+      description = "PSI smoothing (default: ${DEFAULT-VALUE}).")
+  double epsilon;
+
+  @Option(names = "--run-id", paramLabel = "ID", converter = Converters.RunIds.class,
+      description = "The run's id (default: a UTC timestamp and a random suffix).")
+  RunId runId;
+
+  @Mixin
+  SparkOptions sparkOptions;
+
+  @Mixin
+  CommonOptions common;
 
   @Override
-  public String summary() {
-    return "drift between two profile runs or checkpoints; exit 3 on alert";
-  }
-
-  @Override
-  public String usage() {
-    return "  --metrics DIR          metrics repository with profile runs\n"
-        + "  --baseline REF         RUN_ID, RUN_ID/CHECKPOINT, latest or previous\n"
-        + "  --candidate REF        RUN_ID, RUN_ID/CHECKPOINT or latest\n"
-        + "                         previous: the latest succeeded profile run of the same model\n"
-        + "                         that started before the other side's run\n"
-        + "  --thresholds LIST      metric=warn:alert,... over the defaults " + Thresholds.DEFAULTS
-        + "\n"
-        + "                         (any drift column; metric=off drops one)\n"
-        + "  --bins B               PSI/JS bins at baseline quantiles (default "
-        + DriftMetrics.DEFAULT_BINS + ")\n"
-        + "  --epsilon E            PSI smoothing (default " + DriftMetrics.DEFAULT_EPSILON + ")\n"
-        + "  --run-id ID            (default: a timestamp and a random suffix)\n";
-  }
-
-  /** One drift run. */
-  record Job(String metrics, String baseline, String candidate, Thresholds thresholds, int bins,
-      double epsilon, RunId runId) {}
-
-  @Override
-  public int run(Options options, PrintStream out) {
-    String given = options.get("run-id", null);
-    Job job = new Job(options.require("metrics"), options.require("baseline"),
-        options.require("candidate"), Thresholds.parse(options.get("thresholds", "")),
-        (int) options.getLong("bins", DriftMetrics.DEFAULT_BINS, 2, 1000),
-        options.getDouble("epsilon", DriftMetrics.DEFAULT_EPSILON),
-        given == null ? RunId.generate() : RunId.of(given));
-    SparkSession spark = Sessions.create(name(), options);
-    options.requireAllUsed(name());
+  public Integer call() {
+    DriftJob.Options options = new DriftJob.Options(metrics, baseline, candidate, thresholds,
+        common.range("--bins", bins, 2, 1000), epsilon,
+        runId == null ? RunId.generate() : runId);
+    Console console = cli.console(common);
+    SparkSession spark = Sessions.create("drift",
+        sparkOptions.settings("local[*]", common.specConfs()));
     try {
-      return exitCode(run(spark, job, out));
+      return show(console, DriftJob.run(spark, options, console.listener()));
     } finally {
       spark.stop();
     }
   }
 
-  /** 3 when any row is alert, else 0. */
-  static int exitCode(List<Drift.Result> rows) {
-    return rows.stream().anyMatch(r -> r.verdict().status().equals("alert")) ? ALERT : 0;
-  }
-
-  /** Resolves, compares, records and prints; returns the rows worst first. */
-  static List<Drift.Result> run(SparkSession spark, Job job, PrintStream out) {
-    MetricsRepository repo = MetricsRepository.open(spark, job.metrics());
-    ProfileRef refs = new ProfileRef(repo);
-    if (job.candidate().trim().equals(ProfileRef.PREVIOUS)) {
-      throw io.ablate.AblateException.badInput("--candidate previous: 'previous' is for the "
-          + "baseline; give the candidate as a run id, RUN_ID/CHECKPOINT or latest");
-    }
-    ProfileRef.Side candidate = refs.resolve(job.candidate(), null);
-    ProfileRef.Side baseline = refs.resolve(job.baseline(), candidate);
-    List<Drift.Result> rows = Drift.compare(baseline, candidate, job.bins(), job.epsilon(),
-        job.thresholds());
-    String args = String.format(Locale.ROOT, "{\"baseline\":\"%s\",\"candidate\":\"%s\","
-        + "\"thresholds\":\"%s\",\"bins\":%d,\"epsilon\":%s}", baseline.label(), candidate.label(),
-        job.thresholds().text(), job.bins(), job.epsilon());
-    RunRecord record = RunRecord.start(job.runId(), "drift", args, job.metrics(), "", spark);
-    try (MetricsRepository.Run run = repo.begin(record)) {
-      try {
-        run.write("drift", spark.createDataFrame(rows.stream().map(Drift.Result::toRow).toList(),
-            Drift.SCHEMA));
-        run.commit();
-      } catch (RuntimeException e) {
-        run.fail(e);
-        throw e;
-      }
-    }
-    out.printf("Drift %s: baseline %s, candidate %s (thresholds %s)%n", job.runId().value(),
-        baseline.label(), candidate.label(), job.thresholds().text());
-    out.print(summary(rows));
-    long alerts = rows.stream().filter(r -> r.verdict().status().equals("alert")).count();
-    long warns = rows.stream().filter(r -> r.verdict().status().equals("warn")).count();
-    out.printf("%d alert, %d warn, %d ok. Drift rows in %s (table drift, run_id %s)%n", alerts,
-        warns, rows.size() - alerts - warns, job.metrics(), job.runId().value());
-    return rows;
-  }
-
-  static String summary(List<Drift.Result> rows) {
-    TextTable t = new TextTable("status", "model", "layer", "site", "variant", "psi", "ks", "js",
-        "w1_norm", "mean_shift_sigma", "std_ratio", "q99_delta", "outlier_rate_delta", "reason");
-    for (Drift.Result r : rows) {
-      DriftMetrics m = r.metrics();
-      t.row(r.verdict().status(), r.key().model(), r.key().layer(), r.key().site(),
-          r.key().variant() == null ? "-" : r.key().variant(), f(m.psi()), f(m.ks()), f(m.js()),
-          f(m.w1Norm()), f(m.meanShiftSigma()), f(m.stdRatio()), f(m.q99Delta()),
-          String.format(Locale.ROOT, "%.2e", m.outlierRateDelta()), r.verdict().reason());
-    }
-    return t.render();
-  }
-
-  private static String f(double v) {
-    return String.format(Locale.ROOT, "%.4f", v);
+  /** The drift table worst first, the counts, where the rows are; returns the exit code. */
+  static int show(Console console, DriftJob.Result r) {
+    console.out().print(Render.drift(r.rows()));
+    long alerts = r.count("alert");
+    long warns = r.count("warn");
+    console.out().printf("%d alert, %d warn, %d ok.%n", alerts, warns,
+        r.rows().size() - alerts - warns);
+    console.note("Drift rows in %s (table drift, run_id %s)", r.metrics(), r.runId().value());
+    return r.alert() ? ALERT : 0;
   }
 }

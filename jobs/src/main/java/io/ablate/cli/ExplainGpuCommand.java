@@ -11,15 +11,25 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code ablate explain-gpu}: where the RAPIDS Accelerator would run each activation, per column
  * kind, from the plugin's explain-only planning of real queries over a small Parquet table (no GPU
- * needed). Later job plans join this report.
+ * needed).
  */
-final class ExplainGpuCommand implements Command {
+@Command(name = "explain-gpu", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = Cli.Version.class,
+    description = "Which activation calls the RAPIDS Accelerator would run on the GPU, per column "
+        + "kind, from the plugin's explain-only planning of real queries (no GPU needed).",
+    footer = {"", "Example:", "  ablate explain-gpu --variants 'gelu;swiglu;gelu@bf16' --format md"})
+final class ExplainGpuCommand implements Callable<Integer> {
   /** Column kinds: label, the call's arguments for elementwise and for gated variants. */
   private static final String[][] KINDS = {
     {"float", "x", "x, x"},
@@ -30,28 +40,31 @@ final class ExplainGpuCommand implements Command {
     {"binary f16", "b, 'f16'", "b, 'f16'"},
   };
 
-  @Override
-  public String name() {
-    return "explain-gpu";
-  }
+  @ParentCommand
+  Cli cli;
+
+  @Option(names = "--variants", paramLabel = "LIST", converter = Converters.Variants.class,
+      description = "Variant names (default: the whole catalogue, with rational's example "
+          + "parameters, and four precision variants).")
+  Converters.VariantList variants;
+
+  @Option(names = "--format", paramLabel = "text|md", defaultValue = "text",
+      description = "Output format (default: ${DEFAULT-VALUE}).")
+  VariantsCommand.Format format;
+
+  @Mixin
+  SparkOptions sparkOptions;
+
+  @Mixin
+  CommonOptions common;
 
   @Override
-  public String summary() {
-    return "which activation calls would run on the GPU (RAPIDS explain-only, no GPU needed)";
-  }
-
-  @Override
-  public String usage() {
-    return "  --variants LIST   variant names (default: the whole catalogue; rational needs p, q)\n"
-        + "  --format text|md  (default text)\n";
-  }
-
-  @Override
-  public int run(Options options, PrintStream out) {
-    List<Variant> variants = Catalogue.variants(options.get("variants", defaultVariants()));
-    boolean md = options.get("format", "text").equals("md");
-    Sessions.Settings settings = Sessions.Settings.of(options, "local[2]");
-    options.requireAllUsed(name());
+  public Integer call() {
+    List<Variant> variants = this.variants != null ? this.variants.variants()
+        : Catalogue.variants(defaultVariants());
+    boolean md = format == VariantsCommand.Format.MD;
+    PrintStream out = cli.console(common).out();
+    Sessions.Settings settings = sparkOptions.settings("local[2]", common.specConfs());
     SparkSession spark = GpuPlacement.explainOnlySession(settings.master(),
         settings.confs());
     try (ScratchDir dir = ScratchDir.create("ablate-explain")) {

@@ -28,7 +28,8 @@ import org.yaml.snakeyaml.nodes.Tag;
  * A job spec ({@code --job FILE.yaml}): a YAML mapping of option names (as on the command line,
  * without {@code --}) to values, for scheduled pipelines. Values are taken as written: the YAML is
  * composed into nodes, not constructed, so {@code run-id: 0123} stays {@code 0123} and is not read
- * as an octal number. Forms:
+ * as an octal number; the command's own option model then converts and checks them as it does
+ * the command line's ({@link SpecDefaults}). Forms:
  *
  * <pre>
  * command: ablate              # optional; must match the command given, or names it
@@ -41,9 +42,12 @@ import org.yaml.snakeyaml.nodes.Tag;
  *
  * @param file the spec's path, as given
  * @param command the {@code command:} value, or null
- * @param options the options of the spec (each remembers its file and line for error messages)
+ * @param values option name (without {@code --}) to value, in the file's order
+ * @param origins option name to "FILE, line N", for error messages
+ * @param confs the {@code conf} pairs as {@code key=value}, in order
  */
-record JobSpec(String file, String command, Options options) {
+record JobSpec(String file, String command, Map<String, String> values,
+    Map<String, String> origins, List<String> confs) {
   /** Reads and checks a spec; bad input names the file and, where known, the line. */
   static JobSpec load(String file) {
     Path path = Path.of(file);
@@ -104,16 +108,12 @@ record JobSpec(String file, String command, Options options) {
         default -> {
           String v = value instanceof SequenceNode list ? joined(file, name, list)
               : scalar(file, name, value);
-          if (Options.FLAGS.contains(name) && !v.equals("true") && !v.equals("false")) {
-            throw AblateException.badInput("job spec %s: '%s' is a flag: write true or false, "
-                + "not '%s'", at(file, value), name, v);
-          }
           values.put(name, v);
           origins.put(name, at(file, k));
         }
       }
     }
-    return new JobSpec(file, command, new Options(values, origins, confs));
+    return new JobSpec(file, command, values, origins, confs);
   }
 
   /** A list value: the variant list syntax separates with ';', every other list option with ','. */

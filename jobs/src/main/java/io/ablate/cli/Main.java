@@ -2,25 +2,17 @@ package io.ablate.cli;
 
 import io.ablate.AblateException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.SparkUserAppException;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /** {@code ablate COMMAND [options]}: the entry point of the launcher and of {@code spark-submit}. */
 public final class Main {
-  private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
-
-  static {
-    for (Command c : List.of(new DemoCommand(), new VariantsCommand(), new GenerateCommand(),
-        new AblateCommand(), new ProfileCommand(), new DriftCommand(), new ExplainGpuCommand(),
-        new BenchCommand(), new ReportCommand(), new PromptsCommand(), new TrainCommand(),
-        new EvalCommand(), new CaptureCommand())) {
-      COMMANDS.put(c.name(), c);
-    }
-  }
-
   private Main() {}
 
   public static void main(String[] args) throws SparkUserAppException {
@@ -40,97 +32,115 @@ public final class Main {
 
   /** Runs a command line; returns the exit code (tests call this, not {@link #main}). */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
-      out.print(help());
-      return args.length == 0 ? 2 : 0;
-    }
+    CommandLine cl = commandLine(out, err);
     try {
-      // "ablate --job FILE" takes the command from the spec's 'command:'.
-      boolean named = !args[0].startsWith("--");
-      String name = named ? command(args[0]).name() : null;
-      Options options = Options.parse(Arrays.asList(args).subList(named ? 1 : 0, args.length));
-      String job = options.get("job", null);
-      if (job != null) {
-        JobSpec spec = JobSpec.load(job);
-        if (spec.command() != null && !COMMANDS.containsKey(spec.command())) {
-          throw AblateException.badInput("job spec %s: unknown command '%s'; valid: %s", job,
-              spec.command(), String.join(", ", COMMANDS.keySet()));
-        }
-        if (spec.command() != null && name != null && !spec.command().equals(name)) {
-          throw AblateException.badInput("job spec %s is for 'ablate %s', not 'ablate %s'", job,
-              spec.command(), name);
-        }
-        name = name != null ? name : spec.command();
-        options = options.over(spec.options());
-      }
-      if (name == null) {
-        throw AblateException.badInput("no command: give one (ablate COMMAND [options]), or a job "
-            + "spec with 'command:' to --job; commands: %s", String.join(", ", COMMANDS.keySet()));
-      }
-      Command command = command(name);
-      if (options.flag("help")) {
-        out.println("ablate " + command.name() + " — " + command.summary());
-        out.print(command.usage());
-        out.print("\n" + COMMON);
-        return 0;
-      }
-      return command.run(options, out);
+      return cl.execute(withJobSpec(cl, args));
     } catch (AblateException e) {
       err.println("ablate: " + e.getMessage());
       return e.exitCode();
-    } catch (Exception e) {
-      AblateException bad = badInputCause(e);
-      if (bad != null) {
-        err.println("ablate: " + bad.getMessage());
-        return bad.exitCode();
-      }
-      err.println("ablate: " + e);
-      e.printStackTrace(err);
-      return 1;
     }
   }
 
-  /** The command of a name; bad input lists the valid ones. */
-  static Command command(String name) {
-    Command command = COMMANDS.get(name);
+  /** The command line of {@code ablate}, writing to {@code out} and {@code err}. */
+  static CommandLine commandLine(PrintStream out, PrintStream err) {
+    CommandLine cl = new CommandLine(new Cli(out, err));
+    Converters.register(cl);
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setParameterExceptionHandler((e, args) -> usageError(e, err));
+    cl.setExecutionExceptionHandler((e, line, parsed) -> failure(e, err));
+    return cl;
+  }
+
+  /**
+   * With {@code --job FILE}: the spec's options become the command's defaults, and {@code ablate
+   * --job FILE} runs the spec's {@code command:}. Returns the arguments to parse.
+   */
+  static String[] withJobSpec(CommandLine cl, String[] args) {
+    String file = jobFile(args);
+    if (file == null) {
+      return args;
+    }
+    JobSpec spec = JobSpec.load(file);
+    String valid = String.join(", ", commands(cl));
+    if (spec.command() != null && !cl.getSubcommands().containsKey(spec.command())) {
+      throw AblateException.badInput("job spec %s: unknown command '%s'; valid: %s", file,
+          spec.command(), valid);
+    }
+    boolean named = args.length > 0 && !args[0].startsWith("-");
+    String name = named ? args[0] : spec.command();
+    if (name == null) {
+      throw AblateException.badInput("no command: give one (ablate COMMAND [options]), or a job "
+          + "spec with 'command:' to --job; commands: %s", valid);
+    }
+    if (spec.command() != null && !spec.command().equals(name)) {
+      throw AblateException.badInput("job spec %s is for 'ablate %s', not 'ablate %s'", file,
+          spec.command(), name);
+    }
+    CommandLine command = cl.getSubcommands().get(name);
     if (command == null) {
-      throw AblateException.badInput("unknown command '%s'; valid: %s", name,
-          String.join(", ", COMMANDS.keySet()));
+      return args; // an unknown command: the parser says so
     }
-    return command;
+    command.setDefaultValueProvider(new SpecDefaults(spec, command.getCommandSpec()));
+    if (named) {
+      return args;
+    }
+    List<String> all = new ArrayList<>(List.of(name));
+    all.addAll(Arrays.asList(args));
+    return all.toArray(String[]::new);
   }
 
-  /** Bad input raised inside a Spark task arrives wrapped; unwrap it for the message and the code. */
-  private static AblateException badInputCause(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof AblateException a) {
-        return a;
+  /** The value of {@code --job}, or null. */
+  private static String jobFile(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--job") && i + 1 < args.length) {
+        return args[i + 1];
+      } else if (args[i].startsWith("--job=")) {
+        return args[i].substring("--job=".length());
       }
     }
     return null;
   }
 
-  static String help() {
-    StringBuilder sb = new StringBuilder("usage: ablate COMMAND [options]   (ablate COMMAND --help)\n\n");
-    for (Command c : COMMANDS.values()) {
-      sb.append(String.format("  %-12s %s%n", c.name(), c.summary()));
-    }
-    sb.append('\n').append(COMMON)
-        .append("Exit codes: 0 success, 2 bad usage or input, 3 a gate tripped, 1 anything else.\n");
-    return sb.toString();
+  /** The commands' names, help first left out. */
+  static List<String> commands(CommandLine cl) {
+    return cl.getSubcommands().keySet().stream().filter(n -> !n.equals("help")).toList();
   }
 
-  /** The options that every command (or every command that starts Spark) takes. */
-  private static final String COMMON = """
-      Every command takes:
-        --job FILE.yaml        options from a YAML job spec (command-line options override it;
-                               'ablate --job FILE' runs the spec's 'command:')
-      Commands that start Spark also take:
-        --master URL           Spark master (default local[*]; spark-submit sets its own)
-        --conf key=value       a Spark property (repeatable)
-        --profile NAME|FILE    Spark properties from conf/NAME.conf (local, cluster, gpu) or a
-                               file; --conf overrides them, --master their spark.master.
-                               Driver JVM options (spark.driver.extraJavaOptions) cannot take
-                               effect in the running driver: use ABLATE_JAVA_OPTS or spark-submit
-      """;
+  /** Bad usage: the message, a hint, exit 2. */
+  private static int usageError(ParameterException e, PrintStream err) {
+    CommandLine line = e.getCommandLine();
+    String name = line.getCommandName();
+    String message = e.getMessage();
+    if (e instanceof UnmatchedArgumentException u && line.getParent() == null
+        && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+      message = "unknown command '" + u.getUnmatched().get(0) + "'; valid: "
+          + String.join(", ", commands(line));
+    } else if (e.getArgSpec() instanceof CommandLine.Model.OptionSpec o
+        && line.getCommandSpec().defaultValueProvider() instanceof SpecDefaults spec) {
+      message += spec.origin(o, line.getParseResult() != null
+          && line.getParseResult().hasMatchedOption(o));
+    }
+    err.println("ablate: " + message);
+    if (e instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+      err.println("  did you mean: " + String.join(", ", u.getSuggestions()) + "?");
+    }
+    err.println("  see '" + (line.getParent() == null ? "ablate" : "ablate " + name)
+        + " --help'");
+    return 2;
+  }
+
+  /** A failure while running: bad input (exit 2) or a gate (3) by message, else the trace (1). */
+  private static int failure(Exception e, PrintStream err) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof AblateException a) { // bad input raised in a Spark task arrives wrapped
+        err.println("ablate: " + a.getMessage());
+        return a.exitCode();
+      }
+    }
+    err.println("ablate: " + e);
+    e.printStackTrace(err);
+    return 1;
+  }
 }

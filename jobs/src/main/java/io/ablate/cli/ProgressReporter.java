@@ -1,25 +1,31 @@
 package io.ablate.cli;
 
+import io.ablate.accuracy.AccuracyPass;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import io.ablate.accuracy.AccuracyPass;
 import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 
 /**
- * Progress of a long job on the terminal: per stage, tasks done of total, rows read and rows per
- * second, and for the accuracy pass the float values read and values per second, printed at most every {@code intervalMillis} and when a stage completes. Registered by
- * the job commands on their session; listener events arrive on Spark's listener thread.
+ * Progress of a job's phases on the terminal. Only stages of Spark jobs that a job named (its
+ * phases set the Spark job description: "accuracy pass", "profile pass", ...) are shown: per
+ * stage, tasks done of total, rows read and rows per second, and for the accuracy pass the float
+ * values read; at most every {@code intervalMillis} and when a stage completes. A completed stage
+ * that read no rows is not shown. Listener events arrive on Spark's listener thread.
  */
 final class ProgressReporter extends SparkListener {
+  private static final String DESCRIPTION = "spark.job.description";
+
   private final PrintStream out;
   private final long intervalMillis;
+  private final Map<Integer, String> descriptions = new ConcurrentHashMap<>();
   private final Map<Integer, Stage> stages = new ConcurrentHashMap<>();
   private final AtomicLong lastPrint = new AtomicLong();
 
@@ -43,8 +49,22 @@ final class ProgressReporter extends SparkListener {
   }
 
   @Override
+  public void onJobStart(SparkListenerJobStart e) {
+    String description = e.properties() == null ? null : e.properties().getProperty(DESCRIPTION);
+    if (description != null) {
+      scala.collection.Iterator<Object> ids = e.stageIds().iterator();
+      while (ids.hasNext()) {
+        descriptions.put((Integer) ids.next(), description);
+      }
+    }
+  }
+
+  @Override
   public void onStageSubmitted(SparkListenerStageSubmitted e) {
-    stages.put(e.stageInfo().stageId(), new Stage(e.stageInfo().name(), e.stageInfo().numTasks()));
+    String name = descriptions.remove(e.stageInfo().stageId());
+    if (name != null) {
+      stages.put(e.stageInfo().stageId(), new Stage(name, e.stageInfo().numTasks()));
+    }
   }
 
   @Override
@@ -62,7 +82,8 @@ final class ProgressReporter extends SparkListener {
     long now = System.currentTimeMillis();
     long last = lastPrint.get();
     // The stage's last task is reported by onStageCompleted.
-    if (done < s.tasks && now - last >= intervalMillis && lastPrint.compareAndSet(last, now)) {
+    if (done < s.tasks && s.rows.get() > 0 && now - last >= intervalMillis
+        && lastPrint.compareAndSet(last, now)) {
       print(e.stageId(), s, false);
     }
   }
@@ -70,7 +91,7 @@ final class ProgressReporter extends SparkListener {
   @Override
   public void onStageCompleted(SparkListenerStageCompleted e) {
     Stage s = stages.remove(e.stageInfo().stageId());
-    if (s != null) {
+    if (s != null && s.rows.get() + s.values.get() > 0) {
       print(e.stageInfo().stageId(), s, true);
     }
   }
@@ -96,15 +117,15 @@ final class ProgressReporter extends SparkListener {
   }
 
   /**
-   * {@code stage 3 (collect at …): 45/200 tasks, 1200000 rows, 2.4e+05 rows/s, 5.0 s}, with
+   * {@code   accuracy pass [stage 3]: 45/200 tasks, 1200000 rows, 2.4e+05 rows/s, 5.0 s}, with
    * {@code , 1.2e+09 values, 2.4e+08 values/s} before the time when values were counted.
    */
   static String line(int id, String name, long done, int tasks, long rows, long values,
       double seconds, boolean finished) {
     String valuePart = values == 0 ? ""
         : String.format(Locale.ROOT, ", %d values, %.2e values/s", values, values / seconds);
-    return String.format(Locale.ROOT, "  stage %d (%s): %d/%d tasks, %d rows, %.2e rows/s%s, %.1f s%s",
-        id, name.length() > 40 ? name.substring(0, 40) : name, done, tasks, rows, rows / seconds,
-        valuePart, seconds, finished ? ", done" : "");
+    return String.format(Locale.ROOT, "  %s [stage %d]: %d/%d tasks, %d rows, %.2e rows/s%s, "
+        + "%.1f s%s", name, id, done, tasks, rows, rows / seconds, valuePart, seconds,
+        finished ? ", done" : "");
   }
 }

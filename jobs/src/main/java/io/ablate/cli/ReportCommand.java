@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.ablate.AblateException;
 import io.ablate.repository.MetricsRepository;
 import io.ablate.repository.RunId;
+import io.ablate.repository.Tables;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -29,6 +30,10 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code ablate report}: tables of a metrics repository as Markdown, CSV or JSON Lines. Metric
@@ -36,58 +41,58 @@ import org.apache.spark.sql.types.TimestampType;
  * chosen by {@code --runs}; the {@code runs} table lists every run, failed ones included, because
  * it is the index to choose from. Rows are collected to the driver: metric tables are small.
  */
-final class ReportCommand implements Command {
-  /** The key columns of the contract's tables (run_id first); rows are sorted by them. */
-  private static final Map<String, List<String>> KEYS = Map.of(
-      MetricsRepository.RUNS, List.of("run_id"),
-      "accuracy", List.of("run_id", "model", "checkpoint", "layer", "site", "variant", "precision",
-          "reference", "impl"),
-      "latency", List.of("run_id", "variant", "precision", "impl", "batch_elems", "host",
-          "executor_id", "device"),
-      "profiles", List.of("run_id", "model", "checkpoint", "layer", "site", "variant"),
-      "drift", List.of("run_id", "baseline", "candidate", "model", "layer", "site", "variant"),
-      "prompt_eval", List.of("run_id", "model", "variant_config", "task"),
-      "prompt_results", List.of("run_id", "variant_config", "prompt_id"));
-
+@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = Cli.Version.class,
+    description = "Tables of a metrics repository as Markdown, CSV or JSON Lines: the runs table "
+        + "(every run, failed ones included), then every metric table for the chosen runs.",
+    footer = {"", "Example:",
+        "  ablate report --metrics /tmp/metrics --table accuracy --runs latest --format csv"})
+final class ReportCommand implements Callable<Integer> {
   private static final String RUN_ID = "run_id";
   /** How many run ids an error message lists. */
   private static final int LISTED = 5;
 
-  @Override
-  public String name() {
-    return "report";
-  }
+  @ParentCommand
+  Cli cli;
+
+  @Option(names = "--metrics", required = true, paramLabel = "DIR",
+      description = "Metrics repository.")
+  String dir;
+
+  @Option(names = "--table", paramLabel = "NAME",
+      description = "One table (default: runs, then every metric table).")
+  String table;
+
+  @Option(names = "--runs", paramLabel = "latest|all|ID,ID", defaultValue = "latest",
+      description = "Runs whose metric rows to show (default: ${DEFAULT-VALUE}, the latest "
+          + "succeeded run by run id); the runs table lists every run.")
+  String runs;
+
+  @Option(names = "--format", paramLabel = "md|csv|json", defaultValue = "md",
+      description = "Markdown; CSV (one table: give --table); JSON Lines, one object per row with "
+          + "a \"table\" field (default: ${DEFAULT-VALUE}).")
+  String formatName;
+
+  @Option(names = "--out", paramLabel = "FILE",
+      description = "Write the report there instead of to the terminal.")
+  String file;
+
+  @Mixin
+  SparkOptions sparkOptions;
+
+  @Mixin
+  CommonOptions common;
 
   @Override
-  public String summary() {
-    return "tables of a metrics repository as Markdown, CSV or JSON Lines";
-  }
-
-  @Override
-  public String usage() {
-    return "  --metrics DIR            metrics repository\n"
-        + "  --table NAME             one table (default: runs, then every metric table)\n"
-        + "  --runs latest|all|ID,ID  runs whose metric rows to show (default latest: the latest\n"
-        + "                           succeeded run by run id); the runs table lists every run\n"
-        + "  --format md|csv|json     (default md); csv is one table (give --table); json is JSON\n"
-        + "                           Lines: one object per row, with a \"table\" field\n"
-        + "  --out FILE               write the report there instead of to the terminal\n";
-  }
-
-  @Override
-  public int run(Options options, PrintStream out) {
-    String dir = options.require("metrics");
-    String table = options.get("table", null);
-    String runs = options.get("runs", "latest");
-    ReportWriter.Format format = ReportWriter.Format.parse(options.get("format", "md"));
-    String file = options.get("out", null);
+  public Integer call() {
+    ReportWriter.Format format = ReportWriter.Format.parse(formatName);
     if (format == ReportWriter.Format.CSV && table == null) {
       throw AblateException.badInput("--format csv writes one table: give --table NAME (runs or "
           + "a metric table of %s)", dir);
     }
-    Sessions.Settings settings = Sessions.Settings.of(options, "local[*]");
-    options.requireAllUsed(name());
-    SparkSession spark = Sessions.create(name(), settings);
+    Sessions.Settings settings = sparkOptions.settings("local[*]", common.specConfs());
+    PrintStream out = cli.console(common).out();
+    SparkSession spark = Sessions.create("report", settings);
     try {
       MetricsRepository repo = open(spark, dir);
       List<String> tables = new ArrayList<>(List.of(MetricsRepository.RUNS));
@@ -196,7 +201,7 @@ final class ReportCommand implements Command {
       }
     }
     Set<String> sortBy = new LinkedHashSet<>();
-    for (String key : KEYS.getOrDefault(table, List.of(RUN_ID))) {
+    for (String key : Tables.KEYS.getOrDefault(table, List.of(RUN_ID))) {
       if (columns.contains(key)) {
         sortBy.add(key);
       }

@@ -11,7 +11,8 @@ import org.apache.spark.sql.SparkSession;
  * The Spark session of a command: {@code local[*]} (or the command's own default) unless a master
  * is given (by {@code --master}, a profile's or a {@code --conf} {@code spark.master}, or by {@code
  * spark-submit}, which sets {@code spark.master}), the {@code --profile} properties overridden by
- * the {@code --conf} pairs, and the activation functions registered.
+ * the {@code --conf} pairs, and the activation functions registered. Logging is left to the log
+ * configuration in force (the launcher's {@code conf/log4j2.properties}, or the user's own).
  */
 final class Sessions {
   private Sessions() {}
@@ -22,19 +23,18 @@ final class Sessions {
    * spark.master} is taken out of the properties into {@link #master}.
    */
   record Settings(String master, Map<String, String> confs) {
-    static Settings of(Options options, String defaultMaster) {
+    static Settings of(String profile, List<String> pairs, String givenMaster,
+        String defaultMaster) {
       Map<String, String> confs = new LinkedHashMap<>();
-      String profile = options.get("profile", null);
       if (profile != null) {
         confs.putAll(SparkProfile.load(profile));
       }
-      List<String> pairs = options.confs();
       for (String kv : pairs) {
         int eq = kv.indexOf('=');
         confs.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
       }
       String fromConfs = confs.remove("spark.master");
-      String master = options.get("master", fromConfs);
+      String master = givenMaster != null ? givenMaster : fromConfs;
       if (master == null && System.getProperty("spark.master") == null) {
         master = defaultMaster;
       }
@@ -45,10 +45,6 @@ final class Sessions {
     boolean local() {
       return master != null && master.startsWith("local");
     }
-  }
-
-  static SparkSession create(String app, Options options) {
-    return create(app, Settings.of(options, "local[*]"));
   }
 
   static SparkSession create(String app, Settings settings) {
@@ -62,7 +58,6 @@ final class Sessions {
     }
     settings.confs().forEach(b::config);
     SparkSession spark = b.getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
     ActivationFunctions.register(spark);
     return spark;
   }

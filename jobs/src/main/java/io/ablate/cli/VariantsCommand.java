@@ -2,35 +2,41 @@ package io.ablate.cli;
 
 import io.ablate.activation.Activation;
 import io.ablate.activation.Catalogue;
-import io.ablate.activation.Param;
 import io.ablate.encoding.ColumnKind;
 import io.ablate.encoding.Dtype;
 import io.ablate.gpu.GpuActivation;
 import io.ablate.precision.Precision;
 import java.io.PrintStream;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code ablate variants}: the catalogue with formulas, parameters, accuracy bounds and sources. */
-final class VariantsCommand implements Command {
-  @Override
-  public String name() {
-    return "variants";
-  }
+@Command(name = "variants", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+    description = "The activation catalogue: formulas, parameters, precisions, float32 error "
+        + "bounds and sources. Needs no Spark.",
+    footer = {"", "Example:", "  ablate variants --format md > variants.md"})
+final class VariantsCommand implements Callable<Integer> {
+  @ParentCommand
+  Cli cli;
+
+  @Option(names = "--format", paramLabel = "text|md", defaultValue = "text",
+      description = "Output format (default: ${DEFAULT-VALUE}).")
+  Format format;
+
+  @Mixin
+  CommonOptions common;
+
+  /** The formats of the table. */
+  enum Format { TEXT, MD }
 
   @Override
-  public String summary() {
-    return "the activation catalogue: formulas, parameters, precisions, accuracy bounds";
-  }
-
-  @Override
-  public String usage() {
-    return "  --format text|md   (default text)\n";
-  }
-
-  @Override
-  public int run(Options options, PrintStream out) {
-    boolean md = options.get("format", "text").equals("md");
-    options.requireAllUsed(name());
+  public Integer call() {
+    PrintStream out = cli.console(common).out();
+    boolean md = format == Format.MD;
     TextTable t = new TextTable("name", "kind", "parameters", "formula", "float32 error bound",
         "source");
     for (Activation a : Catalogue.all()) {

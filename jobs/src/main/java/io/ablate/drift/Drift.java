@@ -10,8 +10,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Drift between two resolved sides, per key present in both: {@link DriftMetrics} and the status
@@ -31,20 +29,6 @@ public final class Drift {
           verdict.reason());
     }
   }
-
-  public static final StructType SCHEMA = new StructType()
-      .add("baseline", DataTypes.StringType).add("candidate", DataTypes.StringType)
-      .add("model", DataTypes.StringType).add("layer", DataTypes.IntegerType)
-      .add("site", DataTypes.StringType).add("variant", DataTypes.StringType)
-      .add("n_baseline", DataTypes.LongType).add("n_candidate", DataTypes.LongType)
-      .add("psi", DataTypes.DoubleType).add("ks", DataTypes.DoubleType)
-      .add("js", DataTypes.DoubleType).add("w1", DataTypes.DoubleType)
-      .add("w1_norm", DataTypes.DoubleType).add("mean_shift_sigma", DataTypes.DoubleType)
-      .add("std_ratio", DataTypes.DoubleType).add("q01_delta", DataTypes.DoubleType)
-      .add("q50_delta", DataTypes.DoubleType).add("q99_delta", DataTypes.DoubleType)
-      .add("q999_delta", DataTypes.DoubleType).add("sparsity_delta", DataTypes.DoubleType)
-      .add("outlier_rate_delta", DataTypes.DoubleType).add("status", DataTypes.StringType)
-      .add("reason", DataTypes.StringType);
 
   private Drift() {}
 

@@ -1,10 +1,10 @@
 package io.ablate.drift;
 
 import io.ablate.profile.Profile;
+import io.ablate.sketch.QuantileSketch;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import io.ablate.sketch.QuantileSketch;
 
 /**
  * How far a candidate profile moved from a baseline profile, from their sketches and moments only:

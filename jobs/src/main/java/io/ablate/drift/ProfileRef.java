@@ -3,10 +3,10 @@ package io.ablate.drift;
 import static org.apache.spark.sql.functions.col;
 
 import io.ablate.AblateException;
+import io.ablate.profile.Profile;
 import io.ablate.repository.MetricsRepository;
 import io.ablate.repository.RunId;
 import io.ablate.repository.RunRecord;
-import io.ablate.profile.Profile;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,9 +1,8 @@
 package io.ablate.latency;
 
+import io.ablate.repository.Tables;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * One row of the {@code latency} table (without {@code run_id}, which the repository adds): how
@@ -94,28 +93,6 @@ public record LatencyRow(String variant, String precision, String impl, long bat
   /** Bytes per element of a gated float32 kernel: gate and up read, y written. */
   public static final int GATED_BYTES = 12;
 
-  /** The table's columns, in order (the repository adds {@code run_id}). */
-  public static final StructType SCHEMA = new StructType()
-      .add("variant", DataTypes.StringType).add("precision", DataTypes.StringType)
-      .add("impl", DataTypes.StringType).add("batch_elems", DataTypes.LongType)
-      .add("host", DataTypes.StringType).add("executor_id", DataTypes.StringType)
-      .add("device", DataTypes.StringType).add("site", DataTypes.StringType)
-      .add("bytes_per_elem", DataTypes.IntegerType)
-      .add("reps", DataTypes.IntegerType).add("n_elems", DataTypes.LongType)
-      .add("ns_per_elem_p50", DataTypes.DoubleType)
-      .add("ns_per_elem_p95", DataTypes.DoubleType)
-      .add("ns_per_elem_p99", DataTypes.DoubleType)
-      .add("elems_per_s", DataTypes.DoubleType)
-      .add("bytes_per_s", DataTypes.DoubleType)
-      .add("roofline_bytes_per_s", DataTypes.DoubleType)
-      .add("roofline_frac", DataTypes.DoubleType)
-      .add("scope", DataTypes.StringType)
-      .add("shape", DataTypes.StringType).add("tokens", DataTypes.IntegerType)
-      .add("stage", DataTypes.StringType).add("mode", DataTypes.StringType)
-      .add("flops_per_s", DataTypes.DoubleType)
-      .add("roofline_flops_per_s", DataTypes.DoubleType)
-      .add("limit", DataTypes.StringType);
-
   /** A row from merged samples: the percentiles and rates derived as documented above. */
   public static LatencyRow of(String variant, String precision, String impl, long batchElems,
       String host, String executorId, String device, String site, int bytesPerElem,
@@ -178,7 +155,10 @@ public record LatencyRow(String variant, String precision, String impl, long bat
         bytesPerSec, rooflineBytesPerSec, rooflineFrac, newScope, detail);
   }
 
-  /** The row in {@link #SCHEMA}'s order; an unknown roofline is null, as are absent details. */
+  /**
+   * The row in {@link Tables#LATENCY_SCHEMA}'s order; an unknown roofline is null, as are absent
+   * details.
+   */
   public Row toRow() {
     Detail d = detail;
     return RowFactory.create(variant, precision, impl, batchElems, host, executorId, device, site,

@@ -1,11 +1,9 @@
 package io.ablate.profile;
 
-import io.ablate.sketch.QuantileSketch;
 import io.ablate.AblateException;
+import io.ablate.sketch.QuantileSketch;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * One row of the {@code profiles} table: the distribution of the finite values of one (model,
@@ -18,18 +16,6 @@ import org.apache.spark.sql.types.StructType;
 public record Profile(String model, String checkpoint, int layer, String site, String variant,
     long n, double mean, double m2, double m3, double m4, double min, double max, long zeros,
     long nans, long infs, long outliers, byte[] sketch, int sketchK) {
-
-  /** The table's columns after run_id. */
-  public static final StructType SCHEMA = new StructType()
-      .add("model", DataTypes.StringType).add("checkpoint", DataTypes.StringType)
-      .add("layer", DataTypes.IntegerType).add("site", DataTypes.StringType)
-      .add("variant", DataTypes.StringType).add("n", DataTypes.LongType)
-      .add("mean", DataTypes.DoubleType).add("m2", DataTypes.DoubleType)
-      .add("m3", DataTypes.DoubleType).add("m4", DataTypes.DoubleType)
-      .add("min", DataTypes.DoubleType).add("max", DataTypes.DoubleType)
-      .add("zeros", DataTypes.LongType).add("nans", DataTypes.LongType)
-      .add("infs", DataTypes.LongType).add("outliers", DataTypes.LongType)
-      .add("sketch", DataTypes.BinaryType).add("sketch_k", DataTypes.IntegerType);
 
   /** From the exact statistics and the merged sketch of one key. */
   public static Profile of(ProfileKey key, ValueStats stats, QuantileSketch sketch, int k) {

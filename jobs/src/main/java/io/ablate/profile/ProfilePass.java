@@ -1,8 +1,5 @@
 package io.ablate.profile;
 
-import io.ablate.sketch.QuantileSketch;
-import io.ablate.sketch.Seeds;
-import io.ablate.sketch.SketchBuilder;
 import io.ablate.AblateException;
 import io.ablate.accuracy.AccuracyPass;
 import io.ablate.activation.Catalogue;
@@ -12,6 +9,9 @@ import io.ablate.dataset.RowGroups;
 import io.ablate.dataset.RowPlacer;
 import io.ablate.dataset.VectorReader;
 import io.ablate.kernel.Kernel;
+import io.ablate.sketch.QuantileSketch;
+import io.ablate.sketch.Seeds;
+import io.ablate.sketch.SketchBuilder;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,8 +1,8 @@
 package io.ablate.profile;
 
-import io.ablate.numeric.FloatScan;
 import io.ablate.kernel.simd.Widen;
 import io.ablate.numeric.ExactSum;
+import io.ablate.numeric.FloatScan;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.MathContext;

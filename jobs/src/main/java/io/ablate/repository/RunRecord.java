@@ -1,11 +1,14 @@
 package io.ablate.repository;
 
 import io.ablate.AblateException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Properties;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -94,17 +97,36 @@ public record RunRecord(RunId runId, String job, Status status, Instant startedA
         inputFingerprint, sparkMaster, executors, version, host, message);
   }
 
-  /** The version in the jar manifest, or {@code dev} when running from classes. */
-  static String ablateVersion() {
-    String v = RunRecord.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
+  /** Ablate's version, as the build wrote it ({@code dev} if the build's record is missing). */
+  public static String ablateVersion() {
+    return BUILD.getProperty("version", "dev");
+  }
+
+  /** The Spark and Scala versions Ablate was built against, e.g. "Spark 4.2.0, Scala 2.13". */
+  public static String builtAgainst() {
+    return "Spark " + BUILD.getProperty("spark", "?") + ", Scala " + BUILD.getProperty("scala", "?");
+  }
+
+  private static final Properties BUILD = build();
+
+  private static Properties build() {
+    Properties p = new Properties();
+    try (InputStream in = RunRecord.class.getResourceAsStream(
+        "/io/ablate/version.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      // No record of the build: the version reads as dev.
+    }
+    return p;
   }
 
   /** This machine's host name ({@code unknown} if it cannot be resolved). */
   public static String hostName() {
     try {
       return InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException | SecurityException e) {
+    } catch (IOException | SecurityException e) {
       return "unknown";
     }
   }

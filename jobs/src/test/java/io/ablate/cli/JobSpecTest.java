@@ -1,5 +1,6 @@
 package io.ablate.cli;
 
+import io.ablate.repository.Tables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,5 +1,6 @@
 package io.ablate.cli;
 
+import io.ablate.repository.Tables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,7 +74,7 @@ class ReportCommandTest {
           List.of(RowFactory.create("gelu_tanh", "fp32", "simd", 1024L, 0.125)));
       try (MetricsRepository.Run run = repo.begin(record(spark, FAILED))) {
         run.write("accuracy", spark.createDataFrame(List.of(
-            accuracy("m", 0, "relu", 9.0, 9.0, 9.0)), AblateCommand.ACCURACY));
+            accuracy("m", 0, "relu", 9.0, 9.0, 9.0)), Tables.ACCURACY_SCHEMA));
         run.fail(new IllegalStateException("disk full"));
       }
     } finally {
@@ -84,7 +85,7 @@ class ReportCommandTest {
   private static void commit(SparkSession spark, MetricsRepository repo, String id,
       List<Row> accuracy, List<Row> latency) {
     try (MetricsRepository.Run run = repo.begin(record(spark, id))) {
-      run.write("accuracy", spark.createDataFrame(accuracy, AblateCommand.ACCURACY));
+      run.write("accuracy", spark.createDataFrame(accuracy, Tables.ACCURACY_SCHEMA));
       if (latency != null) {
         run.write("latency", spark.createDataFrame(latency, LATENCY));
       }
@@ -157,7 +158,7 @@ class ReportCommandTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().endsWith("\r\n"), r.out());
     String[] lines = r.out().split("\r\n");
-    assertEquals("run_id," + String.join(",", AblateCommand.ACCURACY.fieldNames()), lines[0]);
+    assertEquals("run_id," + String.join(",", Tables.ACCURACY_SCHEMA.fieldNames()), lines[0]);
     assertEquals(1 + 5, lines.length, r.out());
     // Rows in key order whatever the order of --runs.
     assertTrue(lines[1].startsWith(A + ",m,ckpt-0,0,ffn.pre,gelu_tanh,fp32,gelu,simd,100,0,0,0,"),

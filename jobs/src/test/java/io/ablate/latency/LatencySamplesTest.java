@@ -1,5 +1,6 @@
 package io.ablate.latency;
 
+import io.ablate.repository.Tables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -82,14 +83,14 @@ class LatencySamplesTest {
     assertEquals(12e9 / 3, r.bytesPerSec(), 1e-3);
     assertEquals(0.5, r.rooflineFrac(), 1e-12);
     Row row = r.toRow();
-    assertEquals(LatencyRow.SCHEMA.size(), row.size());
+    assertEquals(Tables.LATENCY_SCHEMA.size(), row.size());
     assertEquals(r, LatencyRow.fromRow(new org.apache.spark.sql.catalyst.expressions
-        .GenericRowWithSchema(rowValues(row), LatencyRow.SCHEMA)));
+        .GenericRowWithSchema(rowValues(row), Tables.LATENCY_SCHEMA)));
     // an unknown roofline is stored as null, not NaN
     Row unknown = LatencyRow.of("relu", "fp32", "sql", 1, "h", "driver", "d", null,
         LatencyRow.ELEMENTWISE_BYTES, s, Double.NaN).toRow();
-    assertNull(unknown.get(LatencyRow.SCHEMA.fieldIndex("roofline_bytes_per_s")));
-    assertNull(unknown.get(LatencyRow.SCHEMA.fieldIndex("roofline_frac")));
+    assertNull(unknown.get(Tables.LATENCY_SCHEMA.fieldIndex("roofline_bytes_per_s")));
+    assertNull(unknown.get(Tables.LATENCY_SCHEMA.fieldIndex("roofline_frac")));
   }
 
   private static Object[] rowValues(Row row) {

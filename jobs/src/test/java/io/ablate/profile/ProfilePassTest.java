@@ -1,5 +1,6 @@
 package io.ablate.profile;
 
+import io.ablate.repository.Tables;
 import io.ablate.sketch.QuantileSketch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,18 +86,18 @@ class ProfilePassTest {
       Profile a = few.get(i);
       Profile b = many.get(i);
       assertArrayEquals(a.sketch(), b.sketch(), a.describe());
-      assertEquals(Profile.SCHEMA.size(), a.toRow().size());
+      assertEquals(Tables.PROFILES_SCHEMA.size(), a.toRow().size());
       assertTrue(a.quantiles().isEstimationMode(), "the sketch compacted: " + a.describe());
     }
     // Equal as rows, sketch bytes included.
     for (int i = 0; i < few.size(); i++) {
-      for (int c = 0; c < Profile.SCHEMA.size(); c++) {
+      for (int c = 0; c < Tables.PROFILES_SCHEMA.size(); c++) {
         Object x = few.get(i).toRow().get(c);
         Object y = many.get(i).toRow().get(c);
         if (x instanceof byte[] bx) {
           assertArrayEquals(bx, (byte[]) y);
         } else {
-          assertEquals(x, y, Profile.SCHEMA.fields()[c].name());
+          assertEquals(x, y, Tables.PROFILES_SCHEMA.fields()[c].name());
         }
       }
     }

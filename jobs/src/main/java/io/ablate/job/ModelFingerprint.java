@@ -1,4 +1,4 @@
-package io.ablate.cli;
+package io.ablate.job;
 
 import io.ablate.model.Weights;
 import java.io.IOException;
@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.zip.CRC32;
 
 /** The input fingerprint of a model run: CRC-32 of the weights and of the prompt file. */
-final class ModelFingerprint {
+public final class ModelFingerprint {
   private ModelFingerprint() {}
 
-  static String of(Path model, Path prompts) {
+  public static String of(Path model, Path prompts) {
     return "model:" + checkpoint(model) + ",prompts:" + crc(List.of(prompts));
   }
 
@@ -21,12 +21,12 @@ final class ModelFingerprint {
    * {@link Weights#files}' order (so a single {@code model.safetensors} keeps its own CRC, and a
    * sharded checkpoint is covered by its index and every shard).
    */
-  static String checkpoint(Path model) {
+  public static String checkpoint(Path model) {
     return crc(Weights.files(model));
   }
 
   /** CRC-32 of the files' bytes one after another; "-" when one is not a readable file. */
-  static String crc(List<Path> files) {
+  public static String crc(List<Path> files) {
     CRC32 c = new CRC32();
     byte[] buf = new byte[1 << 16];
     for (Path file : files) {

@@ -1,4 +1,4 @@
-package io.ablate.cli;
+package io.ablate.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,0 +1,101 @@
+package io.ablate.job;
+
+import io.ablate.accuracy.AccuracyPass;
+import io.ablate.accuracy.ErrorStats;
+import io.ablate.activation.Variant;
+import io.ablate.dataset.ActivationDataset;
+import io.ablate.latency.LatencyPass;
+import io.ablate.latency.LatencyRow;
+import io.ablate.repository.MetricsRepository;
+import io.ablate.repository.RunId;
+import io.ablate.repository.RunRecord;
+import io.ablate.repository.Tables;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The ablation job: every variant against the float64 reference over an activation dataset, in
+ * one pass ({@link AccuracyPass}), into the {@code accuracy} table as one run; with a latency
+ * pass, also the kernels' timings on the executors into the {@code latency} table, in the same
+ * run.
+ */
+public final class AblationJob {
+  /** The variants run when none are given. */
+  public static final String DEFAULT_VARIANTS =
+      "gelu_tanh;gelu_sigmoid;silu;relu;gelu@bf16;gelu@fp8_e4m3;gelu@int8;swiglu@bf16";
+
+  private AblationJob() {}
+
+  /**
+   * What to run.
+   *
+   * @param latency the latency pass, or null for none
+   */
+  public record Options(String input, String metrics, List<Variant> variants, Variant reference,
+      Variant gatedReference, RunId runId, ActivationDataset.OnBadFile onBadFile,
+      LatencyPass latency) {
+    /** Checks the references (bad input), without Spark. */
+    public Options {
+      variants = List.copyOf(variants);
+      new AccuracyPass(variants, reference, gatedReference);
+    }
+  }
+
+  /**
+   * What ran.
+   *
+   * @param latency the latency pass's rows and notes, or null without one
+   */
+  public record Result(RunId runId, String metrics, int files, int skippedFiles,
+      List<AccuracyPass.Result> accuracy, LatencyPass.Result latency) {}
+
+  /** Runs the job in {@code spark} (which the caller owns). */
+  public static Result run(SparkSession spark, Options o, JobListener listener) {
+    AccuracyPass pass = new AccuracyPass(o.variants(), o.reference(), o.gatedReference());
+    ActivationDataset dataset = ActivationDataset.open(spark, o.input(), o.onBadFile());
+    RunArgs args = new RunArgs()
+        // Canonical names (parameters spelled out): the run can be repeated from its args.
+        .put("variants", o.variants().stream().map(Variant::name).collect(Collectors.joining(";")))
+        .put("reference", o.reference().name())
+        .put("gated_reference", o.gatedReference().name())
+        .put("on_bad_file", o.onBadFile().name().toLowerCase(Locale.ROOT))
+        .put("skipped_files", dataset.skipped().size());
+    if (o.latency() != null) {
+      args.put("latency", true).put("latency_batch", o.latency().batchElems())
+          .put("latency_reps", o.latency().reps());
+    }
+    RunRecord record = RunRecord.start(o.runId(), "ablate", args.json(), o.input(),
+        dataset.fingerprint(), spark);
+    listener.runStarted(o.runId().value(), String.format(Locale.ROOT, "%d variants over %s (%s)",
+        o.variants().size(), o.input(), Inputs.files(dataset)));
+    MetricsRepository repo = MetricsRepository.open(spark, o.metrics());
+    return RunLifecycle.inRun(repo, record, run -> {
+      List<AccuracyPass.Result> accuracy = Phases.run(spark, listener, "accuracy pass",
+          () -> pass.run(dataset));
+      run.write(Tables.ACCURACY, spark.createDataFrame(rows(accuracy), Tables.ACCURACY_SCHEMA));
+      LatencyPass.Result timings = null;
+      if (o.latency() != null) {
+        timings = Phases.run(spark, listener, "latency pass", () -> o.latency().run(dataset));
+        run.write(Tables.LATENCY, spark.createDataFrame(
+            timings.rows().stream().map(LatencyRow::toRow).toList(), Tables.LATENCY_SCHEMA));
+      }
+      return new Result(o.runId(), o.metrics(), dataset.files().size(), dataset.skipped().size(),
+          accuracy, timings);
+    });
+  }
+
+  /** The {@code accuracy} rows of the results. */
+  static List<Row> rows(List<AccuracyPass.Result> results) {
+    return results.stream().map(r -> {
+      ErrorStats s = r.stats();
+      return RowFactory.create(r.key().model(), r.key().checkpoint(), r.key().layer(),
+          r.key().site(), r.variant(), r.precision(), r.reference(), r.impl(), s.n(), s.nanIn(),
+          s.infIn(), s.nanOut(), s.maxAbsErr(), s.meanAbsErr(), s.rmse(), s.maxRelErr(),
+          s.maxUlp(), s.cosSim(), s.snrDb(), s.sparsityOut());
+    }).toList();
+  }
+}

@@ -1,0 +1,60 @@
+package io.ablate.job;
+
+import io.ablate.activation.Variant;
+import io.ablate.dataset.ActivationDataset;
+import io.ablate.profile.Profile;
+import io.ablate.profile.ProfilePass;
+import io.ablate.repository.MetricsRepository;
+import io.ablate.repository.RunId;
+import io.ablate.repository.RunRecord;
+import io.ablate.repository.Tables;
+import io.ablate.sketch.QuantileSketch;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The profile job: the distribution of every (model, checkpoint, layer, site) of an activation
+ * dataset, and of each variant's outputs, in one pass ({@link ProfilePass}), into the {@code
+ * profiles} table as one run.
+ */
+public final class ProfileJob {
+  private ProfileJob() {}
+
+  /** What to run: {@code variants} may be empty (raw inputs only); {@code k} the sketch's. */
+  public record Options(String input, String metrics, List<Variant> variants, int k, RunId runId,
+      ActivationDataset.OnBadFile onBadFile) {
+    public Options {
+      variants = List.copyOf(variants);
+      QuantileSketch.checkK(k);
+    }
+  }
+
+  /** What ran. */
+  public record Result(RunId runId, String metrics, int files, int skippedFiles,
+      List<Profile> profiles) {}
+
+  /** Runs the job in {@code spark} (which the caller owns). */
+  public static Result run(SparkSession spark, Options o, JobListener listener) {
+    ProfilePass pass = new ProfilePass(o.variants(), o.k());
+    ActivationDataset dataset = ActivationDataset.open(spark, o.input(), o.onBadFile());
+    String args = new RunArgs()
+        .put("variants", o.variants().stream().map(Variant::name).collect(Collectors.joining(";")))
+        .put("sketch_k", o.k())
+        .put("on_bad_file", o.onBadFile().name().toLowerCase(Locale.ROOT))
+        .put("skipped_files", dataset.skipped().size()).json();
+    RunRecord record = RunRecord.start(o.runId(), "profile", args, o.input(),
+        dataset.fingerprint(), spark);
+    listener.runStarted(o.runId().value(), "profiles of " + o.input() + " ("
+        + Inputs.files(dataset) + ")");
+    MetricsRepository repo = MetricsRepository.open(spark, o.metrics());
+    return RunLifecycle.inRun(repo, record, run -> {
+      List<Profile> profiles = Phases.run(spark, listener, "profile pass", () -> pass.run(dataset));
+      run.write(Tables.PROFILES, spark.createDataFrame(
+          profiles.stream().map(Profile::toRow).toList(), Tables.PROFILES_SCHEMA));
+      return new Result(o.runId(), o.metrics(), dataset.files().size(), dataset.skipped().size(),
+          profiles);
+    });
+  }
+}

@@ -1,0 +1,41 @@
+package io.ablate.job;
+
+import io.ablate.repository.MetricsRepository;
+import io.ablate.repository.RunRecord;
+
+/**
+ * One run of a metrics repository around a job's work: the run begins (its record says {@code
+ * running}), the work stages its tables, and the run commits; if the work throws, the run is
+ * recorded as failed with the error, its staged rows are dropped, and the error is rethrown. A
+ * run therefore never leaves half-written metrics behind.
+ */
+public final class RunLifecycle {
+  private RunLifecycle() {}
+
+  /** A job's work inside a run: stage tables with {@link MetricsRepository.Run#write}. */
+  @FunctionalInterface
+  public interface Work<R> {
+    R run(MetricsRepository.Run run) throws Exception;
+  }
+
+  /**
+   * Runs {@code work} as the run {@code record} of {@code repo} and returns its result once the
+   * run is committed. Checked exceptions of the work are rethrown wrapped in a {@link
+   * RuntimeException}.
+   */
+  public static <R> R inRun(MetricsRepository repo, RunRecord record, Work<R> work) {
+    try (MetricsRepository.Run run = repo.begin(record)) {
+      try {
+        R result = work.run(run);
+        run.commit();
+        return result;
+      } catch (RuntimeException | Error e) {
+        run.fail(e);
+        throw e;
+      } catch (Exception e) {
+        run.fail(e);
+        throw new RuntimeException(e);
+      }
+    }
+  }
+}
