@@ -37,11 +37,6 @@ public final class AccuracyPass implements Serializable {
   public record Result(VectorReader.Key key, String variant, String precision, String reference,
       String impl, ErrorStats stats) {}
 
-  /**
-   * The name of the accumulator counting the values read: progress reporting shows values/s from
-   * the tasks' updates of it.
-   */
-  public static final String VALUES_ACCUMULATOR = "ablate.values";
   /** Inputs widened to double with the Vector API when it is there ({@link Widen}). */
   private static final boolean WIDEN = Simd.available();
 
@@ -64,7 +59,7 @@ public final class AccuracyPass implements Serializable {
     VectorReader reader = new VectorReader(dataset);
     JavaRDD<InternalRow> rows = dataset.internalRows();
     AccuracyPass pass = this;
-    LongAccumulator values = rows.context().longAccumulator(VALUES_ACCUMULATOR);
+    LongAccumulator values = rows.context().longAccumulator(VectorReader.VALUES_ACCUMULATOR);
     List<Tuple2<String, Object>> merged = rows
         .mapPartitions((Iterator<InternalRow> it) -> pass.partition(reader, it, values).iterator())
         .mapToPair(t -> t)

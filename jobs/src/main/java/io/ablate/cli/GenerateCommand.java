@@ -101,14 +101,13 @@ final class GenerateCommand implements Callable<Integer> {
     common.range("--rows", rows, 1, Long.MAX_VALUE / 4);
     common.range("--dim", dim, 1, 1 << 24);
     common.range("--layers", layers, 1, 10_000);
+    Generator.Spec spec = new Generator.Spec(rows, dim, layers, model, checkpoint, seed,
+        encoding.equals("binary"), dtype, shift, scale, outlierRate, driftLayers, sites,
+        partitions == null ? 0 : common.range("--partitions", partitions, 1, 100_000));
     Console console = cli.console(common);
     SparkSession spark = Sessions.create("generate",
         sparkOptions.settings("local[*]", common.specConfs()));
     try {
-      int parts = partitions == null ? spark.sparkContext().defaultParallelism()
-          : common.range("--partitions", partitions, 1, 100_000);
-      Generator.Spec spec = new Generator.Spec(rows, dim, layers, model, checkpoint, seed,
-          encoding.equals("binary"), dtype, shift, scale, outlierRate, driftLayers, sites, parts);
       console.progressOf(spark);
       GenerateJob.Result r = GenerateJob.run(spark, new GenerateJob.Options(spec, out, overwrite),
           console.listener());

@@ -1,6 +1,6 @@
 package io.ablate.cli;
 
-import io.ablate.accuracy.AccuracyPass;
+import io.ablate.dataset.VectorReader;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
@@ -102,7 +102,7 @@ final class ProgressReporter extends SparkListener {
     scala.collection.Iterator<AccumulableInfo> it = e.taskInfo().accumulables().iterator();
     while (it.hasNext()) {
       AccumulableInfo a = it.next();
-      if (a.name().contains(AccuracyPass.VALUES_ACCUMULATOR) && a.update().isDefined()
+      if (a.name().contains(VectorReader.VALUES_ACCUMULATOR) && a.update().isDefined()
           && a.update().get() instanceof Long v) {
         n += v;
       }

@@ -83,11 +83,16 @@ public final class Generator implements Serializable {
         : s.add("values", DataTypes.createArrayType(DataTypes.FloatType, false), false);
   }
 
-  /** The dataset: rows × layers × sites rows, spread over {@code partitions} partitions. */
+  /**
+   * The dataset: rows × layers × sites rows, spread over {@code partitions} partitions (0: the
+   * session's default parallelism).
+   */
   public Dataset<Row> generate(SparkSession spark) {
     long total = spec.rows() * spec.layers() * spec.sites().size();
     Generator self = this;
-    return spark.range(0, total, 1, spec.partitions())
+    int partitions = spec.partitions() > 0 ? spec.partitions()
+        : spark.sparkContext().defaultParallelism();
+    return spark.range(0, total, 1, partitions)
         .mapPartitions((MapPartitionsFunction<Long, Row>) ids -> {
           List<Row> out = new ArrayList<>();
           while (ids.hasNext()) {

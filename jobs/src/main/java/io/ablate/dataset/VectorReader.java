@@ -22,6 +22,12 @@ import org.apache.spark.unsafe.types.UTF8String;
  * file, the sample and token, and the value.
  */
 public final class VectorReader implements Serializable {
+  /**
+   * The name of the accumulator a pass counts the values it reads in: progress reporting shows
+   * values/s from the tasks' updates of it.
+   */
+  public static final String VALUES_ACCUMULATOR = "ablate.values";
+
   private static final long serialVersionUID = 1L;
 
   /** What a metric row is keyed by. */

@@ -1,7 +1,6 @@
 package io.ablate.profile;
 
 import io.ablate.AblateException;
-import io.ablate.accuracy.AccuracyPass;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
@@ -83,7 +82,7 @@ public final class ProfilePass implements Serializable {
     }
     Units layout = new Units(groupsOf, bases, ordinals);
     JavaRDD<InternalRow> rows = dataset.internalRows();
-    LongAccumulator values = rows.context().longAccumulator(AccuracyPass.VALUES_ACCUMULATOR);
+    LongAccumulator values = rows.context().longAccumulator(VectorReader.VALUES_ACCUMULATOR);
     ProfilePass pass = this;
     List<Tuple2<Object, Object>> merged = rows
         .mapPartitions((Iterator<InternalRow> it) ->

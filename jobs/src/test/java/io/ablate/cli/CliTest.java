@@ -54,16 +54,28 @@ class CliTest {
         + "explain-gpu, bench, report, prompts, train, eval, capture"), unknown.err());
     Result typo = run("variants", "--fromat", "md");
     assertEquals(2, typo.code());
-    assertTrue(typo.err().contains("does not take --fromat"), typo.err());
+    assertTrue(typo.err().contains("Unknown options: '--fromat', 'md'"), typo.err());
+    assertTrue(typo.err().contains("see 'ablate variants --help'"), typo.err());
     Result badVariant = run("demo", "--variants", "gelu,swish(beta=0)");
     assertEquals(2, badVariant.code());
     assertTrue(badVariant.err().contains("beta=0 is out of range; valid: > 0"), badVariant.err());
     Result badNumber = run("ablate", "--input", "in", "--metrics", "m", "--latency",
         "--latency-batch", "many");
     assertEquals(2, badNumber.code());
-    assertTrue(badNumber.err().contains("--latency-batch many is not a whole number"),
-        badNumber.err());
-    assertEquals(2, run().code());
+    assertTrue(badNumber.err().contains("Invalid value for option '--latency-batch': 'many' is "
+        + "not a whole number"), badNumber.err());
+    Result range = run("ablate", "--input", "in", "--metrics", "m", "--latency",
+        "--latency-batch", "0");
+    assertEquals(2, range.code());
+    assertTrue(range.err().contains("--latency-batch 0 is out of range; valid: 1 to 268435456"),
+        range.err());
+    Result missing = run("ablate", "--input", "in");
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("Missing required option: '--metrics=DIR'"), missing.err());
+    // ablate alone: the usage, as bad usage.
+    Result none = run();
+    assertEquals(2, none.code());
+    assertTrue(none.out().startsWith("Usage: ablate"), none.out());
   }
 
   @Test

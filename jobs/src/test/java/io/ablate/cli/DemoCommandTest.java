@@ -46,16 +46,31 @@ class DemoCommandTest {
 
   @Test
   void runsTheAblationJobOnTheCommittedSampleAndPrintsTheTable() {
-    String out = tmp.resolve("metrics").toString();
-    CliTest.Result r = CliTest.run("demo", "--master", "local[2]", "--out", out);
+    Path dir = tmp.resolve("demo");
+    String out = dir.resolve("metrics").toString();
+    CliTest.Result r = CliTest.run("demo", "--master", "local[2]", "--out", dir.toString());
     assertEquals(0, r.code(), r.out() + r.err());
-    // Progress: each stage's completion is printed once (one reporter for the whole demo; each
-    // step used to add its own, so later stages were printed once per earlier step).
-    java.util.Map<String, Long> done = r.out().lines().filter(l -> l.matches("\\s*stage \\d+ .*done"))
-        .collect(java.util.stream.Collectors.groupingBy(l -> l.trim().split(" ")[1],
+    // Progress, on stderr: each stage's completion is printed once, named after the job's phase.
+    java.util.Map<String, Long> done = r.err().lines()
+        .filter(l -> l.matches("  [a-z].* \\[stage \\d+\\]: .*done"))
+        .collect(java.util.stream.Collectors.groupingBy(l -> l.substring(l.indexOf("[stage")),
             java.util.stream.Collectors.counting()));
-    assertTrue(!done.isEmpty(), r.out());
-    done.forEach((stage, n) -> assertEquals(1L, n, "stage " + stage + " printed " + n + " times"));
+    assertTrue(!done.isEmpty(), r.err());
+    done.forEach((stage, n) -> assertEquals(1L, n, stage + " printed " + n + " times"));
+    assertTrue(r.err().lines().anyMatch(l -> l.startsWith("  accuracy pass [stage ")), r.err());
+    assertTrue(r.err().lines().anyMatch(l -> l.startsWith("  profile pass [stage ")), r.err());
+    // Nothing beside the demo's directory: only metrics/ and data/ inside it.
+    try (java.util.stream.Stream<Path> beside = java.nio.file.Files.list(tmp)) {
+      assertEquals(List.of(dir), beside.toList());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    try (java.util.stream.Stream<Path> inside = java.nio.file.Files.list(dir)) {
+      assertEquals(Set.of(dir.resolve("metrics"), dir.resolve("data")),
+          inside.collect(java.util.stream.Collectors.toSet()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
 
     // Every (layer, site, variant): the 7 elementwise variants on ffn.pre, swiglu@bf16 on gate_up.
     Set<String> expected = new TreeSet<>();

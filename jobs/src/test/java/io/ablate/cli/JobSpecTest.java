@@ -1,11 +1,11 @@
 package io.ablate.cli;
 
-import io.ablate.repository.Tables;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ablate.job.AblationJob;
 import io.ablate.repository.MetricsRepository;
 import io.ablate.testing.LocalSpark;
 import java.io.IOException;
@@ -13,10 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -79,26 +75,49 @@ class JobSpecTest {
         """);
     JobSpec job = JobSpec.load(spec.toString());
     assertEquals("ablate", job.command());
-    Options file = job.options();
-    assertEquals("0123", file.get("run-id", null));
-    assertEquals("1_000", file.get("rows", null));
-    assertEquals("gelu_tanh;swish(beta=1.5)@bf16", file.get("variants", null));
-    assertEquals("ffn.pre,ffn.gate_up", file.get("sites", null));
-    assertFalse(file.flag("overwrite"));
-    assertEquals(List.of("spark.sql.shuffle.partitions=3", "spark.app.x=a b"), file.confs());
-    // Command line over file: its values win, its --conf pairs come after the file's.
-    Options merged = Options.parse(List.of("--rows", "7", "--overwrite", "--job", "x.yaml",
-        "--conf", "spark.sql.shuffle.partitions=5")).over(JobSpec.load(spec.toString()).options());
-    assertEquals("7", merged.get("rows", null));
-    assertTrue(merged.flag("overwrite"));
-    assertEquals("0123", merged.get("run-id", null));
-    assertNull(merged.get("job", null));
-    assertEquals("5", Sessions.Settings.of(merged, "local[1]").confs()
+    assertEquals("0123", job.values().get("run-id"));
+    assertEquals("1_000", job.values().get("rows"));
+    assertEquals("gelu_tanh;swish(beta=1.5)@bf16", job.values().get("variants"));
+    assertEquals("ffn.pre,ffn.gate_up", job.values().get("sites"));
+    assertEquals("false", job.values().get("overwrite"));
+    assertEquals(List.of("spark.sql.shuffle.partitions=3", "spark.app.x=a b"), job.confs());
+    // Through the command's option model: the spec's values are the defaults, the command line
+    // wins, the spec's --conf pairs come before the command line's.
+    Path gen = write("gen.yaml", """
+        command: generate
+        out: /tmp/never
+        run-id-is-not-an-option-here: x
+        """);
+    CliTest.Result unknown = CliTest.run("--job", gen.toString());
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().contains("generate does not take --run-id-is-not-an-option-here (job "
+        + "spec " + gen + ", line 3)"), unknown.err());
+    Path spec2 = write("gen2.yaml", """
+        out: /tmp/never
+        rows: 1_000
+        overwrite: true
+        conf:
+          spark.sql.shuffle.partitions: 3
+        """);
+    picocli.CommandLine cl = Main.commandLine(System.out, System.err);
+    String[] args = Main.withJobSpec(cl, new String[] {"generate", "--job", spec2.toString(),
+        "--rows", "7", "--conf", "spark.sql.shuffle.partitions=5"});
+    picocli.CommandLine.ParseResult parsed = cl.parseArgs(args);
+    GenerateCommand g = (GenerateCommand) parsed.subcommand().commandSpec().userObject();
+    assertEquals(7, g.rows);
+    assertTrue(g.overwrite);
+    assertEquals("/tmp/never", g.out);
+    assertEquals("5", g.sparkOptions.settings("local[1]", g.common.specConfs()).confs()
+        .get("spark.sql.shuffle.partitions"));
+    parsed = cl.parseArgs(Main.withJobSpec(cl, new String[] {"generate", "--job",
+        spec2.toString()}));
+    g = (GenerateCommand) parsed.subcommand().commandSpec().userObject();
+    assertEquals(1000, g.rows, "underscores in whole numbers, as written");
+    assertEquals("3", g.sparkOptions.settings("local[1]", g.common.specConfs()).confs()
         .get("spark.sql.shuffle.partitions"));
     // A list of key=value is the other form of conf.
     Path list = write("list.yaml", "conf: [spark.a=1, spark.b=x=y]\n");
-    assertEquals(List.of("spark.a=1", "spark.b=x=y"),
-        JobSpec.load(list.toString()).options().confs());
+    assertEquals(List.of("spark.a=1", "spark.b=x=y"), JobSpec.load(list.toString()).confs());
   }
 
   @Test
@@ -113,8 +132,8 @@ class JobSpecTest {
         + "latency-batch: many\n");
     r = CliTest.run("ablate", "--job", number.toString());
     assertEquals(2, r.code(), r.out() + r.err());
-    assertTrue(r.err().contains("--latency-batch many is not a whole number (job spec " + number
-        + ", line 4)"), r.err());
+    assertTrue(r.err().contains("Invalid value for option '--latency-batch': 'many' is not a whole "
+        + "number (job spec " + number + ", line 4)"), r.err());
 
     assertBadSpec("metrics: [unclosed\ntable: runs\n", "is not valid YAML (line 2, column 6)");
     assertBadSpec("metrics: a\n  table: b\n", "is not valid YAML (line 2, column 8)");
@@ -125,7 +144,11 @@ class JobSpecTest {
     assertBadSpec("--metrics: a\n", ", line 1: write 'metrics', not '--metrics'");
     assertBadSpec("metrics: a\nconf: 3\n", ", line 2: 'conf' must be a mapping");
     assertBadSpec("conf:\n  - spark.a\n", ", line 2: conf entry 'spark.a': expected key=value");
-    assertBadSpec("overwrite: yes\n", ", line 1: 'overwrite' is a flag: write true or false");
+    Path flag = write("flag.yaml", "out: x\noverwrite: yes\n");
+    CliTest.Result f = CliTest.run("generate", "--job", flag.toString());
+    assertEquals(2, f.code(), f.err());
+    assertTrue(f.err().contains("job spec " + flag + ", line 2: 'overwrite' is a flag: write true "
+        + "or false, not 'yes'"), f.err());
     assertBadSpec("table: {a: 1}\n", ", line 1: 'table' must be a single value, not a mapping");
     assertBadSpec("command: bench\n", "is for 'ablate bench', not 'ablate report'");
     assertBadSpec("command: reprot\n", ": unknown command 'reprot'; valid: demo,");
@@ -160,28 +183,20 @@ class JobSpecTest {
       specs = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
     assertFalse(specs.isEmpty(), "no specs in " + dir);
-    Pattern option = Pattern.compile("--([a-z][a-z0-9-]*)");
+    picocli.CommandLine cl = Main.commandLine(System.out, System.err);
     for (Path p : specs) {
       JobSpec spec = JobSpec.load(p.toString());
-      Command command = Main.command(spec.command());
-      Set<String> accepted = new TreeSet<>(Set.of("master", "conf", "profile"));
-      Matcher m = option.matcher(command.usage());
-      while (m.find()) {
-        accepted.add(m.group(1));
-      }
-      Options options = spec.options();
-      for (String name : options.given()) {
-        assertTrue(accepted.contains(name), p + ": 'ablate " + spec.command() + "' does not take --"
-            + name + "; it takes " + accepted);
-      }
-      String profile = options.get("profile", null);
+      picocli.CommandLine command = cl.getSubcommands().get(spec.command());
+      assertTrue(command != null, p + ": command " + spec.command());
+      new SpecDefaults(spec, command.getCommandSpec()); // every key an option of the command
+      String profile = spec.values().get("profile");
       if (profile != null) {
         assertFalse(SparkProfile.load(profile).isEmpty(), p + ": profile " + profile);
       }
     }
-    Options demo = JobSpec.load(dir.resolve("ablate-demo.yaml").toString()).options();
-    assertEquals(AblateCommand.DEFAULT_VARIANTS, demo.get("variants", null));
-    assertEquals("data-samples/activations", demo.get("input", null));
+    JobSpec demo = JobSpec.load(dir.resolve("ablate-demo.yaml").toString());
+    assertEquals(AblationJob.DEFAULT_VARIANTS, demo.values().get("variants"));
+    assertEquals("data-samples/activations", demo.values().get("input"));
   }
 
   /**
@@ -192,7 +207,7 @@ class JobSpecTest {
   void theCommittedSpecsRunOnTheCommittedDataset() throws IOException {
     Path jobs = CliTest.repoRoot().resolve("conf/jobs");
     Path data = CliTest.repoRoot().resolve(JobSpec.load(jobs.resolve("ablate-demo.yaml")
-        .toString()).options().get("input", null));
+        .toString()).values().get("input"));
     String metrics = tmp.resolve("metrics").toString();
     Path report = tmp.resolve("report.md");
     CliTest.Result ablate = CliTest.run("ablate", "--job", jobs.resolve("ablate-demo.yaml")
@@ -204,7 +219,7 @@ class JobSpecTest {
     String md = Files.readString(report, StandardCharsets.UTF_8);
     assertTrue(md.contains("## accuracy (latest succeeded run "), md);
     // The spec's variant list (and its gated variant on the gate_up site) ran.
-    for (String v : AblateCommand.DEFAULT_VARIANTS.split(";")) {
+    for (String v : AblationJob.DEFAULT_VARIANTS.split(";")) {
       assertTrue(md.contains("| " + v + " |"), v + "\n" + md);
     }
     SparkSession spark = LocalSpark.builder("job-spec-check").getOrCreate();
@@ -212,7 +227,7 @@ class JobSpecTest {
       MetricsRepository repo = MetricsRepository.open(spark, metrics);
       List<Row> runs = repo.runs().collectAsList();
       assertEquals(1, runs.size());
-      assertTrue(runs.get(0).<String>getAs("args").contains(AblateCommand.DEFAULT_VARIANTS));
+      assertTrue(runs.get(0).<String>getAs("args").contains(AblationJob.DEFAULT_VARIANTS));
       // --master on the command line beat the spec's profile (local.conf: local[*]).
       assertEquals("local[2]", runs.get(0).getAs("spark_master"));
       // The committed sample: 4 layers × (7 elementwise variants + swiglu@bf16), model as written.

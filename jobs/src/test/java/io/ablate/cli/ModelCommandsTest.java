@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ablate.eval.TaskCorpus;
+import io.ablate.job.ModelFingerprint;
 import io.ablate.repository.MetricsRepository;
 import io.ablate.model.CharVocab;
 import io.ablate.model.ModelConfig;

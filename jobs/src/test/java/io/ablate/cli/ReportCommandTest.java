@@ -232,7 +232,7 @@ class ReportCommandTest {
     assertBad("--format html is not supported yet", "--metrics", repo, "--format", "html");
     assertBad("--format csv writes one table: give --table NAME", "--metrics", repo,
         "--format", "csv");
-    assertBad("report does not take --tabel", "--metrics", repo, "--tabel", "runs");
+    assertBad("Unknown options: '--tabel', 'runs'", "--metrics", repo, "--tabel", "runs");
   }
 
   private static void assertBad(String message, String... args) {
