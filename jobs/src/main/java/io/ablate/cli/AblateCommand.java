@@ -27,13 +27,12 @@ final class AblateCommand implements Callable<Integer> {
   @ParentCommand
   Cli cli;
 
-  @Option(names = "--input", required = true, paramLabel = "DIR",
-      description = "Activation dataset (Parquet).")
-  String input;
+  @Mixin
+  InputOptions in;
 
-  @Option(names = "--metrics", required = true, paramLabel = "DIR",
-      description = "Metrics repository (created if missing).")
-  String metrics;
+  @Mixin
+  RunOptions run;
+
 
   @Option(names = "--variants", paramLabel = "LIST", converter = Converters.Variants.class,
       defaultValue = AblationJob.DEFAULT_VARIANTS,
@@ -50,13 +49,6 @@ final class AblateCommand implements Callable<Integer> {
       description = "Reference of ffn.gate_up sites (default: ${DEFAULT-VALUE}).")
   Variant gatedReference;
 
-  @Option(names = "--run-id", paramLabel = "ID", converter = Converters.RunIds.class,
-      description = "The run's id (default: a UTC timestamp and a random suffix).")
-  RunId runId;
-
-  @Option(names = "--on-bad-file", paramLabel = "fail|skip", converter = Converters.OnBadFile.class,
-      defaultValue = "fail", description = "Corrupt Parquet files (default: ${DEFAULT-VALUE}).")
-  ActivationDataset.OnBadFile onBadFile;
 
   @Option(names = "--latency",
       description = "Also time every variant's kernels (scalar, simd, djl, gpu) on the executors, "
@@ -80,8 +72,8 @@ final class AblateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    AblationJob.Options options = new AblationJob.Options(input, metrics, variants.variants(), reference,
-        gatedReference, runId == null ? RunId.generate() : runId, onBadFile, latencyPass());
+    AblationJob.Options options = new AblationJob.Options(in.input, run.metrics,
+        variants.variants(), reference, gatedReference, run.runId(), in.onBadFile, latencyPass());
     Console console = cli.console(common);
     SparkSession spark = Sessions.create("ablate",
         sparkOptions.settings("local[*]", common.specConfs()));

@@ -26,9 +26,9 @@ final class DriftCommand implements Callable<Integer> {
   @ParentCommand
   Cli cli;
 
-  @Option(names = "--metrics", required = true, paramLabel = "DIR",
-      description = "Metrics repository with profile runs.")
-  String metrics;
+  @Mixin
+  RunOptions run;
+
 
   @Option(names = "--baseline", required = true, paramLabel = "REF",
       description = "RUN_ID, RUN_ID/CHECKPOINT, latest or previous (the latest succeeded profile "
@@ -54,9 +54,6 @@ final class DriftCommand implements Callable<Integer> {
       description = "PSI smoothing (default: ${DEFAULT-VALUE}).")
   double epsilon;
 
-  @Option(names = "--run-id", paramLabel = "ID", converter = Converters.RunIds.class,
-      description = "The run's id (default: a UTC timestamp and a random suffix).")
-  RunId runId;
 
   @Mixin
   SparkOptions sparkOptions;
@@ -66,9 +63,8 @@ final class DriftCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    DriftJob.Options options = new DriftJob.Options(metrics, baseline, candidate, thresholds,
-        common.range("--bins", bins, 2, 1000), epsilon,
-        runId == null ? RunId.generate() : runId);
+    DriftJob.Options options = new DriftJob.Options(run.metrics, baseline, candidate,
+        thresholds, common.range("--bins", bins, 2, 1000), epsilon, run.runId());
     Console console = cli.console(common);
     SparkSession spark = Sessions.create("drift",
         sparkOptions.settings("local[*]", common.specConfs()));

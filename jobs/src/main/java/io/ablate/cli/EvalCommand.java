@@ -37,9 +37,9 @@ final class EvalCommand implements Callable<Integer> {
       description = "Prompt dataset (.jsonl or Parquet: id, task, prompt, answer).")
   String prompts;
 
-  @Option(names = "--metrics", required = true, paramLabel = "DIR",
-      description = "Metrics repository (created if missing).")
-  String metrics;
+  @Mixin
+  RunOptions run;
+
 
   @Option(names = "--variants", paramLabel = "CONFIGS",
       description = "';'-separated variant configs (default, elementwise FFN: "
@@ -62,9 +62,6 @@ final class EvalCommand implements Callable<Integer> {
       description = "Only the first N prompts of each task by id (default: all).")
   int perTask;
 
-  @Option(names = "--run-id", paramLabel = "ID", converter = Converters.RunIds.class,
-      description = "The run's id (default: a UTC timestamp and a random suffix).")
-  RunId runId;
 
   @Mixin
   SparkOptions sparkOptions;
@@ -77,13 +74,12 @@ final class EvalCommand implements Callable<Integer> {
     ModelConfig config = EvalJob.Options.config(model);
     String configs = variants != null ? variants
         : config.gated() ? EvalJob.GATED_DEFAULT : EvalJob.ELEMENTWISE_DEFAULT;
-    EvalJob.Options options = new EvalJob.Options(model, prompts, metrics,
+    EvalJob.Options options = new EvalJob.Options(model, prompts, run.metrics,
         new PromptEval(Path.of(model).toAbsolutePath().toString(),
             Arrays.asList(configs.split(";")), common.range("--batch", batch, 1, 4096),
             common.range("--partitions", partitions, 0, 100_000),
             common.range("--max-new-tokens", maxNewTokens, 1, 4096)),
-        runId == null ? RunId.generate() : runId,
-        common.range("--per-task", perTask, 0, Integer.MAX_VALUE));
+        run.runId(), common.range("--per-task", perTask, 0, Integer.MAX_VALUE));
     Console console = cli.console(common);
     SparkSession spark = Sessions.create("eval",
         sparkOptions.settings("local[*]", common.specConfs()));

@@ -33,13 +33,12 @@ final class ProfileCommand implements Callable<Integer> {
   @ParentCommand
   Cli cli;
 
-  @Option(names = "--input", required = true, paramLabel = "DIR",
-      description = "Activation dataset (Parquet).")
-  String input;
+  @Mixin
+  InputOptions in;
 
-  @Option(names = "--metrics", required = true, paramLabel = "DIR",
-      description = "Metrics repository (created if missing).")
-  String metrics;
+  @Mixin
+  RunOptions run;
+
 
   @Option(names = "--variants", paramLabel = "LIST", converter = Converters.Variants.class,
       defaultValue = "", description = "Also profile these variants' outputs (default: none).")
@@ -50,13 +49,6 @@ final class ProfileCommand implements Callable<Integer> {
           + "error about 2.3/K^0.97).")
   int sketchK;
 
-  @Option(names = "--run-id", paramLabel = "ID", converter = Converters.RunIds.class,
-      description = "The run's id (default: a UTC timestamp and a random suffix).")
-  RunId runId;
-
-  @Option(names = "--on-bad-file", paramLabel = "fail|skip", converter = Converters.OnBadFile.class,
-      defaultValue = "fail", description = "Corrupt Parquet files (default: ${DEFAULT-VALUE}).")
-  ActivationDataset.OnBadFile onBadFile;
 
   @Option(names = "--drift-against", paramLabel = "REF",
       description = "Then compare this run with REF as 'ablate drift --baseline REF' does (e.g. "
@@ -76,13 +68,13 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ProfileJob.Options options = new ProfileJob.Options(input, metrics, variants.variants(),
-        common.range("--sketch-k", sketchK, QuantileSketch.MIN_K, QuantileSketch.MAX_K),
-        runId == null ? RunId.generate() : runId, onBadFile);
+    ProfileJob.Options options = new ProfileJob.Options(in.input, run.metrics,
+        variants.variants(), common.range("--sketch-k", sketchK, QuantileSketch.MIN_K,
+            QuantileSketch.MAX_K), run.runId(), in.onBadFile);
     if (driftAgainst == null && thresholds != null) {
       throw AblateException.badInput("--thresholds needs --drift-against (or use 'ablate drift')");
     }
-    DriftJob.Options drift = driftAgainst == null ? null : DriftJob.Options.of(metrics,
+    DriftJob.Options drift = driftAgainst == null ? null : DriftJob.Options.of(run.metrics,
         driftAgainst, options.runId().value(),
         thresholds == null ? Thresholds.defaults() : thresholds, RunId.generate());
     Console console = cli.console(common);
@@ -95,9 +87,9 @@ final class ProfileCommand implements Callable<Integer> {
         return 0;
       }
       if (driftAgainst.trim().equals(ProfileRef.PREVIOUS)
-          && !DriftJob.hasPrevious(spark, metrics, options.runId())) {
+          && !DriftJob.hasPrevious(spark, run.metrics, options.runId())) {
         console.note("No earlier profile run of this model in %s: nothing to compare with yet "
-            + "(the next run will be compared with this one)", metrics);
+            + "(the next run will be compared with this one)", run.metrics);
         return 0;
       }
       return DriftCommand.show(console, DriftJob.run(spark, drift, console.listener()));

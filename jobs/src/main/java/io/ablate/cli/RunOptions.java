@@ -1,0 +1,20 @@
+package io.ablate.cli;
+
+import io.ablate.repository.RunId;
+import picocli.CommandLine.Option;
+
+/** The options of a command that records a run: the metrics repository and the run's id. */
+final class RunOptions {
+  @Option(names = "--metrics", required = true, paramLabel = "DIR",
+      description = "The metrics repository (a run creates it if missing).")
+  String metrics;
+
+  @Option(names = "--run-id", paramLabel = "ID", converter = Converters.RunIds.class,
+      description = "The run's id (default: a UTC timestamp and a random suffix).")
+  RunId runId;
+
+  /** The given run id, or a new one. */
+  RunId runId() {
+    return runId != null ? runId : RunId.generate();
+  }
+}
