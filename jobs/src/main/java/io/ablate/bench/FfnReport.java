@@ -67,8 +67,8 @@ public final class FfnReport implements BenchPart {
   static String markdown(FfnBench.Report r, String command, String machine) {
     StringBuilder sb = new StringBuilder();
     FfnLimits lim = r.limits();
-    sb.append("FFN blocks at model shapes, one thread. Command: `").append(command).append(" (")
-        .append(LocalDate.now()).append(")`  \nMachine: ").append(machine).append("  \n")
+    sb.append("FFN blocks at model shapes, one thread. Command: `").append(command).append("` (")
+        .append(LocalDate.now()).append(")  \nMachine: ").append(machine).append("  \n")
         .append("Engine: ").append(r.engine()).append("  \n");
     sb.append(String.format(Locale.ROOT, "Limits in the same run: memory copy %.1f GB/s "
         + "(System.arraycopy of 64 MiB arrays, bytes read + written; smaller working sets are held "

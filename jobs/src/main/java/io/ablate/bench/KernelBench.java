@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -219,7 +220,8 @@ public final class KernelBench {
       byVariant.computeIfAbsent(r.variant(), k -> new LinkedHashMap<>()).put(r.impl(), r);
     }
     StringBuilder sb = new StringBuilder();
-    sb.append("Single-thread kernel throughput. Command: `").append(command).append("`  \n");
+    sb.append("Single-thread kernel throughput. Command: `").append(command).append("` (")
+        .append(LocalDate.now()).append(")  \n");
     sb.append("Machine: ").append(machine).append("  \n");
     if (copy != null) {
       sb.append(String.format(Locale.ROOT,

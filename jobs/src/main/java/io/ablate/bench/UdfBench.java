@@ -42,9 +42,9 @@ public final class UdfBench {
 
   private UdfBench() {}
 
+  /** Runs the queries in {@code spark}, which has Ablate's functions registered. */
   public static List<Result> run(SparkSession spark, long elems, int dim, int reps,
       PrintStream progress) {
-    ActivationFunctions.register(spark);
     int partitions = Math.max(2, spark.sparkContext().defaultParallelism());
     long rows = Math.max(partitions, elems / dim);
     long n = rows * dim;

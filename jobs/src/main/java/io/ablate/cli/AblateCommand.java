@@ -2,11 +2,8 @@ package io.ablate.cli;
 
 import io.ablate.AblateException;
 import io.ablate.activation.Variant;
-import io.ablate.dataset.ActivationDataset;
 import io.ablate.job.AblationJob;
 import io.ablate.latency.LatencyPass;
-import io.ablate.repository.RunId;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;

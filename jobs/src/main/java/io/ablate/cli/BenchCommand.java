@@ -148,8 +148,10 @@ final class BenchCommand implements Callable<Integer> {
     Sessions.Settings settings = sparkOptions.settings("local[2]", common.specConfs());
     PrintStream out = cli.console(common).out();
     String machine = KernelBench.machineDescription();
-    String command = "jobs/bin/ablate bench" + (quick ? " --quick" : "")
-        + (chosen.size() < PARTS.size() ? " --only " + String.join(",", chosen) : "");
+    // The command as given, for the tables' headings: what a reader runs to reproduce them.
+    String command = "jobs/bin/ablate " + String.join(" ", common.command.commandLine()
+        .getParseResult().originalArgs().stream()
+        .map(a -> a.matches("[\\w@%+=:,./-]+") ? a : "'" + a + "'").toList());
     BenchSuite.Context ctx = new BenchSuite.Context(quick, out,
         () -> Sessions.create("bench", settings), machine, command, RunRecord.hostName());
     out.println("Machine: " + machine);

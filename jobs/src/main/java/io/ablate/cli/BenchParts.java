@@ -41,8 +41,7 @@ final class BenchParts {
             .withScope(r.impl().equals("memcpy") ? LatencyRow.LIMIT : LatencyRow.KERNEL));
       }
       ctx.addRows(rows);
-      ctx.addMarkdown(KernelBench.markdownTable(results, ctx.command() + " (" + LocalDate.now()
-          + ")", ctx.machine()));
+      ctx.addMarkdown(KernelBench.markdownTable(results, ctx.command(), ctx.machine()));
       ctx.out().print(KernelBench.targetReport(results));
       ctx.addSummary(line("kernels", "memory copy (" + elems + " floats)", copy, 8, copy));
       for (String v : List.of("gelu", "gelu_tanh", "silu", "relu", "swiglu")) {
@@ -97,9 +96,10 @@ final class BenchParts {
         }
       }
       ctx.addRows(rows);
-      ctx.addMarkdown(String.format("SQL functions over %d float32 values in Parquet, %s, %s:%n%n",
-          results.get(0).values(), spark.sparkContext().master(), ctx.command() + " ("
-              + LocalDate.now() + ")") + t.markdown());
+      ctx.addMarkdown(String.format("SQL functions over %d float32 values in Parquet, %s. "
+          + "Command: `%s` (%s)  %nMachine: %s%n%n", results.get(0).values(),
+          spark.sparkContext().master(), ctx.command(), LocalDate.now(), ctx.machine())
+          + t.markdown());
     }
   }
 
@@ -129,8 +129,7 @@ final class BenchParts {
               Double.NaN, ""));
         }
         ctx.addRows(rows);
-        ctx.addMarkdown(jobTable("Accuracy pass", results, spark.sparkContext().master(),
-            ctx.command() + " (" + LocalDate.now() + ")"));
+        ctx.addMarkdown(jobTable("Accuracy pass", results, spark.sparkContext().master(), ctx));
       }
     }
   }
@@ -142,7 +141,7 @@ final class BenchParts {
    * medians), and the SQL peer's time over the job's.
    */
   static String jobTable(String what, List<JobBench.Result> results, String master,
-      String command) {
+      BenchSuite.Context ctx) {
     double sql = medianOf(results, r -> r.impl().equals("sql"));
     double read = medianOf(results, r -> r.variant().equals("read"));
     TextTable t = new TextTable("job", "impl", "variants", "seconds (median)", "spread",
@@ -154,8 +153,9 @@ final class BenchParts {
           String.format("%.2fx", r.vsScan()), String.format("%.2fx", r.seconds() / read),
           pass && !Double.isNaN(sql) ? String.format("%.1fx", sql / r.seconds()) : "");
     }
-    return String.format("%s over %d float32 values (array<float>, Parquet), %s, %s:%n%n", what,
-        results.get(0).values(), master, command) + t.markdown();
+    return String.format("%s over %d float32 values (array<float>, Parquet), %s. Command: `%s` "
+        + "(%s)  %nMachine: %s%n%n", what, results.get(0).values(), master, ctx.command(),
+        LocalDate.now(), ctx.machine()) + t.markdown();
   }
 
   private static double medianOf(List<JobBench.Result> results,
@@ -191,8 +191,7 @@ final class BenchParts {
               Double.NaN, ""));
         }
         ctx.addRows(rows);
-        ctx.addMarkdown(jobTable("Profile pass", results, spark.sparkContext().master(),
-            ctx.command() + " (" + LocalDate.now() + ")"));
+        ctx.addMarkdown(jobTable("Profile pass", results, spark.sparkContext().master(), ctx));
       }
     }
   }

@@ -3,7 +3,6 @@ package io.ablate.cli;
 import io.ablate.drift.DriftMetrics;
 import io.ablate.drift.Thresholds;
 import io.ablate.job.DriftJob;
-import io.ablate.repository.RunId;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;

@@ -3,7 +3,6 @@ package io.ablate.cli;
 import io.ablate.eval.PromptEval;
 import io.ablate.job.EvalJob;
 import io.ablate.model.ModelConfig;
-import io.ablate.repository.RunId;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;

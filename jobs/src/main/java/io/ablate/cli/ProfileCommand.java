@@ -1,15 +1,12 @@
 package io.ablate.cli;
 
 import io.ablate.AblateException;
-import io.ablate.activation.Variant;
-import io.ablate.dataset.ActivationDataset;
 import io.ablate.drift.ProfileRef;
 import io.ablate.drift.Thresholds;
 import io.ablate.job.DriftJob;
 import io.ablate.job.ProfileJob;
 import io.ablate.repository.RunId;
 import io.ablate.sketch.QuantileSketch;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;

@@ -6,9 +6,10 @@ import org.apache.datasketches.memory.Memory;
 import org.apache.datasketches.quantilescommon.FloatsSortedView;
 
 /**
- * Reads the compact KLL floats sketches of Apache DataSketches 6 (the {@code sketch} column of
- * profiles written before Ablate owned its sketch) through DataSketches' public API: its sorted
- * view gives every retained item with its weight, a power of two, which is the item's level.
+ * Reads the compact KLL floats sketches of Apache DataSketches 6 (the format of the {@code sketch}
+ * column in profiles of Ablate 0.1 repositories that predate {@link QuantileSketch}'s own form)
+ * through DataSketches' public API: its sorted view gives every retained item with its weight, a
+ * sum of powers of two (one per level it stands in for).
  */
 final class LegacyKll {
   private LegacyKll() {}

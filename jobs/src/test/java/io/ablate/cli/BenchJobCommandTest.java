@@ -1,5 +1,6 @@
 package io.ablate.cli;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,12 +29,21 @@ class BenchJobCommandTest {
     String metrics = dir.resolve("metrics").toString();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
+    java.nio.file.Path md = dir.resolve("tables.md");
     int code = Main.run(new String[] {"bench", "--only", "job", "--job-values", "65536",
         "--job-reps", "2", "--sql-reps", "1", "--metrics", metrics, "--run-id", "bench-1",
-        "--master", "local[2]"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+        "--master", "local[2]", "--out", md.toString()},
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     String printed = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+    // The written table is headed by the command as given, the date and the machine.
+    String written = assertDoesNotThrow(() -> java.nio.file.Files.readString(md));
+    assertTrue(written.startsWith("Accuracy pass over 65536 float32 values (array<float>, "
+        + "Parquet), local[2]. Command: `jobs/bin/ablate bench --only job --job-values 65536 "
+        + "--job-reps 2 --sql-reps 1 --metrics " + metrics + " --run-id bench-1 --master "
+        + "'local[2]' --out " + md + "` (" + java.time.LocalDate.now() + ")  \nMachine: "),
+        written);
     assertTrue(printed.contains("| ablate pass, 8 variants | ablate | 8 |"), printed);
     // The plain scan is what every job is measured against: itself at 1.00x.
     assertTrue(printed.contains("| vs plain scan | vs Ablate's read |"), printed);
