@@ -11,7 +11,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Runs {@link BenchPart}s in order in one JVM and gathers what they measured: the latency rows
- * (written by the caller as one run of the metrics repository), the Markdown sections (the README's
+ * (written by the caller as one run of the metrics repository), the Markdown sections (the performance documentation's
  * performance section), and the summary printed at the end.
  */
 public final class BenchSuite {
@@ -70,7 +70,7 @@ public final class BenchSuite {
       return machine;
     }
 
-    /** The command line as the README quotes it, with the date. */
+    /** The command line as given, for the tables' headings. */
     public String command() {
       return command;
     }

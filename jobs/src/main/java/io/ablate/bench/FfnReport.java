@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * The FFN benchmark as a part of {@code ablate bench}: runs {@link FfnBench}, then turns its report
- * into latency rows, README Markdown (blocks, stages against the limits, fused vs unfused, the
+ * into latency rows, the performance documentation's Markdown (blocks, stages against the limits, fused vs unfused, the
  * reference checks) and summary lines.
  */
 public final class FfnReport implements BenchPart {

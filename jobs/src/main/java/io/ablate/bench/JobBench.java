@@ -25,7 +25,7 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The job benchmark: the accuracy pass over an {@code array<float>} activation dataset in the
- * session's master (local[2] for the README), against what a user would do instead and against the
+ * session's master (local[2] for the documented figures), against what a user would do instead and against the
  * floor, in one session:
  * <ul>
  *   <li>{@code scan}: the plain scan, Spark's own scan of the column into its {@code noop} sink

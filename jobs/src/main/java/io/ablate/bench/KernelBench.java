@@ -208,7 +208,7 @@ public final class KernelBench {
         r.samples(), r.elems());
   }
 
-  /** README-ready markdown: header lines, the table, and footnotes. */
+  /** The performance documentation's Markdown: header lines, the table, and footnotes. */
   public static String markdownTable(List<KernelResult> rows, String command, String machine) {
     Map<String, Map<String, KernelResult>> byVariant = new LinkedHashMap<>();
     KernelResult copy = null;

@@ -18,7 +18,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Throughput of the SQL functions over Parquet vectors, in the session's master (local[2] for the
- * README): the same float32 values stored as {@code array<float>} and as {@code binary} f32, each
+ * documented figures): the same float32 values stored as {@code array<float>} and as {@code binary} f32, each
  * query run in full into Spark's {@code noop} sink. Peers in the same run: a plain scan of the column
  * (the floor), the GPU-capable {@code ScalaUDF} form on its CPU path (what the plugin's UDF costs
  * where it stays on the CPU: boxed floats), and GELU-tanh hand-written as a Spark SQL higher-order

@@ -38,7 +38,7 @@ import picocli.CommandLine.ParentCommand;
  * through DJL, the memory-copy bandwidth), FFN blocks at model shapes against the machine's limits,
  * the SQL functions, and the accuracy job against hand-written SQL and a plain scan. With
  * {@code --metrics DIR} every figure lands in the {@code latency} table as one run; a summary table
- * is printed at the end and, with {@code --out}, the README's Markdown is written. Medians over
+ * is printed at the end and, with {@code --out}, the performance documentation's Markdown is written. Medians over
  * repetitions after warm-up, with the spread.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code ablate bench --only ffn --shapes ... --metrics DIR}: every figure of the FFN part lands in
  * the latency table (stages, fusion modes, limits), with shape, tokens, stage and the fraction of
- * its limit; the README Markdown and the summary are written.
+ * its limit; the performance documentation's Markdown and the summary are written.
  */
 class BenchFfnCommandTest {
   @TempDir

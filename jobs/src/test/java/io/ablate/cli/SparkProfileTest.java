@@ -82,7 +82,7 @@ class SparkProfileTest {
     for (String profile : new String[] {"cluster", "gpu"}) {
       String executor = SparkProfile.load(profile).get("spark.executor.extraJavaOptions");
       assertTrue(executor.contains("--add-modules=jdk.incubator.vector"), profile);
-      // Vector API loops need C2 to inline deeper than JDK 17's default (README, JVM options).
+      // Vector API loops need C2 to inline deeper than JDK 17's default (clusters-and-gpus.md, JVM options).
       assertTrue(executor.contains("-XX:MaxInlineLevel=25"), profile);
     }
     assertEquals("com.nvidia.spark.SQLPlugin", SparkProfile.load("gpu").get("spark.plugins"));

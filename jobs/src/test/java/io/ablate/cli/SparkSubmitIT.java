@@ -87,7 +87,7 @@ class SparkSubmitIT {
   @Test
   void captureWithAHuggingFaceTokenizerRunsFromTheAppJar() throws Exception {
     // GPT-2's tokenizer.json over random weights; the tokenizer's Rust natives come from the app
-    // jar, PyTorch's from the natives jar passed with --jars (as the README says).
+    // jar, PyTorch's from the natives jar passed with --jars (as the documentation on clusters says).
     Path model = TokenizerFixtures.gpt2Model(dir.resolve("hf-gpt2"), 1, 1);
     Path prompts = dir.resolve("p.jsonl");
     PromptFiles.writeJsonl(prompts, List.of(new Prompt("a", "t", "Hello", " world")));
