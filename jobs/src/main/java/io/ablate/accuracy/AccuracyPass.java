@@ -65,6 +65,15 @@ public final class AccuracyPass implements Serializable {
         .mapToPair(t -> t)
         .reduceByKey(AccuracyPass::mergeValues)
         .collect();
+    return results(merged, dataset.files().size(), "simd");
+  }
+
+  /**
+   * The results of merged accumulators: (slot text, {@link ErrorStats} or length counts) as the
+   * pass's partitions and {@link AccuracyPlan}'s rows produce them. Bad input when there is no
+   * vector or the lengths within a key differ. {@code impl} names the form that ran.
+   */
+  List<Result> results(List<Tuple2<String, Object>> merged, int files, String impl) {
     Map<VectorReader.Key, Map<Integer, Long>> lengths = new TreeMap<>();
     Map<VectorReader.Key, Map<String, ErrorStats>> stats = new TreeMap<>();
     for (Tuple2<String, Object> t : merged) {
@@ -79,8 +88,7 @@ public final class AccuracyPass implements Serializable {
       }
     }
     if (lengths.isEmpty()) {
-      throw AblateException.badInput("the input has no vectors (%d files read)",
-          dataset.files().size());
+      throw AblateException.badInput("the input has no vectors (%d files read)", files);
     }
     lengths.forEach((key, byLength) -> {
       if (byLength.size() > 1) {
@@ -96,14 +104,14 @@ public final class AccuracyPass implements Serializable {
         if (s != null) {
           Variant v = Catalogue.variant(name);
           out.add(new Result(e.getKey(), v.name(), v.precision().baseName(),
-              (v.gated() ? gatedReference : reference), "simd", s));
+              (v.gated() ? gatedReference : reference), impl, s));
         }
       }
     }
     return out;
   }
 
-  private static Object mergeValues(Object a, Object b) {
+  static Object mergeValues(Object a, Object b) {
     if (a instanceof ErrorStats s) {
       return s.merge((ErrorStats) b);
     }
@@ -161,13 +169,10 @@ public final class AccuracyPass implements Serializable {
       }
       if (gatedSite) {
         for (int i = 0; i < n; i++) {
-          float g = x[i];
-          float u = x[n + i];
-          args[0][i] = g;
-          args[1][i] = u;
-          // An element is non-finite input if its gate or its up is.
-          input[i] = Float.isNaN(u) ? u : Float.isInfinite(u) && Float.isFinite(g) ? u : g;
+          args[0][i] = x[i];
+          args[1][i] = x[n + i];
         }
+        gatedInputs(x, n, input);
       } else if (WIDEN) {
         Widen.toDoubles(x, 0, args[0], 0, n);
       } else {
@@ -204,6 +209,20 @@ public final class AccuracyPass implements Serializable {
     });
     lengths.forEach((key, l) -> result.add(new Tuple2<>(new Slot(key, null).text(), l)));
     return result;
+  }
+
+  /**
+   * The input class of each element of a gated vector {@code [gate | up]} (n values each), into
+   * {@code out}: an element is a NaN input if its up is NaN, else an infinite input if its up is
+   * infinite and its gate finite, else its gate's class. Returns {@code out}.
+   */
+  static float[] gatedInputs(float[] x, int n, float[] out) {
+    for (int i = 0; i < n; i++) {
+      float g = x[i];
+      float u = x[n + i];
+      out[i] = Float.isNaN(u) ? u : Float.isInfinite(u) && Float.isFinite(g) ? u : g;
+    }
+    return out;
   }
 
   /** (key, variant) as one string, for the shuffle; variant null for the length counts. */

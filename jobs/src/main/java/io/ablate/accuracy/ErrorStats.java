@@ -191,10 +191,7 @@ public final class ErrorStats implements Serializable {
       l[i + LANES] += l[i + lane + LANES];
       twoSum(l, i, l[i + lane]);
     }
-    into.add(l[i]);
-    if (Double.isFinite(l[i])) {
-      into.add(l[i + LANES]);
-    }
+    addSum(into, l[i], l[i + LANES]);
   }
 
   /**
@@ -392,6 +389,66 @@ public final class ErrorStats implements Serializable {
     int e = (Float.floatToRawIntBits((float) r) >>> 23) & 0xFF;
     e = Math.min(Math.max(e, 1), 254);
     return Double.longBitsToDouble((long) (150 - e + 1023) << 52);
+  }
+
+  /**
+   * What one group (one vector) adds to an accumulator: its counts, its maxima (−∞ for none) and
+   * each of its five sums as the double and the compensation that {@link #update} adds to the
+   * exact sums. A group computed elsewhere (a SQL plan's per-row reduction, on the CPU or the GPU)
+   * and {@link #add added} gives the accumulator an update of the same vector would: bit for bit
+   * when the group's sums are {@link #group}'s, within the group sums' own rounding otherwise.
+   */
+  public record Group(long n, long nanIn, long infIn, long nanOut, long special,
+      long specialMismatch, long compared, long zerosOut, double maxAbs, double maxRel,
+      double maxUlp, double absErr, double absErrComp, double sqErr, double sqErrComp,
+      double sqRef, double sqRefComp, double sqOut, double sqOutComp, double refOut,
+      double refOutComp) implements Serializable {}
+
+  /**
+   * The group of {@code len} elements (one vector): as {@link #update} adds it, sums folded from
+   * their lanes into one double and its compensation.
+   */
+  public static Group group(float[] input, float[] output, double[] reference, int len) {
+    ErrorStats e = empty();
+    e.update(input, 0, output, 0, reference, 0, len);
+    double[] l = e.lanes;
+    int a = sumIndex(ABS_ERR, 0);
+    int q = sumIndex(SQ_ERR, 0);
+    int r = sumIndex(SQ_REF, 0);
+    int o = sumIndex(SQ_OUT, 0);
+    int ro = sumIndex(REF_OUT, 0);
+    return new Group(e.n, e.nanIn, e.infIn, e.nanOut, e.special, e.specialMismatch, e.compared,
+        e.zerosOut, e.maxAbs, e.maxRel, e.maxUlp, l[a], l[a + LANES], l[q], l[q + LANES], l[r],
+        l[r + LANES], l[o], l[o + LANES], l[ro], l[ro + LANES]);
+  }
+
+  /** Adds a group, as {@link #update} adds one, and returns this. */
+  public ErrorStats add(Group g) {
+    n += g.n();
+    nanIn += g.nanIn();
+    infIn += g.infIn();
+    nanOut += g.nanOut();
+    special += g.special();
+    specialMismatch += g.specialMismatch();
+    compared += g.compared();
+    zerosOut += g.zerosOut();
+    maxAbs = Math.max(maxAbs, g.maxAbs());
+    maxRel = Math.max(maxRel, g.maxRel());
+    maxUlp = Math.max(maxUlp, g.maxUlp());
+    addSum(sumAbsErr, g.absErr(), g.absErrComp());
+    addSum(sumSqErr, g.sqErr(), g.sqErrComp());
+    addSum(sumSqRef, g.sqRef(), g.sqRefComp());
+    addSum(sumSqOut, g.sqOut(), g.sqOutComp());
+    addSum(sumRefOut, g.refOut(), g.refOutComp());
+    return this;
+  }
+
+  /** A group's sum and compensation into an exact sum (only the sum when it is not finite). */
+  private static void addSum(ExactSum into, double sum, double comp) {
+    into.add(sum);
+    if (Double.isFinite(sum)) {
+      into.add(comp);
+    }
   }
 
   /** Adds {@code other} into this accumulator and returns this; {@code other} is not changed. */

@@ -48,7 +48,10 @@ public final class ActivationFunctions {
 
   private ActivationFunctions() {}
 
-  /** Registers every catalogue activation by name, and {@code act(spec, ...)}. */
+  /**
+   * Registers every catalogue activation by name, {@code act(spec, ...)}, and the functions of the
+   * passes' plans ({@link PlanFunctions}).
+   */
   public static void register(SparkSession spark) {
     org.apache.spark.sql.classic.SparkSession session = (org.apache.spark.sql.classic.SparkSession) spark;
     FunctionRegistry registry = session.sessionState().functionRegistry();
@@ -66,6 +69,7 @@ public final class ActivationFunctions {
       Object spec = args.remove(0).eval(null);
       return Catalogue.variant(String.valueOf(spec));
     }), "java_udf");
+    PlanFunctions.register(registry);
   }
 
   private interface VariantOf {

@@ -1,0 +1,198 @@
+package io.ablate.accuracy;
+
+import io.ablate.AblateException;
+import io.ablate.activation.Variant;
+import io.ablate.dataset.ActivationDataset;
+import io.ablate.dataset.VectorReader;
+import io.ablate.spark.PlanFunctions;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.util.LongAccumulator;
+import scala.Tuple2;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The accuracy pass as a Spark SQL plan that the RAPIDS Accelerator runs on the GPU: a second form
+ * of {@link AccuracyPass}, with the same results. Per vector, as column expressions over Ablate's
+ * SQL functions (each a {@code RapidsUDF}):
+ * <pre>
+ *   x   = values, or ablate_vector(data, dtype)                 the vector as array&lt;float&gt;
+ *   r   = ablate_reference(reference, x)                         float64 reference, array&lt;double&gt;
+ *   g_i = ablate_error_group(x, act(variant_i, x), r, gated)     the variant's per-vector group
+ * </pre>
+ * so the raw values never leave the GPU: only one row per vector does (its key, its length and a
+ * small struct per variant). Those rows are merged per (model, checkpoint, layer, site, variant) on
+ * the CPU, exactly ({@link ErrorStats#add}), in whatever order they come.
+ *
+ * <p><b>Determinism.</b> Evaluated by the functions' CPU forms the groups are the pass's own
+ * ({@link ErrorStats#group}: the same kernels, reference and lane sums), so the metrics are the
+ * pass's bits. On the GPU, counts and maxima are the same; each vector's sums are float64
+ * segmented sums (no compensation), merged exactly: the same whatever the partitioning, within
+ * about n·2<sup>−53</sup> of the pass's sums, relative, for vectors of n values.
+ */
+public final class AccuracyPlan implements Serializable {
+  private static final long serialVersionUID = 1L;
+  /** The per-vector reduction's SQL function. */
+  public static final String ERROR_GROUP = "ablate_error_group";
+
+  private final AccuracyPass pass;
+  private final List<String> variants;
+  private final List<Boolean> gated;
+  private final String reference;
+  private final String gatedReference;
+
+  public AccuracyPlan(List<Variant> variants, Variant reference, Variant gatedReference) {
+    this.pass = new AccuracyPass(variants, reference, gatedReference);
+    List<Variant> distinct = variants.stream().distinct().toList();
+    this.variants = distinct.stream().map(Variant::name).toList();
+    this.gated = distinct.stream().map(Variant::gated).toList();
+    this.reference = reference.name();
+    this.gatedReference = gatedReference.name();
+  }
+
+  /** Registers {@value #ERROR_GROUP}{@code (x, y, r, gated)} in {@code spark}. */
+  public static void register(SparkSession spark) {
+    FunctionRegistry registry =
+        ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().functionRegistry();
+    registry.createOrReplaceTempFunction(ERROR_GROUP, (scala.collection.immutable.Seq<Expression>
+        scalaArgs) -> {
+      List<Expression> args = new ArrayList<>(CollectionConverters.asJava(scalaArgs));
+      if (args.size() != 4 || !args.get(3).foldable()) {
+        throw AblateException.badInput("%s: expected (x, y, r, gated)", ERROR_GROUP);
+      }
+      boolean isGated = Boolean.TRUE.equals(args.get(3).eval(null));
+      return PlanFunctions.udf(new ErrorGroupUdf(isGated), ErrorGroupUdf.SCHEMA,
+          args.subList(0, 3), ERROR_GROUP);
+    }, "java_udf");
+  }
+
+  /**
+   * The plan: one row per vector with {@code model, checkpoint, layer, site, len} and a group
+   * struct {@code g0 ... g(k-1)} per variant (null where the variant does not apply to the site).
+   */
+  public Dataset<Row> plan(ActivationDataset dataset) {
+    Dataset<Row> rows = dataset.rows();
+    register(rows.sparkSession());
+    Dataset<Row> vectors = vectors(dataset).where("x IS NOT NULL");
+    Dataset<Row> pre = perSite(vectors.where("site <> '" + ActivationDataset.GATED_SITE + "'"),
+        false);
+    Dataset<Row> gatedRows = perSite(vectors.where("site = '" + ActivationDataset.GATED_SITE
+        + "'"), true);
+    return pre.unionAll(gatedRows);
+  }
+
+  /** The key columns and the vector {@code x} as array&lt;float&gt;, for every encoding. */
+  private static Dataset<Row> vectors(ActivationDataset dataset) {
+    String keys = "model, checkpoint, layer, site";
+    Dataset<Row> rows = dataset.rows();
+    if (dataset.encoding() == ActivationDataset.Encoding.ARRAY) {
+      return rows.selectExpr("model", "checkpoint", "layer", "site", "values AS x");
+    }
+    // A binary dtype is a literal of the decoding function: one branch per dtype present.
+    List<String> dtypes = rows.select("dtype").distinct().collectAsList().stream()
+        .map(r -> r.isNullAt(0) ? null : r.getString(0)).sorted(
+            java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())).toList();
+    Dataset<Row> out = null;
+    for (String d : dtypes) {
+      if (d == null) {
+        throw AblateException.badInput("%s: a row's dtype is null; valid: f32, bf16, f16",
+            String.join(", ", dataset.files().subList(0, Math.min(3, dataset.files().size()))));
+      }
+      String label = io.ablate.encoding.Dtype.parse(d).label();
+      Dataset<Row> one = rows.where(org.apache.spark.sql.functions.col("dtype").equalTo(d))
+          .selectExpr("model", "checkpoint", "layer", "site",
+              PlanFunctions.VECTOR + "(data, '" + label + "') AS x");
+      out = out == null ? one : out.unionAll(one);
+    }
+    return out == null ? rows.selectExpr(keys.split(", ")[0], "checkpoint", "layer", "site",
+        "CAST(NULL AS ARRAY<FLOAT>) AS x") : out;
+  }
+
+  /** The group columns of one kind of site over its vectors. */
+  private Dataset<Row> perSite(Dataset<Row> vectors, boolean gatedSite) {
+    String ref = gatedSite ? gatedReference : reference;
+    List<String> cols = new ArrayList<>(List.of("model", "checkpoint", "layer", "site",
+        "size(x) AS len"));
+    boolean any = false;
+    for (int i = 0; i < variants.size(); i++) {
+      if (gated.get(i) == gatedSite) {
+        cols.add(String.format("%s(x, act('%s', x), r, %b) AS g%d", ERROR_GROUP, variants.get(i),
+            gatedSite, i));
+        any = true;
+      } else {
+        cols.add(String.format("CAST(NULL AS %s) AS g%d", ErrorGroupUdf.SCHEMA.sql(), i));
+      }
+    }
+    Dataset<Row> withRef = vectors.selectExpr("model", "checkpoint", "layer", "site", "x",
+        any ? PlanFunctions.REFERENCE + "('" + ref + "', x) AS r" : "CAST(NULL AS ARRAY<DOUBLE>) AS r");
+    return withRef.selectExpr(cols.toArray(new String[0]));
+  }
+
+  /**
+   * Runs the plan and merges its rows per key; results as {@link AccuracyPass#run} gives them,
+   * with {@code impl} naming the form that ran.
+   */
+  public List<AccuracyPass.Result> run(ActivationDataset dataset, String impl) {
+    JavaRDD<Row> rows = plan(dataset).toJavaRDD();
+    LongAccumulator values = rows.context().longAccumulator(VectorReader.VALUES_ACCUMULATOR);
+    int count = variants.size();
+    List<String> names = variants;
+    List<Tuple2<String, Object>> merged = rows
+        .mapPartitions((Iterator<Row> it) -> partition(it, names, count, values).iterator())
+        .mapToPair(t -> t)
+        .reduceByKey(AccuracyPass::mergeValues)
+        .collect();
+    return pass.results(merged, dataset.files().size(), impl);
+  }
+
+  /** One partition's rows as accumulators per (key, variant) and length counts per key. */
+  private static List<Tuple2<String, Object>> partition(Iterator<Row> it, List<String> names,
+      int count, LongAccumulator values) {
+    Map<VectorReader.Key, ErrorStats[]> stats = new HashMap<>();
+    Map<VectorReader.Key, Map<Integer, Long>> lengths = new HashMap<>();
+    while (it.hasNext()) {
+      Row r = it.next();
+      VectorReader.Key key = new VectorReader.Key(r.getString(0), r.getString(1), r.getInt(2),
+          r.getString(3));
+      int len = r.getInt(4);
+      values.add(len);
+      lengths.computeIfAbsent(key, k -> new TreeMap<>()).merge(len, 1L, Long::sum);
+      ErrorStats[] keyStats = stats.computeIfAbsent(key, k -> new ErrorStats[count]);
+      for (int v = 0; v < count; v++) {
+        if (!r.isNullAt(5 + v)) {
+          if (keyStats[v] == null) {
+            keyStats[v] = ErrorStats.empty();
+          }
+          keyStats[v].add(ErrorGroupUdf.fromRow(r.getStruct(5 + v)));
+        }
+      }
+    }
+    List<Tuple2<String, Object>> out = new ArrayList<>();
+    stats.forEach((key, byVariant) -> {
+      for (int v = 0; v < count; v++) {
+        if (byVariant[v] != null) {
+          out.add(new Tuple2<>(new AccuracyPass.Slot(key, names.get(v)).text(), byVariant[v]));
+        }
+      }
+    });
+    lengths.forEach((key, l) -> out.add(new Tuple2<>(new AccuracyPass.Slot(key, null).text(), l)));
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "AccuracyPlan(" + variants.stream().collect(Collectors.joining(";")) + ")";
+  }
+}
