@@ -28,8 +28,8 @@ final class GpuErrorGroups {
     try (Scope s = new Scope()) {
       ColumnVector ys = s.add(GpuVectors.compact(y));
       ColumnVector rs = s.add(GpuVectors.compact(r));
-      ColumnVector out = s.add(ys.getChildColumnView(0).copyToColumnVector());
-      ColumnVector ref = s.add(rs.getChildColumnView(0).copyToColumnVector());
+      ColumnVector out = s.add(s.add(ys.getChildColumnView(0)).copyToColumnVector());
+      ColumnVector ref = s.add(s.add(rs.getChildColumnView(0)).copyToColumnVector());
       ColumnVector in = s.add(inputs(gated, x));
       // Classes, as ErrorStats: input, then output, then reference.
       ColumnVector nanIn = s.add(in.isNan());
@@ -111,8 +111,8 @@ final class GpuErrorGroups {
     // NaN if up is NaN; else up if up is infinite and gate finite; else gate (as the CPU pass).
     try (Scope s = new Scope();
          GpuVectors.Halves h = GpuVectors.halves(x)) {
-      ColumnVector g = s.add(h.gate().getChildColumnView(0).copyToColumnVector());
-      ColumnVector u = s.add(h.up().getChildColumnView(0).copyToColumnVector());
+      ColumnVector g = s.add(s.add(h.gate().getChildColumnView(0)).copyToColumnVector());
+      ColumnVector u = s.add(s.add(h.up().getChildColumnView(0)).copyToColumnVector());
       ColumnVector uNan = s.add(u.isNan());
       ColumnVector uInf = s.add(isInfinite(s, u));
       ColumnVector gNan = s.add(g.isNan());
@@ -140,7 +140,7 @@ final class GpuErrorGroups {
    */
   private static ColumnVector inverseFloatUlp(Scope s, ColumnView r) {
     ColumnVector f = s.add(r.castTo(DType.FLOAT32));
-    ColumnVector bits = s.add(f.bitCastTo(DType.INT32).copyToColumnVector());
+    ColumnVector bits = s.add(s.add(f.bitCastTo(DType.INT32)).copyToColumnVector());
     Scalar twentyThree = s.add(Scalar.fromInt(23));
     Scalar byteMask = s.add(Scalar.fromInt(0xFF));
     Scalar lo = s.add(Scalar.fromInt(1));
@@ -154,7 +154,7 @@ final class GpuErrorGroups {
     ColumnVector biased = s.add(top.binaryOp(BinaryOp.SUB, clamped, DType.INT64));
     Scalar fiftyTwo = s.add(Scalar.fromInt(52));
     ColumnVector doubleBits = s.add(biased.binaryOp(BinaryOp.SHIFT_LEFT, fiftyTwo, DType.INT64));
-    return doubleBits.bitCastTo(DType.FLOAT64).copyToColumnVector();
+    return s.add(doubleBits.bitCastTo(DType.FLOAT64)).copyToColumnVector();
   }
 
   /** Each row's element count. */

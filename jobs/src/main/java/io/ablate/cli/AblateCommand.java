@@ -70,7 +70,8 @@ final class AblateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     AblationJob.Options options = new AblationJob.Options(in.input, run.metrics,
-        variants.variants(), reference, gatedReference, run.runId(), in.onBadFile, latencyPass());
+        variants.variants(), reference, gatedReference, run.runId(), in.onBadFile, latencyPass(),
+        in.engine);
     Console console = cli.console(common);
     SparkSession spark = Sessions.create("ablate",
         sparkOptions.settings("local[*]", common.specConfs()));

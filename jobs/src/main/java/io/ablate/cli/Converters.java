@@ -6,6 +6,7 @@ import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
 import io.ablate.drift.Thresholds;
 import io.ablate.encoding.Dtype;
+import io.ablate.job.Engine;
 import io.ablate.repository.RunId;
 import java.util.List;
 import picocli.CommandLine.ITypeConverter;
@@ -80,6 +81,14 @@ final class Converters {
     @Override
     public ActivationDataset.OnBadFile convert(String v) {
       return checked(() -> ActivationDataset.OnBadFile.parse(v));
+    }
+  }
+
+  /** auto, cpu or gpu. */
+  static final class Engines implements ITypeConverter<Engine> {
+    @Override
+    public Engine convert(String v) {
+      return checked(() -> Engine.parse(v));
     }
   }
 

@@ -12,6 +12,7 @@ import io.ablate.eval.PromptEval;
 import io.ablate.job.AblationJob;
 import io.ablate.job.CaptureJob;
 import io.ablate.job.DriftJob;
+import io.ablate.job.Engine;
 import io.ablate.job.EvalJob;
 import io.ablate.job.GenerateJob;
 import io.ablate.job.JobListener;
@@ -97,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
     String metrics = dir.resolve("metrics").toString();
     AblationJob.Options ablation = new AblationJob.Options(sample.toString(), metrics, variants.variants(),
         Catalogue.variant(REFERENCE), Catalogue.variant(GATED_REFERENCE), runId,
-        ActivationDataset.OnBadFile.FAIL, null);
+        ActivationDataset.OnBadFile.FAIL, null, Engine.AUTO);
     Console console = cli.console(common);
     SparkSession spark = Sessions.create("demo",
         sparkOptions.settings("local[*]", common.specConfs()));
@@ -183,7 +184,7 @@ final class DemoCommand implements Callable<Integer> {
         acts);
     AblateCommand.show(console, AblationJob.run(spark, new AblationJob.Options(acts, metrics,
         variants, Catalogue.variant(REFERENCE), Catalogue.variant(GATED_REFERENCE), RunId.generate(),
-        ActivationDataset.OnBadFile.FAIL, null), console.listener()));
+        ActivationDataset.OnBadFile.FAIL, null, Engine.AUTO), console.listener()));
     console.note("%nProfiles of the captured FFN inputs (one row per layer: the distribution the "
         + "activation sees on real prompts;%nprofile again after retraining and compare with "
         + "'ablate drift'):");

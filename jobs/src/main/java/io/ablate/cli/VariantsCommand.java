@@ -2,9 +2,6 @@ package io.ablate.cli;
 
 import io.ablate.activation.Activation;
 import io.ablate.activation.Catalogue;
-import io.ablate.encoding.ColumnKind;
-import io.ablate.encoding.Dtype;
-import io.ablate.gpu.GpuActivation;
 import io.ablate.precision.Precision;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
@@ -55,9 +52,8 @@ final class VariantsCommand implements Callable<Integer> {
     out.println("  +-448 (no infinities), fp8_e5m2 overflows to +-inf; int8: symmetric fake quantisation,");
     out.println("  scale = absmax (or a percentile) / 127 per tensor (per vector in SQL), or fixed.");
     out.println("Gated variants take one vector [gate | up] (output half as long) or (gate, up).");
-    out.println("GPU forms: float, double, array<float>, binary f32/bf16 columns"
-        + (GpuActivation.supports(ColumnKind.BINARY, Dtype.F16) ? ", binary f16" : "")
-        + "; int8 with a fixed scale. Others run on the CPU.");
+    out.println("GPU forms: float, double, array<float>, binary f32/bf16/f16 columns; int8 with a "
+        + "fixed scale. Others run on the CPU.");
     return 0;
   }
 }

@@ -1,6 +1,7 @@
 package io.ablate.job;
 
 import io.ablate.accuracy.AccuracyPass;
+import io.ablate.accuracy.AccuracyPlan;
 import io.ablate.accuracy.ErrorStats;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
@@ -34,10 +35,11 @@ public final class AblationJob {
    * What to run.
    *
    * @param latency the latency pass, or null for none
+   * @param engine the CPU pass or the GPU plan ({@link AccuracyPlan})
    */
   public record Options(String input, String metrics, List<Variant> variants, Variant reference,
       Variant gatedReference, RunId runId, ActivationDataset.OnBadFile onBadFile,
-      LatencyPass latency) {
+      LatencyPass latency, Engine engine) {
     /** Checks the references (bad input), without Spark. */
     public Options {
       variants = List.copyOf(variants);
@@ -63,7 +65,8 @@ public final class AblationJob {
         .put("reference", o.reference().name())
         .put("gated_reference", o.gatedReference().name())
         .put("on_bad_file", o.onBadFile().name().toLowerCase(Locale.ROOT))
-        .put("skipped_files", dataset.skipped().size());
+        .put("skipped_files", dataset.skipped().size())
+        .put("engine", o.engine().label(spark));
     if (o.latency() != null) {
       args.put("latency", true).put("latency_batch", o.latency().batchElems())
           .put("latency_reps", o.latency().reps());
@@ -74,8 +77,11 @@ public final class AblationJob {
         o.variants().size(), o.input(), Inputs.files(dataset)));
     MetricsRepository repo = MetricsRepository.open(spark, o.metrics());
     return RunLifecycle.inRun(repo, record, run -> {
-      List<AccuracyPass.Result> accuracy = Phases.run(spark, listener, "accuracy pass",
-          () -> pass.run(dataset));
+      List<AccuracyPass.Result> accuracy = o.engine().gpuPlan(spark)
+          ? Phases.run(spark, listener, "accuracy plan", () -> new AccuracyPlan(o.variants(),
+              o.reference(), o.gatedReference()).run(dataset, Engine.rapidsRuns(spark) ? "gpu"
+                  : "plan"))
+          : Phases.run(spark, listener, "accuracy pass", () -> pass.run(dataset));
       run.write(Tables.ACCURACY, spark.createDataFrame(rows(accuracy), Tables.ACCURACY_SCHEMA));
       LatencyPass.Result timings = null;
       if (o.latency() != null) {

@@ -275,6 +275,7 @@ public final class BlockInterpreter {
       case SQRT: return (a, o, n) -> { for (int k = 0; k < n; k++) { o[k] = Math.sqrt(a[k]); } };
       case RINT: return (a, o, n) -> { for (int k = 0; k < n; k++) { o[k] = Math.rint(a[k]); } };
       case FLOOR: return (a, o, n) -> { for (int k = 0; k < n; k++) { o[k] = Math.floor(a[k]); } };
+      case EXP2: return (a, o, n) -> { for (int k = 0; k < n; k++) { o[k] = Expr.exp2(a[k]); } };
       case ERF: return (a, o, n) -> { for (int k = 0; k < n; k++) { o[k] = Erf.erf(a[k]); } };
       case ERFC: return FastErf::erfc;
       case LOG1P: return (a, o, n) -> { for (int k = 0; k < n; k++) { o[k] = Math.log1p(a[k]); } };

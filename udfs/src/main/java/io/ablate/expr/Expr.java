@@ -14,7 +14,7 @@ public sealed interface Expr
   /** Elementwise functions of one argument. Those marked {@code gpu=false} are expanded for cuDF. */
   enum Fn1 {
     NEG(true), ABS(true), EXP(true), LOG(true), TANH(true), SQRT(true), RINT(true), FLOOR(true),
-    ERF(false), ERFC(false), LOG1P(false), EXPM1(false);
+    EXP2(true), ERF(false), ERFC(false), LOG1P(false), EXPM1(false);
 
     final boolean gpuNative;
 
@@ -149,6 +149,22 @@ public sealed interface Expr
 
   static Expr floor(Expr a) {
     return new Unary(Fn1.FLOOR, a);
+  }
+
+  /**
+   * 2<sup>a</sup> for a whole number {@code a}, exactly (subnormal powers, 0 below them and +∞
+   * above the double range included; NaN for NaN): powers of two built, not computed with pow.
+   */
+  static Expr exp2(Expr a) {
+    return new Unary(Fn1.EXP2, a);
+  }
+
+  /** {@link #exp2} on one value: the definition the interpreters and the GPU lowering share. */
+  public static double exp2(double a) {
+    if (Double.isNaN(a)) {
+      return Double.NaN;
+    }
+    return Math.scalb(1.0, (int) Math.max(-1100, Math.min(1100, a)));
   }
 
   static Expr erf(Expr a) {

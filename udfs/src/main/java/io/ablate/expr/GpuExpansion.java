@@ -10,7 +10,7 @@ import static io.ablate.expr.Expr.let;
 import static io.ablate.expr.Expr.log;
 import static io.ablate.expr.Expr.mul;
 import static io.ablate.expr.Expr.neg;
-import static io.ablate.expr.Expr.pow;
+import static io.ablate.expr.Expr.exp2;
 import static io.ablate.expr.Expr.rint;
 import static io.ablate.expr.Expr.select;
 import static io.ablate.expr.Expr.sub;
@@ -119,10 +119,11 @@ public final class GpuExpansion {
     Expr overflow = f.hasInfinity() ? c(Double.POSITIVE_INFINITY) : c(f.maxFinite());
     return let(abs(x), a -> let(floor(mul(log(a), c(INV_LN2))), e0 ->
         // log2 may be off by one next to a power of two: correct with exact comparisons.
-        let(select(pow(c(2), add(e0, c(1))), Cmp.LE, a, add(e0, c(1)),
-            select(pow(c(2), e0), Cmp.GT, a, sub(e0, c(1)), e0)), e1 ->
-        // a = 0 gives −∞ here: the smallest exponent
-        let(pow(c(2), sub(select(e1, Cmp.LT, c(f.minExponent()), c(f.minExponent()), e1),
+        let(select(exp2(add(e0, c(1))), Cmp.LE, a, add(e0, c(1)),
+            select(exp2(e0), Cmp.GT, a, sub(e0, c(1)), e0)), e1 ->
+        // a = 0 gives −∞ here: the smallest exponent. Powers of two are built exactly (exp2):
+        // pow is not exact on every GPU.
+        let(exp2(sub(select(e1, Cmp.LT, c(f.minExponent()), c(f.minExponent()), e1),
             c(f.mantissaBits()))), q ->
         let(mul(rint(div(a, q)), q), r ->
         let(select(a, Cmp.EQ, c(Double.POSITIVE_INFINITY), overflow,

@@ -126,6 +126,7 @@ public final class Interpreter {
       case SQRT: return in -> Math.sqrt(a.eval(in));
       case RINT: return in -> Math.rint(a.eval(in));
       case FLOOR: return in -> Math.floor(a.eval(in));
+      case EXP2: return in -> Expr.exp2(a.eval(in));
       case ERF: return in -> Erf.erf(a.eval(in));
       case ERFC: return in -> FastErf.erfc(a.eval(in));
       case LOG1P: return in -> Math.log1p(a.eval(in));

@@ -1,7 +1,10 @@
 package io.ablate.gpu;
 
+import ai.rapids.cudf.BinaryOp;
 import ai.rapids.cudf.ColumnVector;
+import ai.rapids.cudf.ColumnView;
 import ai.rapids.cudf.DType;
+import ai.rapids.cudf.Scalar;
 import ai.rapids.cudf.Table;
 import ai.rapids.cudf.ast.AstExpression;
 import ai.rapids.cudf.ast.BinaryOperation;
@@ -69,6 +72,13 @@ public final class CudfLowering {
           : new UnaryOperation(UnaryOperator.CAST_TO_FLOAT64, ref);
     } else if (e instanceof Expr.Const k) {
       return Literal.ofDouble(k.value());
+    } else if (e instanceof Expr.Unary u && u.fn() == Expr.Fn1.EXP2) {
+      try (ColumnVector n = compute(lower(u.arg(), columns, owned, bound), columns)) {
+        ColumnVector power = exp2(n);
+        owned.add(power);
+        columns.add(power);
+        return new ColumnReference(columns.size() - 1);
+      }
     } else if (e instanceof Expr.Unary u) {
       AstExpression a = lower(u.arg(), columns, owned, bound);
       if (u.fn() == Expr.Fn1.NEG) {
@@ -85,6 +95,65 @@ public final class CudfLowering {
       return new ColumnReference(columns.size() - 1);
     }
     throw new IllegalArgumentException("not GPU-native: " + e);
+  }
+
+  /**
+   * 2<sup>n</sup> of a FLOAT64 column of whole numbers, exactly, from the bits of the result
+   * ({@link #exp2Bits}, step for step), as {@link Expr#exp2} defines it; NaN for NaN.
+   */
+  static ColumnVector exp2(ColumnView n) {
+    try (Scalar lo = Scalar.fromDouble(-1100);
+         Scalar hi = Scalar.fromDouble(1100);
+         Scalar zero = Scalar.fromDouble(0);
+         Scalar nan = Scalar.fromDouble(Double.NaN);
+         Scalar bias = Scalar.fromLong(1023);
+         Scalar subBias = Scalar.fromLong(1074);
+         Scalar one = Scalar.fromLong(1);
+         Scalar noShift = Scalar.fromLong(0);
+         Scalar maxShift = Scalar.fromLong(63);
+         Scalar fiftyTwo = Scalar.fromInt(52);
+         Scalar minNormal = Scalar.fromLong(-1022);
+         Scalar maxNormal = Scalar.fromLong(1023);
+         Scalar minSub = Scalar.fromLong(-1074);
+         Scalar infBits = Scalar.fromLong(0x7FF0_0000_0000_0000L);
+         Scalar zeroBits = Scalar.fromLong(0);
+         ColumnVector isNan = n.isNan();
+         ColumnVector finite = isNan.ifElse(zero, n);
+         ColumnVector above = finite.binaryOp(BinaryOp.NULL_MAX, lo, DType.FLOAT64);
+         ColumnVector clamped = above.binaryOp(BinaryOp.NULL_MIN, hi, DType.FLOAT64);
+         ColumnVector k = clamped.castTo(DType.INT64);
+         ColumnVector biased = k.binaryOp(BinaryOp.ADD, bias, DType.INT64);
+         ColumnVector normalBits = biased.binaryOp(BinaryOp.SHIFT_LEFT, fiftyTwo, DType.INT64);
+         ColumnVector shift = k.binaryOp(BinaryOp.ADD, subBias, DType.INT64);
+         ColumnVector shiftLo = shift.binaryOp(BinaryOp.NULL_MAX, noShift, DType.INT64);
+         ColumnVector shiftOk = shiftLo.binaryOp(BinaryOp.NULL_MIN, maxShift, DType.INT64);
+         ColumnVector subBits = one.binaryOp(BinaryOp.SHIFT_LEFT, shiftOk, DType.INT64);
+         ColumnVector isInf = k.binaryOp(BinaryOp.GREATER, maxNormal, DType.BOOL8);
+         ColumnVector notOver = isInf.not();
+         ColumnVector aboveSub = k.binaryOp(BinaryOp.GREATER_EQUAL, minSub, DType.BOOL8);
+         ColumnVector isSub = aboveSub.binaryOp(BinaryOp.LOGICAL_AND, notOver, DType.BOOL8);
+         ColumnVector isNormal = k.binaryOp(BinaryOp.GREATER_EQUAL, minNormal, DType.BOOL8);
+         ColumnVector overOrZero = isInf.ifElse(infBits, zeroBits);
+         ColumnVector subOr = isSub.ifElse(subBits, overOrZero);
+         ColumnVector inRange = isNormal.binaryOp(BinaryOp.LOGICAL_AND, notOver, DType.BOOL8);
+         ColumnVector bits = inRange.ifElse(normalBits, subOr);
+         ColumnView power = bits.bitCastTo(DType.FLOAT64)) {
+      return isNan.ifElse(nan, power);
+    }
+  }
+
+  /**
+   * The bits of 2<sup>k</sup>, k a whole number clamped to [−1100, 1100], as {@link #exp2}
+   * computes them on the GPU (a CPU test checks them against {@link Math#scalb}).
+   */
+  static long exp2Bits(long k) {
+    long normalBits = (k + 1023) << 52;
+    long subBits = 1L << Math.min(63, Math.max(0, k + 1074));
+    boolean isInf = k > 1023;
+    boolean isSub = k >= -1074 && !isInf;
+    long overOrZero = isInf ? 0x7FF0_0000_0000_0000L : 0;
+    long subOr = isSub ? subBits : overOrZero;
+    return k >= -1022 && !isInf ? normalBits : subOr;
   }
 
   private static ColumnVector select(Expr.Select s, List<ColumnVector> columns,

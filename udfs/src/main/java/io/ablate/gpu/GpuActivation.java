@@ -13,15 +13,13 @@ import java.util.Optional;
 
 /**
  * Applies an expanded activation expression to the column shapes the SQL functions take (see the
- * package documentation). Inputs are never closed; the result is a new column of the input's type.
+ * package documentation). Lists are taken compact ({@link GpuVectors#compact}: a sliced view is
+ * copied, so its rows are the ones read); binary vectors are checked row by row and copied into
+ * an aligned buffer before they are read as wider values; a row that is null in any argument is
+ * null in the output. Inputs are never closed; the result is a new column of the input's type.
  */
 public final class GpuActivation {
   private GpuActivation() {}
-
-  /** Whether {@code kind}/{@code dtype} has a GPU form (the others run on the CPU). */
-  public static boolean supports(ColumnKind kind, Dtype dtype) {
-    return kind != ColumnKind.BINARY || dtype == Dtype.F32 || dtype == Dtype.BF16;
-  }
 
   /**
    * @param expanded the variant's expression after {@code GpuExpansion.expand}, over one input
@@ -40,14 +38,19 @@ public final class GpuActivation {
         return onFloats(expanded, args);
       case FLOAT_ARRAY:
       case BINARY:
-        int width = kind == ColumnKind.BINARY ? dtype.width() : 0;
+        Dtype d = kind == ColumnKind.BINARY ? dtype : null;
         if (packed) {
-          return applyPacked(expanded, dtype, width, args[0]);
+          try (GpuVectors.Halves h = GpuVectors.halves(args[0], d == null ? 1 : d.width(), d)) {
+            return onChildren(expanded, d, h.gate(), h.up());
+          }
         }
         if (args.length == 2) {
-          requireSameCounts(args[0], args[1]);
+          return onPair(expanded, d, args[0], args[1]);
         }
-        return applyToChildren(expanded, dtype, width, args);
+        try (ColumnVector list = GpuVectors.compact(args[0])) {
+          checkBytes(list, d);
+          return onChildren(expanded, d, list);
+        }
       default:
         throw new IllegalArgumentException(kind.name());
     }
@@ -74,21 +77,53 @@ public final class GpuActivation {
   }
 
   /**
-   * Lists whose children line up (same offsets): the expression over the children, as the child of
-   * the first list. {@code width} 0 means LIST&lt;FLOAT32&gt;, else LIST&lt;UINT8&gt; of that dtype.
+   * Separate gate and up lists: a row null in either is null in both (and empty: merging the
+   * validity purges a null row's elements), then their lengths must agree row by row.
    */
-  private static ColumnVector applyToChildren(Expr expanded, Dtype dtype, int width,
-      ColumnVector... lists) {
+  private static ColumnVector onPair(Expr expanded, Dtype dtype, ColumnView gate, ColumnView up) {
+    try (ColumnVector g = gate.mergeAndSetValidity(BinaryOp.BITWISE_AND, gate, up);
+         ColumnVector u = up.mergeAndSetValidity(BinaryOp.BITWISE_AND, gate, up);
+         ColumnVector gs = GpuVectors.compact(g);
+         ColumnVector us = GpuVectors.compact(u);
+         ColumnVector gSizes = GpuVectors.rowSizes(gs);
+         ColumnVector uSizes = GpuVectors.rowSizes(us);
+         ColumnVector differ = gSizes.binaryOp(BinaryOp.NOT_EQUAL, uSizes, DType.BOOL8);
+         Scalar any = differ.any()) {
+      if (any.isValid() && any.getBoolean()) {
+        throw AblateException.badInput("gated activation: gate and up vectors differ in length in "
+            + "some rows");
+      }
+      checkBytes(gs, dtype);
+      return onChildren(expanded, dtype, gs, us);
+    }
+  }
+
+  /** Bad input unless every binary row holds whole values of {@code dtype} (null: float lists). */
+  private static void checkBytes(ColumnView list, Dtype dtype) {
+    if (dtype != null) {
+      try (ColumnVector sizes = GpuVectors.rowSizes(list)) {
+        GpuVectors.requireMultiple(sizes, dtype.width(), dtype);
+      }
+    }
+  }
+
+  /**
+   * Compact lists whose children line up (same offsets): the expression over the children, as
+   * the child of the first list. {@code dtype} null means LIST&lt;FLOAT32&gt;, else LIST&lt;UINT8&gt;
+   * vectors of that dtype.
+   */
+  private static ColumnVector onChildren(Expr expanded, Dtype dtype, ColumnVector... lists) {
     ColumnVector[] children = new ColumnVector[lists.length];
     try {
       for (int i = 0; i < lists.length; i++) {
         try (ColumnView child = lists[i].getChildColumnView(0)) {
-          children[i] = width == 0 ? child.copyToColumnVector() : decode(child, dtype);
+          children[i] = dtype == null ? child.copyToColumnVector()
+              : GpuVectors.decodeChild(child, dtype);
         }
       }
       try (ColumnVector r = CudfLowering.evaluate(expanded, children);
            ColumnVector f = r.castTo(DType.FLOAT32);
-           ColumnVector newChild = width == 0 ? f.incRefCount() : encode(f, dtype);
+           ColumnVector newChild = dtype == null ? f.incRefCount() : encode(f, dtype);
            ColumnView replaced = lists[0].replaceListChild(newChild)) {
         return replaced.copyToColumnVector();
       }
@@ -101,67 +136,11 @@ public final class GpuActivation {
     }
   }
 
-  /** {@code [gate | up]} per row: split with two segmented gathers, then as two lists. */
-  private static ColumnVector applyPacked(Expr expanded, Dtype dtype, int width, ColumnVector list) {
-    int unit = width == 0 ? 2 : 2 * width; // elements per (gate, up) value pair
-    try (ColumnVector counts = list.countElements();
-         Scalar unitScalar = Scalar.fromInt(unit);
-         ColumnVector rest = counts.binaryOp(BinaryOp.PMOD, unitScalar, DType.INT32);
-         Scalar worst = rest.max()) {
-      if (worst.isValid() && worst.getInt() != 0) {
-        throw AblateException.badInput("gated activation: a [gate | up] vector has %s; expected an "
-            + "even number of values", width == 0 ? "an odd length" : "a byte length that is not a "
-            + "multiple of " + unit);
-      }
-      try (Scalar two = Scalar.fromInt(2);
-           ColumnVector half = counts.binaryOp(BinaryOp.DIV, two, DType.INT32);
-           Scalar zero = Scalar.fromInt(0);
-           ColumnVector zeros = ColumnVector.fromScalar(zero, (int) list.getRowCount());
-           ColumnVector gateIdx = ColumnVector.sequence(zeros, half);
-           ColumnVector upIdx = ColumnVector.sequence(half, half);
-           ColumnVector gate = list.segmentedGather(gateIdx);
-           ColumnVector up = list.segmentedGather(upIdx)) {
-        return applyToChildren(expanded, dtype, width, gate, up);
-      }
-    }
-  }
-
-  private static void requireSameCounts(ColumnVector gate, ColumnVector up) {
-    try (ColumnVector g = gate.countElements();
-         ColumnVector u = up.countElements();
-         ColumnVector differ = g.binaryOp(BinaryOp.NOT_EQUAL, u, DType.BOOL8);
-         Scalar any = differ.any()) {
-      if (any.isValid() && any.getBoolean()) {
-        throw AblateException.badInput("gated activation: gate and up vectors differ in length in "
-            + "some rows");
-      }
-    }
-  }
-
-  /** A UINT8 child holding little-endian f32 or bf16 values, as a FLOAT32 column. */
-  private static ColumnVector decode(ColumnView bytes, Dtype dtype) {
-    long n = bytes.getRowCount();
-    if (n % dtype.width() != 0) {
-      throw AblateException.badInput("binary vectors hold %d bytes in all, not a multiple of %d "
-          + "(dtype %s)", n, dtype.width(), dtype.label());
-    }
-    if (dtype == Dtype.F32) {
-      try (ColumnView floats = new ColumnView(DType.FLOAT32, n / 4, Optional.of(0L), bytes.getData(),
-          null)) {
-        return floats.copyToColumnVector();
-      }
-    }
-    try (ColumnView halves = new ColumnView(DType.UINT16, n / 2, Optional.of(0L), bytes.getData(),
-            null);
-         ColumnVector wide = halves.castTo(DType.INT32);
-         Scalar sixteen = Scalar.fromInt(16);
-         ColumnVector shifted = wide.binaryOp(BinaryOp.SHIFT_LEFT, sixteen, DType.INT32);
-         ColumnView floats = shifted.bitCastTo(DType.FLOAT32)) {
-      return floats.copyToColumnVector();
-    }
-  }
-
-  /** FLOAT32 values (already rounded to bf16 when the dtype is bf16) as a UINT8 child. */
+  /**
+   * FLOAT32 values as a UINT8 child of little-endian {@code dtype} values: f32 as they are, bf16
+   * from values the expression already rounded to bf16 (their top 16 bits), f16 rounded to
+   * nearest even from the float bits ({@link Half#fromFloat}).
+   */
   private static ColumnVector encode(ColumnVector floats, Dtype dtype) {
     long n = floats.getRowCount();
     if (dtype == Dtype.F32) {
@@ -170,13 +149,19 @@ public final class GpuActivation {
         return bytes.copyToColumnVector();
       }
     }
-    try (ColumnView bits = floats.bitCastTo(DType.INT32);
-         Scalar sixteen = Scalar.fromInt(16);
-         ColumnVector high = bits.binaryOp(BinaryOp.SHIFT_RIGHT_UNSIGNED, sixteen, DType.INT32);
-         ColumnVector halves = high.castTo(DType.UINT16);
+    try (ColumnVector halves = dtype == Dtype.BF16 ? topHalves(floats) : Half.fromFloat(floats);
          ColumnView bytes = new ColumnView(DType.UINT8, n * 2, Optional.of(0L), halves.getData(),
              null)) {
       return bytes.copyToColumnVector();
+    }
+  }
+
+  /** The top 16 bits of each float, as UINT16. */
+  private static ColumnVector topHalves(ColumnVector floats) {
+    try (ColumnView bits = floats.bitCastTo(DType.INT32);
+         Scalar sixteen = Scalar.fromInt(16);
+         ColumnVector high = bits.binaryOp(BinaryOp.SHIFT_RIGHT_UNSIGNED, sixteen, DType.INT32)) {
+      return high.castTo(DType.UINT16);
     }
   }
 }

@@ -23,9 +23,19 @@ import java.util.Optional;
 public final class GpuVectors {
   private GpuVectors() {}
 
-  /** A list column as a compact copy: offsets starting at 0, the child holding only its rows. */
+  /**
+   * A list column whose offsets start at 0 and whose child holds only its rows, owned by the
+   * caller: the column itself (a new reference) when its offsets have one entry per row and one
+   * more, as a batch's own columns do; else a compact deep copy (a sliced view's raw child and
+   * offsets describe the whole column it was cut from).
+   */
   public static ColumnVector compact(ColumnView list) {
-    return list.copyToColumnVector();
+    try (ColumnView offsets = list.getListOffsetsView()) {
+      if (list instanceof ColumnVector owned && offsets.getRowCount() == list.getRowCount() + 1) {
+        return owned.incRefCount();
+      }
+    }
+    return list.subVector(0, (int) list.getRowCount());
   }
 
   /**
@@ -88,9 +98,18 @@ public final class GpuVectors {
    * bad input when a row has an odd number of values.
    */
   public static Halves halves(ColumnView list) {
+    return halves(list, 1, null);
+  }
+
+  /**
+   * Splits {@code [gate | up]} rows whose values take {@code width} elements each (1 for float
+   * lists; a binary dtype's byte width, with {@code dtype}, for binary vectors). Bad input when a
+   * row's element count is not a multiple of 2·width.
+   */
+  static Halves halves(ColumnView list, int width, Dtype dtype) {
     try (ColumnVector compact = compact(list);
          ColumnVector sizes = rowSizes(compact)) {
-      requireMultiple(sizes, 2, null);
+      requireMultiple(sizes, 2 * width, dtype);
       try (Scalar two = Scalar.fromInt(2);
            ColumnVector half = sizes.binaryOp(BinaryOp.DIV, two, DType.INT32);
            Scalar zero = Scalar.fromInt(0);
@@ -112,8 +131,11 @@ public final class GpuVectors {
     }
   }
 
-  /** Bad input if a size is not a multiple of {@code unit} (a dtype's width, or 2 for halves). */
-  private static void requireMultiple(ColumnView sizes, int unit, Dtype dtype) {
+  /**
+   * Bad input if a row's size is not a multiple of {@code unit} (a dtype's width, twice it for
+   * gated vectors, or 2 for the halves of float lists); {@code dtype} null for float lists.
+   */
+  static void requireMultiple(ColumnView sizes, int unit, Dtype dtype) {
     try (Scalar u = Scalar.fromInt(unit);
          ColumnVector rest = sizes.binaryOp(BinaryOp.PMOD, u, DType.INT32);
          Scalar worst = rest.max()) {
@@ -121,7 +143,7 @@ public final class GpuVectors {
         throw AblateException.badInput(dtype == null
             ? "a [gate | up] vector has an odd number of values"
             : "a binary vector's byte count is not a multiple of " + unit + " (dtype "
-                + dtype.label() + ")");
+                + dtype.label() + (unit > dtype.width() ? ", gate and up halves" : "") + ")");
       }
     }
   }
@@ -140,10 +162,20 @@ public final class GpuVectors {
     return column.mergeAndSetValidity(BinaryOp.BITWISE_AND, like);
   }
 
-  /** The UINT8 child of compact binary vectors as FLOAT32 values. */
-  private static ColumnVector decodeChild(ColumnView bytes, Dtype dtype) {
+  /**
+   * The UINT8 child of compact binary vectors as FLOAT32 values. The bytes are first copied into a
+   * buffer of their own (RMM allocations are 256-byte aligned): reinterpreting a buffer in place
+   * as wider values assumes an alignment cuDF does not promise, and a misaligned access is a
+   * sticky CUDA error.
+   */
+  static ColumnVector decodeChild(ColumnView child, Dtype dtype) {
+    try (ColumnVector bytes = child.copyToColumnVector()) {
+      return decodeAligned(bytes, dtype);
+    }
+  }
+
+  private static ColumnVector decodeAligned(ColumnVector bytes, Dtype dtype) {
     long n = bytes.getRowCount() / dtype.width();
-    // A compact copy's child starts its own aligned buffer: reinterpreting it is safe.
     switch (dtype) {
       case F32:
         try (ColumnView floats = new ColumnView(DType.FLOAT32, n, Optional.of(0L),

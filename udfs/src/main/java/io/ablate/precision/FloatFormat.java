@@ -22,6 +22,8 @@ package io.ablate.precision;
 public record FloatFormat(String name, int mantissaBits, int minExponent, double maxFinite,
     boolean hasInfinity) {
 
+  /** float32 itself: rounding a double to it is a cast to float. */
+  public static final FloatFormat FP32 = new FloatFormat("fp32", 23, -126, Float.MAX_VALUE, true);
   public static final FloatFormat BF16 = new FloatFormat("bf16", 7, -126, 0x1.FEp127, true);
   public static final FloatFormat FP16 = new FloatFormat("fp16", 10, -14, 65504.0, true);
   public static final FloatFormat FP8_E4M3 = new FloatFormat("fp8_e4m3", 3, -6, 448.0, false);

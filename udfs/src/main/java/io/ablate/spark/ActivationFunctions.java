@@ -6,7 +6,6 @@ import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.encoding.ColumnKind;
 import io.ablate.encoding.Dtype;
-import io.ablate.gpu.GpuActivation;
 import io.ablate.precision.Precision;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +38,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * {@code com.nvidia.spark.SQLPlugin}) a call becomes a {@code ScalaUDF} whose function implements
  * {@code RapidsUDF}, so it runs on the GPU; without it, an {@link ActivationExpression} that reads
  * Spark's internal arrays without boxing. {@code ablate.udf.form=cpu|gpu} overrides the choice. Calls
- * with no GPU form (f16 binary, dynamically calibrated int8) always take the CPU form.
+ * with no GPU form (dynamically calibrated int8) always take the CPU form.
  */
 public final class ActivationFunctions {
   /** Spark conf: {@code auto} (default), {@code cpu} or {@code gpu}. */
@@ -119,7 +118,7 @@ public final class ActivationFunctions {
           + "fixed scale, e.g. @int8(scale=0.05)", function, variant.name());
     }
     SqlCall call = new SqlCall(function, variant, kind, dtype, packed);
-    boolean gpuForm = variant.expression().isPresent() && GpuActivation.supports(kind, dtype);
+    boolean gpuForm = variant.expression().isPresent();
     if (gpuForm && useGpuForm(spark)) {
       Object fn = args.size() == 1 ? new ActivationUdf1(call) : new ActivationUdf2(call);
       return new ScalaUDF(fn, call.resultType(), CollectionConverters.asScala(args).toList(),

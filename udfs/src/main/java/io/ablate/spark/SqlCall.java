@@ -87,12 +87,16 @@ public final class SqlCall implements Serializable {
     }
   }
 
-  /** The expression the GPU evaluates; for bf16 binary output, rounded to bf16 before packing. */
+  /**
+   * The expression the GPU evaluates; for bf16 binary output, rounded to float32 and then to bf16
+   * before packing, as the CPU form rounds its float32 outputs: the same two roundings, the same
+   * bits.
+   */
   public Expr gpuExpression() {
     Expr e = variant().expression().orElseThrow(() -> new IllegalStateException(
         variantName + " has no single-expression form"));
     if (kind == ColumnKind.BINARY && dtype == Dtype.BF16) {
-      e = Expr.round(FloatFormat.BF16, e);
+      e = Expr.round(FloatFormat.BF16, Expr.round(FloatFormat.FP32, e));
     }
     return GpuExpansion.expand(e);
   }

@@ -190,9 +190,13 @@ class ActivationFunctionsTest {
     spark.conf().set(ActivationFunctions.FORM_CONF, "gpu");
     try {
       assertTrue(expressionClasses("SELECT gelu(v) FROM t").contains("ScalaUDF"));
-      // f16 binary has no GPU form: it stays a CPU expression even when the GPU form is asked for.
+      // f16 binary vectors have a GPU form too (half conversion from integer operations).
       List<String> f16 = expressionClasses("SELECT gelu(bb, 'f16') FROM t");
-      assertTrue(f16.contains("ActivationExpression") && !f16.contains("ScalaUDF"), f16.toString());
+      assertTrue(f16.contains("ScalaUDF"), f16.toString());
+      // Dynamically calibrated int8 has none: it stays a CPU expression.
+      List<String> int8 = expressionClasses("SELECT act('gelu@int8', v) FROM t");
+      assertTrue(int8.contains("ActivationExpression") && !int8.contains("ScalaUDF"),
+          int8.toString());
     } finally {
       spark.conf().unset(ActivationFunctions.FORM_CONF);
     }
