@@ -1,7 +1,11 @@
 package io.ablate.cli;
 
 import io.ablate.activation.Catalogue;
+import io.ablate.AblateException;
+import io.ablate.accuracy.AccuracyPlan;
 import io.ablate.activation.Variant;
+import io.ablate.dataset.ActivationDataset;
+import io.ablate.job.AblationJob;
 import io.ablate.dataset.ScratchDir;
 import io.ablate.spark.ActivationExpression;
 import io.ablate.spark.ActivationFunctions;
@@ -28,7 +32,8 @@ import picocli.CommandLine.ParentCommand;
     versionProvider = Cli.Version.class,
     description = "Which activation calls the RAPIDS Accelerator would run on the GPU, per column "
         + "kind, from the plugin's explain-only planning of real queries (no GPU needed).",
-    footer = {"", "Example:", "  ablate explain-gpu --variants 'gelu;swiglu;gelu@bf16' --format md"})
+    footer = {"", "Examples:", "  ablate explain-gpu --variants 'gelu;swiglu;gelu@bf16' --format md",
+        "  ablate explain-gpu --pass ablate --input data-samples/activations"})
 final class ExplainGpuCommand implements Callable<Integer> {
   /** Column kinds: label, the call's arguments for elementwise and for gated variants. */
   private static final String[][] KINDS = {
@@ -48,6 +53,26 @@ final class ExplainGpuCommand implements Callable<Integer> {
           + "parameters, and four precision variants).")
   Converters.VariantList variants;
 
+  @Option(names = "--pass", paramLabel = "ablate",
+      description = "Explain the whole plan of a pass's GPU form over --input instead (the "
+          + "accuracy pass: ablate), operator by operator, with a verdict.")
+  String pass;
+
+  @Option(names = "--input", paramLabel = "DIR",
+      description = "The activation dataset of --pass.")
+  String input;
+
+  @Option(names = "--reference", paramLabel = "NAME", converter = Converters.OneVariant.class,
+      defaultValue = "gelu", description = "With --pass ablate: the reference of ffn.pre sites "
+          + "(default: ${DEFAULT-VALUE}).")
+  Variant reference;
+
+  @Option(names = "--gated-reference", paramLabel = "NAME",
+      converter = Converters.OneVariant.class, defaultValue = "swiglu",
+      description = "With --pass ablate: the reference of ffn.gate_up sites (default: "
+          + "${DEFAULT-VALUE}).")
+  Variant gatedReference;
+
   @Option(names = "--format", paramLabel = "text|md", defaultValue = "text",
       description = "Output format (default: ${DEFAULT-VALUE}).")
   VariantsCommand.Format format;
@@ -65,6 +90,9 @@ final class ExplainGpuCommand implements Callable<Integer> {
     boolean md = format == VariantsCommand.Format.MD;
     PrintStream out = cli.console(common).out();
     Sessions.Settings settings = sparkOptions.settings("local[2]", common.specConfs());
+    if (pass != null || input != null) {
+      return explainPass(settings, out);
+    }
     SparkSession spark = GpuPlacement.explainOnlySession(settings.master(),
         settings.confs());
     try (ScratchDir dir = ScratchDir.create("ablate-explain")) {
@@ -124,5 +152,38 @@ final class ExplainGpuCommand implements Callable<Integer> {
         ? "rational(p=[0.02,0.5,1.6,1.2,0.5,0.02],q=[2.4,0,1,0])" : a.name()));
     names.addAll(List.of("gelu@bf16", "gelu@fp8_e4m3", "gelu@int8(scale=0.05)", "gelu@int8"));
     return String.join(";", names);
+  }
+
+  /**
+   * The plugin's report of a pass's GPU plan over {@code --input}, every operator and expression
+   * in its own words and markers, then one line: on the GPU, or what is not and why. Exit 0 either
+   * way (a report, not a gate).
+   */
+  private int explainPass(Sessions.Settings settings, PrintStream out) {
+    if (pass == null || input == null || !pass.equals("ablate")) {
+      throw AblateException.badInput("--pass and --input go together; --pass takes: ablate");
+    }
+    List<Variant> variants = this.variants != null ? this.variants.variants()
+        : Catalogue.variants(AblationJob.DEFAULT_VARIANTS);
+    AccuracyPlan plan = new AccuracyPlan(variants, reference, gatedReference);
+    SparkSession spark = GpuPlacement.explainOnlySession(settings.master(), settings.confs());
+    try {
+      ActivationFunctions.register(spark);
+      String report = GpuPlacement.report(plan.plan(ActivationDataset.open(spark, input,
+          ActivationDataset.OnBadFile.FAIL)));
+      out.println("RAPIDS Accelerator placement of the accuracy pass's plan over " + input
+          + " (explain-only mode, CPU bridge off):");
+      out.print(report.endsWith("\n") ? report : report + "\n");
+      if (GpuPlacement.notOnGpu(report).isEmpty()) {
+        out.println("Verdict: every operator and expression of the plan runs on the GPU; the "
+            + "per-key merge of its one row per vector runs on the CPU.");
+      } else {
+        out.println("Verdict: not all on the GPU. What cannot run there, and why:");
+        GpuPlacement.cannotRunOnGpu(report).forEach(l -> out.println("  " + l));
+      }
+      return 0;
+    } finally {
+      spark.stop();
+    }
   }
 }

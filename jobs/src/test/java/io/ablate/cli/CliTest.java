@@ -90,5 +90,14 @@ class CliTest {
     assertTrue(int8.contains("CPU (no GPU form)"), int8);
     String swiglu = r.out().lines().filter(l -> l.startsWith("swiglu")).findFirst().orElseThrow();
     assertTrue(swiglu.contains("GPU"), swiglu);
+    // The whole plan of the accuracy pass's GPU form over the committed sample.
+    Result plan = run("explain-gpu", "--pass", "ablate", "--input",
+        repoRoot().resolve("data-samples/activations").toString(), "--variants",
+        "gelu_tanh;gelu@int8;swiglu@bf16");
+    assertEquals(0, plan.code(), plan.err());
+    assertTrue(plan.out().contains("*Exec <FileSourceScanExec> will run on GPU"), plan.out());
+    assertTrue(plan.out().contains("Verdict: not all on the GPU"), plan.out());
+    assertTrue(plan.out().lines().anyMatch(l -> l.trim().startsWith("! <ActivationExpression> "
+        + "act(gelu@int8)")), plan.out());
   }
 }

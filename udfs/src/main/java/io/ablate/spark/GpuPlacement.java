@@ -72,6 +72,29 @@ public final class GpuPlacement {
     return ExplainPlan.explainPotentialGpuPlan(query, "ALL");
   }
 
+  /**
+   * The report's lines that would not run on the GPU (any node not marked {@code *}), trimmed:
+   * empty when the whole plan is placed on the GPU.
+   */
+  public static java.util.List<String> notOnGpu(String report) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (String line : report.split("\n")) {
+      String t = line.trim();
+      if (t.contains(" <") && !t.startsWith("*") && !t.isEmpty()) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The report's {@code !} lines: what cannot run on the GPU, each with the plugin's reason (an
+   * operator that falls back takes its other expressions with it, reported as {@code @}).
+   */
+  public static java.util.List<String> cannotRunOnGpu(String report) {
+    return notOnGpu(report).stream().filter(l -> l.startsWith("!")).toList();
+  }
+
   /** {@code act(gelu@bf16)(v#3, x#1)} → {@code act(gelu@bf16)}: the part before the argument list. */
   static String functionName(String call) {
     int attribute = call.indexOf('#');
