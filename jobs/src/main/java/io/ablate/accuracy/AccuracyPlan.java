@@ -81,16 +81,39 @@ public final class AccuracyPlan implements Serializable {
   /**
    * The plan: one row per vector with {@code model, checkpoint, layer, site, len} and a group
    * struct {@code g0 ... g(k-1)} per variant (null where the variant does not apply to the site).
+   * Variants without a GPU form (dynamically calibrated int8) are computed in a second branch of
+   * their own, with {@code len} null, so that the plugin keeps the first branch on the GPU: one
+   * operator that cannot run there would take the whole projection, every variant, with it.
    */
   public Dataset<Row> plan(ActivationDataset dataset) {
     Dataset<Row> rows = dataset.rows();
     register(rows.sparkSession());
     Dataset<Row> vectors = vectors(dataset).where("x IS NOT NULL");
-    Dataset<Row> pre = perSite(vectors.where("site <> '" + ActivationDataset.GATED_SITE + "'"),
-        false);
-    Dataset<Row> gatedRows = perSite(vectors.where("site = '" + ActivationDataset.GATED_SITE
-        + "'"), true);
-    return pre.unionAll(gatedRows);
+    Dataset<Row> plan = branch(vectors, true, true);
+    if (!cpuOnly().isEmpty()) {
+      plan = plan.unionAll(branch(vectors, false, false));
+    }
+    return plan;
+  }
+
+  /** The variants (by index) without a GPU form. */
+  private List<Integer> cpuOnly() {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < variants.size(); i++) {
+      if (io.ablate.activation.Catalogue.variant(variants.get(i)).expression().isEmpty()) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  /** Both kinds of site, for the variants with ({@code gpu}) or without a GPU form. */
+  private Dataset<Row> branch(Dataset<Row> vectors, boolean gpu, boolean lengths) {
+    List<Integer> cpu = cpuOnly();
+    java.util.function.IntPredicate mine = i -> cpu.contains(i) != gpu;
+    return perSite(vectors.where("site <> '" + ActivationDataset.GATED_SITE + "'"), false, mine,
+        lengths).unionAll(perSite(vectors.where("site = '" + ActivationDataset.GATED_SITE + "'"),
+        true, mine, lengths));
   }
 
   /** The key columns and the vector {@code x} as array&lt;float&gt;, for every encoding. */
@@ -120,14 +143,18 @@ public final class AccuracyPlan implements Serializable {
         "CAST(NULL AS ARRAY<FLOAT>) AS x") : out;
   }
 
-  /** The group columns of one kind of site over its vectors. */
-  private Dataset<Row> perSite(Dataset<Row> vectors, boolean gatedSite) {
+  /**
+   * The group columns of one kind of site over its vectors, for the variants {@code mine} takes;
+   * {@code len} null unless {@code lengths}.
+   */
+  private Dataset<Row> perSite(Dataset<Row> vectors, boolean gatedSite,
+      java.util.function.IntPredicate mine, boolean lengths) {
     String ref = gatedSite ? gatedReference : reference;
     List<String> cols = new ArrayList<>(List.of("model", "checkpoint", "layer", "site",
-        "size(x) AS len"));
+        lengths ? "size(x) AS len" : "CAST(NULL AS INT) AS len"));
     boolean any = false;
     for (int i = 0; i < variants.size(); i++) {
-      if (gated.get(i) == gatedSite) {
+      if (gated.get(i) == gatedSite && mine.test(i)) {
         cols.add(String.format("%s(x, act('%s', x), r, %b) AS g%d", ERROR_GROUP, variants.get(i),
             gatedSite, i));
         any = true;
@@ -166,9 +193,11 @@ public final class AccuracyPlan implements Serializable {
       Row r = it.next();
       VectorReader.Key key = new VectorReader.Key(r.getString(0), r.getString(1), r.getInt(2),
           r.getString(3));
-      int len = r.getInt(4);
-      values.add(len);
-      lengths.computeIfAbsent(key, k -> new TreeMap<>()).merge(len, 1L, Long::sum);
+      if (!r.isNullAt(4)) { // the first branch's rows: one per vector
+        int len = r.getInt(4);
+        values.add(len);
+        lengths.computeIfAbsent(key, k -> new TreeMap<>()).merge(len, 1L, Long::sum);
+      }
       ErrorStats[] keyStats = stats.computeIfAbsent(key, k -> new ErrorStats[count]);
       for (int v = 0; v < count; v++) {
         if (!r.isNullAt(5 + v)) {

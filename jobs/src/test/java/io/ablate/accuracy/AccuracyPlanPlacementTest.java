@@ -76,10 +76,14 @@ class AccuracyPlanPlacementTest {
   }
 
   @Test
-  void aVariantWithoutAGpuFormIsNamedWithTheReason() {
+  void aVariantWithoutAGpuFormRunsInABranchOfItsOwnAndIsNamedWithTheReason() {
     String report = report(dataset("dynamic", false, Dtype.F32), "gelu_tanh;gelu@int8");
     List<String> cannot = GpuPlacement.cannotRunOnGpu(report);
     assertTrue(cannot.stream().anyMatch(l -> l.contains("act(gelu@int8)")
         && l.contains("cannot run on GPU because")), report);
+    // The other variants' projection stays on the GPU.
+    assertTrue(report.lines().anyMatch(l -> l.trim().startsWith(
+        "*Expression <ScalaUDF> act(gelu_tanh)")), report);
+    assertTrue(cannot.stream().noneMatch(l -> l.contains("gelu_tanh")), report);
   }
 }
