@@ -3,6 +3,7 @@ package io.ablate.accuracy;
 import io.ablate.AblateException;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
+import io.ablate.dataset.PlanInputs;
 import io.ablate.dataset.VectorReader;
 import io.ablate.spark.PlanFunctions;
 import java.io.Serializable;
@@ -86,9 +87,8 @@ public final class AccuracyPlan implements Serializable {
    * operator that cannot run there would take the whole projection, every variant, with it.
    */
   public Dataset<Row> plan(ActivationDataset dataset) {
-    Dataset<Row> rows = dataset.rows();
-    register(rows.sparkSession());
-    Dataset<Row> vectors = vectors(dataset).where("x IS NOT NULL");
+    register(dataset.rows().sparkSession());
+    Dataset<Row> vectors = PlanInputs.vectors(dataset);
     Dataset<Row> plan = branch(vectors, true, true);
     if (!cpuOnly().isEmpty()) {
       plan = plan.unionAll(branch(vectors, false, false));
@@ -100,7 +100,7 @@ public final class AccuracyPlan implements Serializable {
   private List<Integer> cpuOnly() {
     List<Integer> out = new ArrayList<>();
     for (int i = 0; i < variants.size(); i++) {
-      if (io.ablate.activation.Catalogue.variant(variants.get(i)).expression().isEmpty()) {
+      if (!PlanInputs.hasGpuForm(variants.get(i))) {
         out.add(i);
       }
     }
@@ -111,36 +111,8 @@ public final class AccuracyPlan implements Serializable {
   private Dataset<Row> branch(Dataset<Row> vectors, boolean gpu, boolean lengths) {
     List<Integer> cpu = cpuOnly();
     java.util.function.IntPredicate mine = i -> cpu.contains(i) != gpu;
-    return perSite(vectors.where("site <> '" + ActivationDataset.GATED_SITE + "'"), false, mine,
-        lengths).unionAll(perSite(vectors.where("site = '" + ActivationDataset.GATED_SITE + "'"),
-        true, mine, lengths));
-  }
-
-  /** The key columns and the vector {@code x} as array&lt;float&gt;, for every encoding. */
-  private static Dataset<Row> vectors(ActivationDataset dataset) {
-    String keys = "model, checkpoint, layer, site";
-    Dataset<Row> rows = dataset.rows();
-    if (dataset.encoding() == ActivationDataset.Encoding.ARRAY) {
-      return rows.selectExpr("model", "checkpoint", "layer", "site", "values AS x");
-    }
-    // A binary dtype is a literal of the decoding function: one branch per dtype present.
-    List<String> dtypes = rows.select("dtype").distinct().collectAsList().stream()
-        .map(r -> r.isNullAt(0) ? null : r.getString(0)).sorted(
-            java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())).toList();
-    Dataset<Row> out = null;
-    for (String d : dtypes) {
-      if (d == null) {
-        throw AblateException.badInput("%s: a row's dtype is null; valid: f32, bf16, f16",
-            String.join(", ", dataset.files().subList(0, Math.min(3, dataset.files().size()))));
-      }
-      String label = io.ablate.encoding.Dtype.parse(d).label();
-      Dataset<Row> one = rows.where(org.apache.spark.sql.functions.col("dtype").equalTo(d))
-          .selectExpr("model", "checkpoint", "layer", "site",
-              PlanFunctions.VECTOR + "(data, '" + label + "') AS x");
-      out = out == null ? one : out.unionAll(one);
-    }
-    return out == null ? rows.selectExpr(keys.split(", ")[0], "checkpoint", "layer", "site",
-        "CAST(NULL AS ARRAY<FLOAT>) AS x") : out;
+    return perSite(PlanInputs.sites(vectors, false), false, mine, lengths)
+        .unionAll(perSite(PlanInputs.sites(vectors, true), true, mine, lengths));
   }
 
   /**

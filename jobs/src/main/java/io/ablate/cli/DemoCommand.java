@@ -142,7 +142,7 @@ final class DemoCommand implements Callable<Integer> {
       RunId id = RunId.of(runId.value() + "-ckpt-" + c);
       runs.add(id.value());
       ProfileCommand.show(console, ProfileJob.run(spark, new ProfileJob.Options(data, metrics,
-          List.of(), QuantileSketch.DEFAULT_K, id, ActivationDataset.OnBadFile.FAIL),
+          List.of(), QuantileSketch.DEFAULT_K, id, ActivationDataset.OnBadFile.FAIL, Engine.AUTO),
           console.listener()));
     }
     DriftJob.Result drift = DriftJob.run(spark, DriftJob.Options.of(metrics, runs.get(0),
@@ -189,8 +189,8 @@ final class DemoCommand implements Callable<Integer> {
         + "activation sees on real prompts;%nprofile again after retraining and compare with "
         + "'ablate drift'):");
     ProfileCommand.show(console, ProfileJob.run(spark, new ProfileJob.Options(acts, metrics,
-        List.of(), QuantileSketch.DEFAULT_K, RunId.generate(), ActivationDataset.OnBadFile.FAIL),
-        console.listener()));
+        List.of(), QuantileSketch.DEFAULT_K, RunId.generate(), ActivationDataset.OnBadFile.FAIL,
+        Engine.AUTO), console.listener()));
   }
 
   /** What the columns mean, then per reference the closest and the furthest variant. */

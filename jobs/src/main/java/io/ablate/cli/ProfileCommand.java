@@ -67,7 +67,7 @@ final class ProfileCommand implements Callable<Integer> {
   public Integer call() {
     ProfileJob.Options options = new ProfileJob.Options(in.input, run.metrics,
         variants.variants(), common.range("--sketch-k", sketchK, QuantileSketch.MIN_K,
-            QuantileSketch.MAX_K), run.runId(), in.onBadFile);
+            QuantileSketch.MAX_K), run.runId(), in.onBadFile, in.engine);
     if (driftAgainst == null && thresholds != null) {
       throw AblateException.badInput("--thresholds needs --drift-against (or use 'ablate drift')");
     }

@@ -79,8 +79,7 @@ public final class AblationJob {
     return RunLifecycle.inRun(repo, record, run -> {
       List<AccuracyPass.Result> accuracy = o.engine().gpuPlan(spark)
           ? Phases.run(spark, listener, "accuracy plan", () -> new AccuracyPlan(o.variants(),
-              o.reference(), o.gatedReference()).run(dataset, Engine.rapidsRuns(spark) ? "gpu"
-                  : "plan"))
+              o.reference(), o.gatedReference()).run(dataset, o.engine().label(spark)))
           : Phases.run(spark, listener, "accuracy pass", () -> pass.run(dataset));
       run.write(Tables.ACCURACY, spark.createDataFrame(rows(accuracy), Tables.ACCURACY_SCHEMA));
       LatencyPass.Result timings = null;

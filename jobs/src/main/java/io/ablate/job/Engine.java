@@ -43,8 +43,12 @@ public enum Engine {
             .equals("explainonly");
   }
 
-  /** The label of the engine that ran a pass, for the run's arguments. */
+  /**
+   * What ran, for the run's arguments: {@code cpu} (the CPU pass), {@code gpu} (the GPU plan, run
+   * by the RAPIDS Accelerator) or {@code plan} (the GPU plan without the plugin: its functions'
+   * CPU forms).
+   */
   public String label(SparkSession spark) {
-    return gpuPlan(spark) ? "gpu" : "cpu";
+    return !gpuPlan(spark) ? "cpu" : rapidsRuns(spark) ? "gpu" : "plan";
   }
 }

@@ -4,6 +4,7 @@ import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
 import io.ablate.profile.Profile;
 import io.ablate.profile.ProfilePass;
+import io.ablate.profile.ProfilePlan;
 import io.ablate.repository.MetricsRepository;
 import io.ablate.repository.RunId;
 import io.ablate.repository.RunRecord;
@@ -22,9 +23,12 @@ import org.apache.spark.sql.SparkSession;
 public final class ProfileJob {
   private ProfileJob() {}
 
-  /** What to run: {@code variants} may be empty (raw inputs only); {@code k} the sketch's. */
+  /**
+   * What to run: {@code variants} may be empty (raw inputs only); {@code k} the sketch's;
+   * {@code engine} the CPU pass or the GPU plan ({@link ProfilePlan}).
+   */
   public record Options(String input, String metrics, List<Variant> variants, int k, RunId runId,
-      ActivationDataset.OnBadFile onBadFile) {
+      ActivationDataset.OnBadFile onBadFile, Engine engine) {
     public Options {
       variants = List.copyOf(variants);
       QuantileSketch.checkK(k);
@@ -37,20 +41,24 @@ public final class ProfileJob {
 
   /** Runs the job in {@code spark} (which the caller owns). */
   public static Result run(SparkSession spark, Options o, JobListener listener) {
-    ProfilePass pass = new ProfilePass(o.variants(), o.k());
     ActivationDataset dataset = ActivationDataset.open(spark, o.input(), o.onBadFile());
     String args = new RunArgs()
         .put("variants", o.variants().stream().map(Variant::name).collect(Collectors.joining(";")))
         .put("sketch_k", o.k())
         .put("on_bad_file", o.onBadFile().name().toLowerCase(Locale.ROOT))
-        .put("skipped_files", dataset.skipped().size()).json();
+        .put("skipped_files", dataset.skipped().size())
+        .put("engine", o.engine().label(spark)).json();
     RunRecord record = RunRecord.start(o.runId(), "profile", args, o.input(),
         dataset.fingerprint(), spark);
     listener.runStarted(o.runId().value(), "profiles of " + o.input() + " ("
         + Inputs.files(dataset) + ")");
     MetricsRepository repo = MetricsRepository.open(spark, o.metrics());
     return RunLifecycle.inRun(repo, record, run -> {
-      List<Profile> profiles = Phases.run(spark, listener, "profile pass", () -> pass.run(dataset));
+      List<Profile> profiles = o.engine().gpuPlan(spark)
+          ? Phases.run(spark, listener, "profile plan",
+              () -> new ProfilePlan(o.variants(), o.k()).run(dataset))
+          : Phases.run(spark, listener, "profile pass",
+              () -> new ProfilePass(o.variants(), o.k()).run(dataset));
       run.write(Tables.PROFILES, spark.createDataFrame(
           profiles.stream().map(Profile::toRow).toList(), Tables.PROFILES_SCHEMA));
       return new Result(o.runId(), o.metrics(), dataset.files().size(), dataset.skipped().size(),

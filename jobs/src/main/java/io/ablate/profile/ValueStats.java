@@ -30,10 +30,68 @@ public final class ValueStats implements Serializable {
   private float max = Float.NEGATIVE_INFINITY;
   private final ExactSum[] sums = {ExactSum.empty(), ExactSum.empty(), ExactSum.empty(),
       ExactSum.empty()};
-  private final long[] buckets = new long[BUCKETS];
+  /** The histogram; null in a one-vector accumulator of {@link #group}. */
+  private final long[] buckets;
+
+  private ValueStats(boolean histogram) {
+    buckets = histogram ? new long[BUCKETS] : null;
+  }
 
   public static ValueStats empty() {
-    return new ValueStats();
+    return new ValueStats(true);
+  }
+
+  /** An accumulator without a histogram: of {@link Group}s, merged into an {@link #empty} one. */
+  public static ValueStats withoutHistogram() {
+    return new ValueStats(false);
+  }
+
+  /**
+   * One vector's statistics without its histogram, as {@link #update} adds them: the per-vector
+   * row of the profile plan. {@code sums} holds the power sums in lanes, power-major: p·L + lane
+   * for L = sums.length / 4 lanes ({@value #LANES} here; the GPU form sums each power in one).
+   * A vector without finite values has min +∞ and max −∞.
+   */
+  public record Group(long n, long zeros, long nans, long infs, float min, float max,
+      double[] sums) {}
+
+  /** The {@link Group} of {@code x[off, off+len)}. */
+  public static Group group(float[] x, int off, int len) {
+    ValueStats one = withoutHistogram();
+    one.update(x, off, len);
+    return new Group(one.n, one.zeros, one.nans, one.infs, one.min, one.max,
+        one.laneSums.clone());
+  }
+
+  /** Adds one vector's {@link Group} (its histogram comes apart, by {@link #addToBucket}). */
+  public void add(Group g) {
+    n += g.n();
+    zeros += g.zeros();
+    nans += g.nans();
+    infs += g.infs();
+    min = Math.min(min, g.min());
+    max = Math.max(max, g.max());
+    int lanes = g.sums().length / 4;
+    for (int p = 0; p < 4; p++) {
+      for (int lane = 0; lane < lanes; lane++) {
+        sums[p].add(g.sums()[p * lanes + lane]);
+      }
+    }
+  }
+
+  /** Counts {@code count} more finite values in histogram bucket {@code bucket} (top 16 bits). */
+  public void addToBucket(int bucket, long count) {
+    buckets[bucket] += count;
+  }
+
+  /** The histogram bucket of a finite float: its top 16 bits (sign, exponent, 7 significand bits). */
+  public static int bucket(float v) {
+    return Float.floatToRawIntBits(v) >>> 16;
+  }
+
+  /** The finite values counted in each histogram bucket (a copy). */
+  public long[] histogram() {
+    return buckets.clone();
   }
 
   /** Lanes of the power sums within a vector: element i is summed in lane i mod LANES. */
@@ -75,7 +133,7 @@ public final class ValueStats implements Serializable {
   /** A vector of finite values, {@link #scan} filled by {@link FloatScan#scan}. */
   private void vectorUpdate(float[] x, int off, int len) {
     long[] b = buckets;
-    for (int i = 0; i < len; i++) {
+    for (int i = 0; b != null && i < len; i++) {
       b[Float.floatToRawIntBits(x[off + i]) >>> 16]++;
     }
     int done = len - len % LANES;
@@ -122,7 +180,9 @@ public final class ValueStats implements Serializable {
       }
       lo = Math.min(lo, v);
       hi = Math.max(hi, v);
-      b[bits >>> 16]++;
+      if (b != null) {
+        b[bits >>> 16]++;
+      }
       addToLane(s, i % LANES, v);
     }
     n += finite;
@@ -152,7 +212,7 @@ public final class ValueStats implements Serializable {
     for (int p = 0; p < 4; p++) {
       sums[p].merge(other.sums[p]);
     }
-    for (int i = 0; i < BUCKETS; i++) {
+    for (int i = 0; other.buckets != null && i < BUCKETS; i++) {
       buckets[i] += other.buckets[i];
     }
     return this;

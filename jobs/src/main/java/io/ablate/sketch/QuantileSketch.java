@@ -405,35 +405,63 @@ public final class QuantileSketch {
 
   /**
    * A sketch of the given items and weights (each weight a power of two, as KLL's are), for
-   * reading other KLL implementations' sketches.
+   * reading other KLL implementations' sketches. A weight that is not a power of two is split into
+   * its bits: 2<sup>h</sup> of it become one item of level h.
    */
   static QuantileSketch ofWeighted(int k, long n, float min, float max, float[] items,
       long[] weights) {
-    List<List<Float>> byLevel = new ArrayList<>();
-    for (int i = 0; i < items.length; i++) {
-      long w = weights[i];
-      for (int h = 0; w != 0; h++, w >>>= 1) { // a weight that is not a power of two: its bits
+    int[] sizes = new int[64];
+    int numLevels = 0;
+    for (long w : weights) {
+      for (int h = 0; w != 0; h++, w >>>= 1) {
         if ((w & 1) != 0) {
-          while (byLevel.size() <= h) {
-            byLevel.add(new ArrayList<>());
-          }
-          byLevel.get(h).add(items[i]);
+          sizes[h]++;
+          numLevels = Math.max(numLevels, h + 1);
         }
       }
     }
-    if (byLevel.isEmpty()) {
+    if (numLevels == 0) {
       return empty(k);
     }
-    float[][] levels = new float[byLevel.size()][];
-    for (int h = 0; h < levels.length; h++) {
-      List<Float> l = byLevel.get(h);
-      levels[h] = new float[l.size()];
-      for (int i = 0; i < l.size(); i++) {
-        levels[h][i] = l.get(i);
+    float[][] levels = new float[numLevels][];
+    for (int h = 0; h < numLevels; h++) {
+      levels[h] = new float[sizes[h]];
+    }
+    int[] filled = new int[numLevels];
+    for (int i = 0; i < items.length; i++) {
+      long w = weights[i];
+      for (int h = 0; w != 0; h++, w >>>= 1) {
+        if ((w & 1) != 0) {
+          levels[h][filled[h]++] = items[i];
+        }
       }
-      Arrays.sort(levels[h]);
+    }
+    for (float[] level : levels) {
+      Arrays.sort(level);
     }
     return new QuantileSketch(k, n, min, max, levels);
+  }
+
+  /**
+   * A sketch of a weighted set of values, {@code counts[i]} of them at {@code items[i]}, with the
+   * exact extremes {@code min} and {@code max}: each count split into its bits ({@link
+   * #ofWeighted}), then the levels compacted with coin flips from {@code seed}. Its rank error is a
+   * sketch's of the same k (items placed on a level carry no error; only compactions add it).
+   */
+  public static QuantileSketch ofCounts(int k, float[] items, long[] counts, float min, float max,
+      long seed) {
+    checkK(k);
+    long n = 0;
+    for (long c : counts) {
+      n += c;
+    }
+    QuantileSketch exact = ofWeighted(k, n, min, max, items, counts);
+    if (exact.n == 0) {
+      return exact;
+    }
+    List<float[]> levels = new ArrayList<>(Arrays.asList(exact.levels));
+    compact(k, levels, new SplittableRandom(seed));
+    return new QuantileSketch(k, n, min, max, levels.toArray(new float[0][]));
   }
 
   @Override

@@ -47,6 +47,42 @@ class QuantileSketchTest {
   }
 
   @Test
+  void aSketchOfCountsStaysWithinTheRankErrorAndIsAFunctionOfItsSeed() {
+    // 20,000 distinct values, each 1 to 200 times (about 2 million values in all).
+    SplittableRandom r = new SplittableRandom(System.nanoTime());
+    float[] items = values(20_000, r.nextLong());
+    Arrays.sort(items);
+    long[] counts = new long[items.length];
+    int n = 0;
+    for (int i = 0; i < items.length; i++) {
+      counts[i] = 1 + r.nextInt(200);
+      n += (int) counts[i];
+    }
+    float[] all = new float[n];
+    for (int i = 0, at = 0; i < items.length; i++) {
+      Arrays.fill(all, at, at + (int) counts[i], items[i]);
+      at += (int) counts[i];
+    }
+    for (int k : new int[] {200, 1024}) {
+      QuantileSketch s = QuantileSketch.ofCounts(k, items, counts, items[0],
+          items[items.length - 1], 7);
+      assertEquals(n, s.n());
+      assertEquals(items[0], s.min());
+      assertEquals(items[items.length - 1], s.max());
+      assertTrue(s.isEstimationMode());
+      assertTrue(s.retained() <= 3 * k + 64, "retained " + s.retained());
+      SketchBuilderTest.assertWithinRankError(s, all);
+      assertArrayEquals(s.toBytes(),
+          QuantileSketch.ofCounts(k, items, counts, items[0], items[items.length - 1], 7)
+              .toBytes());
+    }
+    QuantileSketch none = QuantileSketch.ofCounts(64, new float[0], new long[0], Float.NaN,
+        Float.NaN, 1);
+    assertEquals(0, none.n());
+    assertTrue(Float.isNaN(none.quantile(0.5)));
+  }
+
+  @Test
   void mergesAreAFunctionOfTheSketchesAndTheSeeds() {
     QuantileSketch a = build(values(300_000, 1), 1000, 1, 256);
     QuantileSketch b = build(values(200_000, 2), 1000, 2, 256);
