@@ -6,6 +6,8 @@ import io.ablate.accuracy.AccuracyPlan;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
 import io.ablate.job.AblationJob;
+import io.ablate.profile.ProfilePlan;
+import io.ablate.sketch.QuantileSketch;
 import io.ablate.dataset.ScratchDir;
 import io.ablate.spark.ActivationExpression;
 import io.ablate.spark.ActivationFunctions;
@@ -16,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import picocli.CommandLine.Command;
@@ -33,7 +37,8 @@ import picocli.CommandLine.ParentCommand;
     description = "Which activation calls the RAPIDS Accelerator would run on the GPU, per column "
         + "kind, from the plugin's explain-only planning of real queries (no GPU needed).",
     footer = {"", "Examples:", "  ablate explain-gpu --variants 'gelu;swiglu;gelu@bf16' --format md",
-        "  ablate explain-gpu --pass ablate --input data-samples/activations"})
+        "  ablate explain-gpu --pass ablate --input data-samples/activations",
+        "  ablate explain-gpu --pass profile --input data-samples/activations --variants relu"})
 final class ExplainGpuCommand implements Callable<Integer> {
   /** Column kinds: label, the call's arguments for elementwise and for gated variants. */
   private static final String[][] KINDS = {
@@ -53,9 +58,10 @@ final class ExplainGpuCommand implements Callable<Integer> {
           + "parameters, and four precision variants).")
   Converters.VariantList variants;
 
-  @Option(names = "--pass", paramLabel = "ablate",
-      description = "Explain the whole plan of a pass's GPU form over --input instead (the "
-          + "accuracy pass: ablate), operator by operator, with a verdict.")
+  @Option(names = "--pass", paramLabel = "ablate|profile",
+      description = "Explain the whole plan of a pass's GPU form over --input instead (ablate: "
+          + "the accuracy pass; profile: the profile pass's two plans), operator by operator, "
+          + "with a verdict.")
   String pass;
 
   @Option(names = "--input", paramLabel = "DIR",
@@ -155,31 +161,47 @@ final class ExplainGpuCommand implements Callable<Integer> {
   }
 
   /**
-   * The plugin's report of a pass's GPU plan over {@code --input}, every operator and expression
+   * The plugin's report of a pass's GPU plans over {@code --input}, every operator and expression
    * in its own words and markers, then one line: on the GPU, or what is not and why. Exit 0 either
    * way (a report, not a gate).
    */
   private int explainPass(Sessions.Settings settings, PrintStream out) {
-    if (pass == null || input == null || !pass.equals("ablate")) {
-      throw AblateException.badInput("--pass and --input go together; --pass takes: ablate");
+    if (pass == null || input == null || !(pass.equals("ablate") || pass.equals("profile"))) {
+      throw AblateException.badInput("--pass and --input go together; --pass takes: ablate, "
+          + "profile");
     }
+    boolean ablate = pass.equals("ablate");
     List<Variant> variants = this.variants != null ? this.variants.variants()
-        : Catalogue.variants(AblationJob.DEFAULT_VARIANTS);
-    AccuracyPlan plan = new AccuracyPlan(variants, reference, gatedReference);
+        : ablate ? Catalogue.variants(AblationJob.DEFAULT_VARIANTS) : List.of();
     SparkSession spark = GpuPlacement.explainOnlySession(settings.master(), settings.confs());
     try {
       ActivationFunctions.register(spark);
-      String report = GpuPlacement.report(plan.plan(ActivationDataset.open(spark, input,
-          ActivationDataset.OnBadFile.FAIL)));
-      out.println("RAPIDS Accelerator placement of the accuracy pass's plan over " + input
-          + " (explain-only mode, CPU bridge off):");
-      out.print(report.endsWith("\n") ? report : report + "\n");
-      if (GpuPlacement.notOnGpu(report).isEmpty()) {
-        out.println("Verdict: every operator and expression of the plan runs on the GPU; the "
-            + "per-key merge of its one row per vector runs on the CPU.");
+      ActivationDataset data = ActivationDataset.open(spark, input,
+          ActivationDataset.OnBadFile.FAIL);
+      Map<String, Dataset<Row>> plans = new LinkedHashMap<>();
+      if (ablate) {
+        plans.put("the accuracy pass's plan",
+            new AccuracyPlan(variants, reference, gatedReference).plan(data));
+      } else {
+        ProfilePlan plan = new ProfilePlan(variants, QuantileSketch.DEFAULT_K);
+        plans.put("the profile pass's statistics plan", plan.statistics(data));
+        plans.put("the profile pass's histogram plan", plan.histogram(data));
+      }
+      List<String> cannot = new ArrayList<>();
+      for (Map.Entry<String, Dataset<Row>> p : plans.entrySet()) {
+        String report = GpuPlacement.report(p.getValue());
+        out.println("RAPIDS Accelerator placement of " + p.getKey() + " over " + input
+            + " (explain-only mode, CPU bridge off):");
+        out.print(report.endsWith("\n") ? report : report + "\n");
+        cannot.addAll(GpuPlacement.cannotRunOnGpu(report));
+      }
+      if (cannot.isEmpty()) {
+        out.println("Verdict: every operator and expression runs on the GPU; the per-key merge "
+            + (ablate ? "of its one row per vector" : "of its rows per vector and the sketches "
+                + "from the histogram") + " runs on the CPU.");
       } else {
         out.println("Verdict: not all on the GPU. What cannot run there, and why:");
-        GpuPlacement.cannotRunOnGpu(report).forEach(l -> out.println("  " + l));
+        cannot.forEach(l -> out.println("  " + l));
       }
       return 0;
     } finally {

@@ -82,16 +82,22 @@ public final class GpuCheck {
     try {
       List<String> functions = PlanCheck.functions(spark, scratch);
       lines.add(new Line(PlanCheck.VARIANTS, "SQL functions on Spark", Double.NaN,
-          functions.isEmpty() ? "ok" : "FAIL: " + String.join("; ", functions)));
+          verdict(functions)));
       progress.println("  SQL functions on the GPU checked");
-      List<String> passes = PlanCheck.passes(spark, scratch);
+      PlanCheck.Passes passes = PlanCheck.passes(spark, scratch);
       lines.add(new Line(PlanCheck.VARIANTS, "accuracy pass --engine gpu vs cpu", Double.NaN,
-          passes.isEmpty() ? "ok" : "FAIL: " + String.join("; ", passes)));
-      progress.println("  accuracy pass on the GPU checked");
+          verdict(passes.accuracy())));
+      lines.add(new Line(PlanCheck.VARIANTS, "profile pass --engine gpu vs cpu", Double.NaN,
+          verdict(passes.profiles())));
+      progress.println("  both passes on the GPU checked");
     } finally {
       spark.stop();
     }
     return lines;
+  }
+
+  private static String verdict(List<String> problems) {
+    return problems.isEmpty() ? "ok" : "FAIL: " + String.join("; ", problems);
   }
 
   private interface Check {

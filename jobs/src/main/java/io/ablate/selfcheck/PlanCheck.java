@@ -8,6 +8,10 @@ import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
 import io.ablate.dataset.Generator;
 import io.ablate.encoding.Dtype;
+import io.ablate.profile.Profile;
+import io.ablate.profile.ProfilePass;
+import io.ablate.profile.ProfilePlan;
+import io.ablate.sketch.QuantileSketch;
 import io.ablate.spark.ActivationFunctions;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,8 +22,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The passes in a Spark session whose queries the RAPIDS Accelerator runs on the GPU (test mode:
  * a query with any operator left on the CPU fails): every SQL function over a Parquet table of
- * several batches against the same query on the CPU, and the accuracy pass's GPU plan against the
- * CPU pass, metric by metric ({@link #compare}).
+ * several batches against the same query on the CPU, and both passes' GPU plans against the CPU,
+ * metric by metric ({@link #compare}, {@link #compareProfiles}).
  */
 final class PlanCheck {
   private PlanCheck() {}
@@ -43,10 +47,20 @@ final class PlanCheck {
         .getOrCreate();
   }
 
-  /** The accuracy pass on the GPU plan and on the CPU over generated data; the mismatches. */
-  static List<String> passes(SparkSession spark, Path dir) {
+  /** The mismatches of each pass's GPU plan against the CPU (empty when they agree). */
+  record Passes(List<String> accuracy, List<String> profiles) {}
+
+  /**
+   * Both passes on their GPU plans and on the CPU over generated data of every binary dtype: the
+   * accuracy plan against the CPU pass ({@link #compare}); the profile plan against the CPU pass
+   * for the exact statistics and against the same plan on the functions' CPU forms for the
+   * sketches ({@link #compareProfiles}).
+   */
+  static Passes passes(SparkSession spark, Path dir) {
     ActivationFunctions.register(spark);
-    List<String> problems = new ArrayList<>();
+    List<String> accuracy = new ArrayList<>();
+    List<String> profiles = new ArrayList<>();
+    List<Variant> variants = Catalogue.variants(VARIANTS);
     for (Dtype dtype : Dtype.values()) {
       String path = dir.resolve("acts-" + dtype.label()).toString();
       new Generator(new Generator.Spec(400, 96, 3, "m", "c", 7, true, dtype, 0, 1, 0.25,
@@ -54,14 +68,21 @@ final class PlanCheck {
           .parquet(path);
       ActivationDataset data = ActivationDataset.open(spark, path,
           ActivationDataset.OnBadFile.FAIL);
-      List<Variant> variants = Catalogue.variants(VARIANTS);
       List<AccuracyPass.Result> cpu = new AccuracyPass(variants, Catalogue.variant("gelu"),
           Catalogue.variant("swiglu")).run(data);
       List<AccuracyPass.Result> gpu = new AccuracyPlan(variants, Catalogue.variant("gelu"),
           Catalogue.variant("swiglu")).run(data, "gpu");
-      compare(cpu, gpu).forEach(p -> problems.add(dtype.label() + ": " + p));
+      compare(cpu, gpu).forEach(p -> accuracy.add(dtype.label() + ": " + p));
+      List<Profile> pass = new ProfilePass(variants, QuantileSketch.DEFAULT_K).run(data);
+      List<Profile> onGpu = new ProfilePlan(variants, QuantileSketch.DEFAULT_K).run(data);
+      SparkSession cpuSession = spark.newSession();
+      cpuSession.conf().set("spark.rapids.sql.enabled", "false");
+      ActivationFunctions.register(cpuSession);
+      List<Profile> onCpu = new ProfilePlan(variants, QuantileSketch.DEFAULT_K).run(
+          ActivationDataset.open(cpuSession, path, ActivationDataset.OnBadFile.FAIL));
+      compareProfiles(pass, onGpu, onCpu).forEach(p -> profiles.add(dtype.label() + ": " + p));
     }
-    return problems;
+    return new Passes(accuracy, profiles);
   }
 
   /**
@@ -147,5 +168,61 @@ final class PlanCheck {
       }
     }
     return out;
+  }
+
+  /**
+   * The profile plan's profiles on the GPU against the CPU pass's: the same keys; counts, zeros,
+   * extremes exact; mean and m2, m4 within 1e-12 relative, skewness within 1e-9 (a vector's power
+   * sums are float64 sums on the GPU, exact lanes on the CPU); outliers within 1 (a count of
+   * values beyond mean ± 6σ, so a σ a rounding away may move a value in a threshold's bucket);
+   * and the sketches, built from the exact histogram, the same bytes as the plan's on the CPU
+   * forms ({@code planOnCpu}). The mismatches, described; empty when they agree.
+   */
+  static List<String> compareProfiles(List<Profile> pass, List<Profile> gpu,
+      List<Profile> planOnCpu) {
+    List<String> out = new ArrayList<>();
+    if (pass.size() != gpu.size() || gpu.size() != planOnCpu.size()) {
+      out.add("profiles: CPU pass " + pass.size() + ", GPU plan " + gpu.size()
+          + ", plan on the CPU " + planOnCpu.size());
+      return out;
+    }
+    for (int i = 0; i < pass.size(); i++) {
+      Profile a = pass.get(i);
+      Profile b = gpu.get(i);
+      String what = a.describe();
+      if (!what.equals(b.describe())) {
+        out.add(what + ": the GPU has " + b.describe());
+        continue;
+      }
+      long[] cx = {a.n(), a.zeros(), a.nans(), a.infs()};
+      long[] cy = {b.n(), b.zeros(), b.nans(), b.infs()};
+      if (!java.util.Arrays.equals(cx, cy)
+          || Double.doubleToLongBits(a.min()) != Double.doubleToLongBits(b.min())
+          || Double.doubleToLongBits(a.max()) != Double.doubleToLongBits(b.max())) {
+        out.add(what + ": counts or extremes " + java.util.Arrays.toString(cx) + " " + a.min()
+            + " " + a.max() + " vs " + java.util.Arrays.toString(cy) + " " + b.min() + " "
+            + b.max());
+      }
+      double[][] moments = {{a.mean(), b.mean()}, {a.m2(), b.m2()}, {a.m4(), b.m4()}};
+      for (double[] m : moments) {
+        if (!within(m[0], m[1], 1e-12 * Math.max(Math.abs(m[0]), Math.abs(m[1])))) {
+          out.add(what + ": a moment differs beyond 1e-12: " + m[0] + " vs " + m[1]);
+        }
+      }
+      if (!within(a.skewness(), b.skewness(), 1e-9)) {
+        out.add(what + ": skewness " + a.skewness() + " vs " + b.skewness());
+      }
+      if (Math.abs(a.outliers() - b.outliers()) > 1) {
+        out.add(what + ": outliers " + a.outliers() + " vs " + b.outliers());
+      }
+      if (!java.util.Arrays.equals(b.sketch(), planOnCpu.get(i).sketch())) {
+        out.add(what + ": the GPU plan's sketch differs from the plan's on the CPU");
+      }
+    }
+    return out;
+  }
+
+  private static boolean within(double x, double y, double tolerance) {
+    return Double.doubleToLongBits(x) == Double.doubleToLongBits(y) || Math.abs(x - y) <= tolerance;
   }
 }

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ablate.accuracy.AccuracyPass;
 import io.ablate.accuracy.AccuracyPlan;
+import io.ablate.profile.Profile;
+import io.ablate.profile.ProfilePass;
+import io.ablate.profile.ProfilePlan;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
@@ -172,6 +175,21 @@ class GpuCheckLogicTest {
       assertTrue(problems.get(0).contains("counts"), problems.toString());
       assertEquals(List.of("rows: CPU " + cpu.size() + ", GPU 0"),
           PlanCheck.compare(cpu, List.of()));
+      // Profiles: the plan (here on its CPU forms) agrees with the pass; a moved moment, count
+      // or sketch is found.
+      List<Profile> pass = new ProfilePass(variants, 256).run(data);
+      List<Profile> profiles = new ProfilePlan(variants, 256).run(data);
+      assertEquals(List.of(), PlanCheck.compareProfiles(pass, profiles, profiles));
+      Profile p = profiles.get(1);
+      List<Profile> moved = new java.util.ArrayList<>(profiles);
+      moved.set(1, new Profile(p.model(), p.checkpoint(), p.layer(), p.site(), p.variant(),
+          p.n(), p.mean(), p.m2() * (1 + 1e-9), p.m3(), p.m4(), p.min(), p.max(), p.zeros() + 1,
+          p.nans(), p.infs(), p.outliers(), new byte[] {1}, p.sketchK()));
+      List<String> found = PlanCheck.compareProfiles(pass, moved, profiles);
+      assertEquals(4, found.size(), found.toString());
+      assertTrue(found.get(0).contains("counts or extremes") && found.get(1).contains("moment")
+          && found.get(2).contains("skewness") && found.get(3).contains("sketch"),
+          found.toString());
     } finally {
       spark.stop();
     }
