@@ -15,16 +15,24 @@ import ai.rapids.cudf.ast.Literal;
 import ai.rapids.cudf.ast.UnaryOperation;
 import ai.rapids.cudf.ast.UnaryOperator;
 import io.ablate.expr.Expr;
-import io.ablate.expr.GpuExpansion;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Evaluates an expanded {@link Expr} (GPU-native operators and selects only) over cuDF columns, in
- * float64. Select-free subtrees become one AST each; a select evaluates its condition, both branches
- * and an {@code ifElse}, and its result joins the table the enclosing AST reads.
+ * float64, by running its {@link ColumnProgram}: one AST per select-free subtree, an {@code
+ * ifElse} per select, exact powers of two from bits. Each intermediate column is closed right
+ * after the step that reads it last, so the device memory a batch needs is the program's peak
+ * ({@link ColumnProgram#cost}), not the sum of all its intermediates.
  */
 public final class CudfLowering {
+  /** Kernels of one exact power of two ({@link #exp2}). */
+  static final int EXP2_KERNELS = 21;
+  /** Bytes read and written per value by one exact power of two, its input and output included. */
+  static final int EXP2_BYTES_READ = 162;
+  static final int EXP2_BYTES_WRITTEN = 119;
+  /** The most bytes per value its own intermediates hold at once (besides input and output). */
+  static final int EXP2_PEAK_BYTES = 36;
+
   private CudfLowering() {}
 
   /**
@@ -32,69 +40,71 @@ public final class CudfLowering {
    * {@code Var(i)}), as a new FLOAT64 column. The caller owns the result; inputs are not closed.
    */
   public static ColumnVector evaluate(Expr expanded, ColumnVector... inputs) {
-    if (!GpuExpansion.isGpuNative(expanded)) {
-      throw new IllegalArgumentException("expand the expression first: " + expanded);
-    }
-    List<ColumnVector> owned = new ArrayList<>();
+    return run(ColumnProgram.of(expanded, inputs.length), inputs);
+  }
+
+  /** Runs {@code program} over {@code inputs}; each intermediate closed after its last use. */
+  static ColumnVector run(ColumnProgram program, ColumnVector... inputs) {
+    int total = inputs.length + program.steps().size();
+    ColumnVector[] cols = new ColumnVector[total];
+    System.arraycopy(inputs, 0, cols, 0, inputs.length);
     try {
-      List<ColumnVector> columns = new ArrayList<>(List.of(inputs));
-      AstExpression ast = lower(expanded, columns, owned, new java.util.HashMap<>());
-      return compute(ast, columns);
+      for (int s = 0; s < program.steps().size(); s++) {
+        cols[program.column(s)] = step(program.steps().get(s), cols);
+        for (int id : program.deadAfter(s)) {
+          cols[id].close();
+          cols[id] = null;
+        }
+      }
+      ColumnVector result = cols[program.result()];
+      cols[program.result()] = null;
+      return result;
     } finally {
-      owned.forEach(ColumnVector::close);
+      for (int id = inputs.length; id < total; id++) {
+        if (cols[id] != null) {
+          cols[id].close();
+        }
+      }
     }
   }
 
-  private static ColumnVector compute(AstExpression ast, List<ColumnVector> columns) {
-    try (Table table = new Table(columns.toArray(new ColumnVector[0]));
+  private static ColumnVector step(ColumnProgram.Step step, ColumnVector[] cols) {
+    if (step instanceof ColumnProgram.IfElse s) {
+      return cols[s.cond()].ifElse(cols[s.ifTrue()], cols[s.ifFalse()]);
+    } else if (step instanceof ColumnProgram.Exp2 e) {
+      return exp2(cols[e.n()]);
+    }
+    // One AST over the columns it reads, as a table of those alone.
+    List<Integer> reads = ColumnProgram.reads(step);
+    ColumnVector[] table = new ColumnVector[reads.size()];
+    for (int i = 0; i < table.length; i++) {
+      table[i] = cols[reads.get(i)];
+    }
+    AstExpression ast = ast(((ColumnProgram.Ast) step).node(), reads, table);
+    try (Table t = new Table(table);
          CompiledExpression compiled = ast.compile()) {
-      return compiled.computeColumn(table);
+      return compiled.computeColumn(t);
     }
   }
 
-  /**
-   * The AST of {@code e}; selects and let-bound values inside it are computed now and referenced as
-   * columns ({@code bound} maps a let's id to its column).
-   */
-  private static AstExpression lower(Expr e, List<ColumnVector> columns, List<ColumnVector> owned,
-      java.util.Map<Integer, Integer> bound) {
-    if (e instanceof Expr.Let l) {
-      ColumnVector value = compute(lower(l.value(), columns, owned, bound), columns);
-      owned.add(value);
-      columns.add(value);
-      bound.put(l.id(), columns.size() - 1);
-      return lower(l.body(), columns, owned, bound);
-    } else if (e instanceof Expr.Ref r) {
-      return new ColumnReference(bound.get(r.id()));
-    } else if (e instanceof Expr.Var v) {
-      ColumnReference ref = new ColumnReference(v.index());
-      return columns.get(v.index()).getType().equals(DType.FLOAT64) ? ref
+  private static AstExpression ast(ColumnProgram.Node n, List<Integer> reads,
+      ColumnVector[] table) {
+    if (n instanceof ColumnProgram.Col c) {
+      int at = reads.indexOf(c.id());
+      ColumnReference ref = new ColumnReference(at);
+      return table[at].getType().equals(DType.FLOAT64) ? ref
           : new UnaryOperation(UnaryOperator.CAST_TO_FLOAT64, ref);
-    } else if (e instanceof Expr.Const k) {
-      return Literal.ofDouble(k.value());
-    } else if (e instanceof Expr.Unary u && u.fn() == Expr.Fn1.EXP2) {
-      try (ColumnVector n = compute(lower(u.arg(), columns, owned, bound), columns)) {
-        ColumnVector power = exp2(n);
-        owned.add(power);
-        columns.add(power);
-        return new ColumnReference(columns.size() - 1);
-      }
-    } else if (e instanceof Expr.Unary u) {
-      AstExpression a = lower(u.arg(), columns, owned, bound);
-      if (u.fn() == Expr.Fn1.NEG) {
-        return new BinaryOperation(BinaryOperator.MUL, Literal.ofDouble(-1.0), a);
-      }
-      return new UnaryOperation(unary(u.fn()), a);
-    } else if (e instanceof Expr.Binary b) {
-      return new BinaryOperation(binary(b.fn()), lower(b.left(), columns, owned, bound),
-          lower(b.right(), columns, owned, bound));
-    } else if (e instanceof Expr.Select s) {
-      ColumnVector selected = select(s, columns, owned, bound);
-      owned.add(selected);
-      columns.add(selected);
-      return new ColumnReference(columns.size() - 1);
+    } else if (n instanceof ColumnProgram.Lit l) {
+      return Literal.ofDouble(l.value());
+    } else if (n instanceof ColumnProgram.Un u) {
+      return new UnaryOperation(unary(u.fn()), ast(u.arg(), reads, table));
+    } else if (n instanceof ColumnProgram.Bin b) {
+      return new BinaryOperation(binary(b.fn()), ast(b.left(), reads, table),
+          ast(b.right(), reads, table));
     }
-    throw new IllegalArgumentException("not GPU-native: " + e);
+    ColumnProgram.Cmp c = (ColumnProgram.Cmp) n;
+    return new BinaryOperation(compare(c.cmp()), ast(c.left(), reads, table),
+        ast(c.right(), reads, table));
   }
 
   /**
@@ -102,42 +112,59 @@ public final class CudfLowering {
    * ({@link #exp2Bits}, step for step), as {@link Expr#exp2} defines it; NaN for NaN.
    */
   static ColumnVector exp2(ColumnView n) {
-    try (Scalar lo = Scalar.fromDouble(-1100);
-         Scalar hi = Scalar.fromDouble(1100);
-         Scalar zero = Scalar.fromDouble(0);
-         Scalar nan = Scalar.fromDouble(Double.NaN);
-         Scalar bias = Scalar.fromLong(1023);
-         Scalar subBias = Scalar.fromLong(1074);
-         Scalar one = Scalar.fromLong(1);
-         Scalar noShift = Scalar.fromLong(0);
-         Scalar maxShift = Scalar.fromLong(63);
-         Scalar fiftyTwo = Scalar.fromInt(52);
-         Scalar minNormal = Scalar.fromLong(-1022);
-         Scalar maxNormal = Scalar.fromLong(1023);
-         Scalar minSub = Scalar.fromLong(-1074);
-         Scalar infBits = Scalar.fromLong(0x7FF0_0000_0000_0000L);
-         Scalar zeroBits = Scalar.fromLong(0);
-         ColumnVector isNan = n.isNan();
-         ColumnVector finite = isNan.ifElse(zero, n);
-         ColumnVector above = finite.binaryOp(BinaryOp.NULL_MAX, lo, DType.FLOAT64);
-         ColumnVector clamped = above.binaryOp(BinaryOp.NULL_MIN, hi, DType.FLOAT64);
-         ColumnVector k = clamped.castTo(DType.INT64);
-         ColumnVector biased = k.binaryOp(BinaryOp.ADD, bias, DType.INT64);
-         ColumnVector normalBits = biased.binaryOp(BinaryOp.SHIFT_LEFT, fiftyTwo, DType.INT64);
-         ColumnVector shift = k.binaryOp(BinaryOp.ADD, subBias, DType.INT64);
-         ColumnVector shiftLo = shift.binaryOp(BinaryOp.NULL_MAX, noShift, DType.INT64);
-         ColumnVector shiftOk = shiftLo.binaryOp(BinaryOp.NULL_MIN, maxShift, DType.INT64);
-         ColumnVector subBits = one.binaryOp(BinaryOp.SHIFT_LEFT, shiftOk, DType.INT64);
-         ColumnVector isInf = k.binaryOp(BinaryOp.GREATER, maxNormal, DType.BOOL8);
-         ColumnVector notOver = isInf.not();
-         ColumnVector aboveSub = k.binaryOp(BinaryOp.GREATER_EQUAL, minSub, DType.BOOL8);
-         ColumnVector isSub = aboveSub.binaryOp(BinaryOp.LOGICAL_AND, notOver, DType.BOOL8);
-         ColumnVector isNormal = k.binaryOp(BinaryOp.GREATER_EQUAL, minNormal, DType.BOOL8);
-         ColumnVector overOrZero = isInf.ifElse(infBits, zeroBits);
-         ColumnVector subOr = isSub.ifElse(subBits, overOrZero);
-         ColumnVector inRange = isNormal.binaryOp(BinaryOp.LOGICAL_AND, notOver, DType.BOOL8);
-         ColumnVector bits = inRange.ifElse(normalBits, subOr);
-         ColumnView power = bits.bitCastTo(DType.FLOAT64)) {
+    try (DeviceScope s = new DeviceScope()) {
+      Scalar lo = s.add(Scalar.fromDouble(-1100));
+      Scalar hi = s.add(Scalar.fromDouble(1100));
+      Scalar zero = s.add(Scalar.fromDouble(0));
+      Scalar nan = s.add(Scalar.fromDouble(Double.NaN));
+      Scalar bias = s.add(Scalar.fromLong(1023));
+      Scalar subBias = s.add(Scalar.fromLong(1074));
+      Scalar one = s.add(Scalar.fromLong(1));
+      Scalar noShift = s.add(Scalar.fromLong(0));
+      Scalar maxShift = s.add(Scalar.fromLong(63));
+      Scalar fiftyTwo = s.add(Scalar.fromInt(52));
+      Scalar minNormal = s.add(Scalar.fromLong(-1022));
+      Scalar maxNormal = s.add(Scalar.fromLong(1023));
+      Scalar minSub = s.add(Scalar.fromLong(-1074));
+      Scalar infBits = s.add(Scalar.fromLong(0x7FF0_0000_0000_0000L));
+      Scalar zeroBits = s.add(Scalar.fromLong(0));
+      // 21 kernels; each intermediate released after its last use (EXP2_* count them).
+      ColumnVector isNan = s.add(n.isNan());
+      ColumnVector finite = s.add(isNan.ifElse(zero, n));
+      ColumnVector above = s.add(finite.binaryOp(BinaryOp.NULL_MAX, lo, DType.FLOAT64));
+      s.release(finite);
+      ColumnVector clamped = s.add(above.binaryOp(BinaryOp.NULL_MIN, hi, DType.FLOAT64));
+      s.release(above);
+      ColumnVector k = s.add(clamped.castTo(DType.INT64));
+      s.release(clamped);
+      ColumnVector biased = s.add(k.binaryOp(BinaryOp.ADD, bias, DType.INT64));
+      ColumnVector normalBits = s.add(biased.binaryOp(BinaryOp.SHIFT_LEFT, fiftyTwo,
+          DType.INT64));
+      s.release(biased);
+      ColumnVector shift = s.add(k.binaryOp(BinaryOp.ADD, subBias, DType.INT64));
+      ColumnVector shiftLo = s.add(shift.binaryOp(BinaryOp.NULL_MAX, noShift, DType.INT64));
+      s.release(shift);
+      ColumnVector shiftOk = s.add(shiftLo.binaryOp(BinaryOp.NULL_MIN, maxShift, DType.INT64));
+      s.release(shiftLo);
+      ColumnVector subBits = s.add(one.binaryOp(BinaryOp.SHIFT_LEFT, shiftOk, DType.INT64));
+      s.release(shiftOk);
+      ColumnVector isInf = s.add(k.binaryOp(BinaryOp.GREATER, maxNormal, DType.BOOL8));
+      ColumnVector notOver = s.add(isInf.not());
+      ColumnVector aboveSub = s.add(k.binaryOp(BinaryOp.GREATER_EQUAL, minSub, DType.BOOL8));
+      ColumnVector isSub = s.add(aboveSub.binaryOp(BinaryOp.LOGICAL_AND, notOver, DType.BOOL8));
+      s.release(aboveSub);
+      ColumnVector isNormal = s.add(k.binaryOp(BinaryOp.GREATER_EQUAL, minNormal, DType.BOOL8));
+      s.release(k);
+      ColumnVector overOrZero = s.add(isInf.ifElse(infBits, zeroBits));
+      s.release(isInf);
+      ColumnVector subOr = s.add(isSub.ifElse(subBits, overOrZero));
+      s.release(isSub, subBits, overOrZero);
+      ColumnVector inRange = s.add(isNormal.binaryOp(BinaryOp.LOGICAL_AND, notOver,
+          DType.BOOL8));
+      s.release(isNormal, notOver);
+      ColumnVector bits = s.add(inRange.ifElse(normalBits, subOr));
+      s.release(inRange, normalBits, subOr);
+      ColumnView power = s.add(bits.bitCastTo(DType.FLOAT64));
       return isNan.ifElse(nan, power);
     }
   }
@@ -154,19 +181,6 @@ public final class CudfLowering {
     long overOrZero = isInf ? 0x7FF0_0000_0000_0000L : 0;
     long subOr = isSub ? subBits : overOrZero;
     return k >= -1022 && !isInf ? normalBits : subOr;
-  }
-
-  private static ColumnVector select(Expr.Select s, List<ColumnVector> columns,
-      List<ColumnVector> owned, java.util.Map<Integer, Integer> bound) {
-    AstExpression cond = new BinaryOperation(compare(s.cmp()), lower(s.left(), columns, owned, bound),
-        lower(s.right(), columns, owned, bound));
-    AstExpression ifTrue = lower(s.ifTrue(), columns, owned, bound);
-    AstExpression ifFalse = lower(s.ifFalse(), columns, owned, bound);
-    try (ColumnVector c = compute(cond, columns);
-         ColumnVector t = compute(ifTrue, columns);
-         ColumnVector f = compute(ifFalse, columns)) {
-      return c.ifElse(t, f);
-    }
   }
 
   private static UnaryOperator unary(Expr.Fn1 fn) {
