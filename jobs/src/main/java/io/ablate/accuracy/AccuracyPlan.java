@@ -18,11 +18,8 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
-import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The accuracy pass as a Spark SQL plan that the RAPIDS Accelerator runs on the GPU: a second form
@@ -65,18 +62,14 @@ public final class AccuracyPlan implements Serializable {
 
   /** Registers {@value #ERROR_GROUP}{@code (x, y, r, gated)} in {@code spark}. */
   public static void register(SparkSession spark) {
-    FunctionRegistry registry =
-        ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().functionRegistry();
-    registry.createOrReplaceTempFunction(ERROR_GROUP, (scala.collection.immutable.Seq<Expression>
-        scalaArgs) -> {
-      List<Expression> args = new ArrayList<>(CollectionConverters.asJava(scalaArgs));
+    PlanFunctions.registerOnce(spark, ERROR_GROUP, args -> {
       if (args.size() != 4 || !args.get(3).foldable()) {
         throw AblateException.badInput("%s: expected (x, y, r, gated)", ERROR_GROUP);
       }
       boolean isGated = Boolean.TRUE.equals(args.get(3).eval(null));
       return PlanFunctions.udf(new ErrorGroupUdf(isGated), ErrorGroupUdf.SCHEMA,
           args.subList(0, 3), ERROR_GROUP);
-    }, "java_udf");
+    });
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.ablate.bench;
 
 import io.ablate.accuracy.AccuracyPass;
+import io.ablate.accuracy.AccuracyPlan;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
@@ -34,7 +35,9 @@ import org.apache.spark.sql.types.DataTypes;
  *   <li>{@code sql}: the same accuracy metrics of one variant hand-written in Spark SQL with
  *       {@code transform}/{@code filter}/{@code aggregate} over the array column, the float64
  *       reference through a Java UDF of commons-math3's {@code erfc} (Spark SQL has no erf);
- *   <li>{@code ablate}: {@link AccuracyPass} with one variant and with eight.
+ *   <li>{@code ablate}: {@link AccuracyPass} with one variant and with eight;
+ *   <li>{@code plan}: the GPU engine's plan ({@link AccuracyPlan}) of one variant on its
+ *       functions' CPU forms: what {@code --engine gpu} costs on a machine without a GPU.
  * </ul>
  * As rows of the {@code latency} table (scope {@code job}) the scans are variants {@code read} and
  * {@code noop} with impl {@code scan}.
@@ -102,6 +105,11 @@ public final class JobBench {
         new Job("ablate pass, " + ONE, "ablate", ONE, "fp32", 1, () -> one.run(dataset)),
         new Job("ablate pass, 8 variants", "ablate", String.join(";", EIGHT), "mixed", 8,
             () -> eight.run(dataset))), values, reps, progress));
+    // What --engine gpu costs without a GPU: the plan on its functions' CPU forms, once.
+    AccuracyPlan plan = new AccuracyPlan(List.of(Catalogue.variant(ONE)), reference,
+        gatedReference);
+    results.add(time(new Job("accuracy plan on CPU forms, " + ONE, "plan", ONE, "fp32", 1,
+        () -> plan.run(dataset, "plan")), values, 1, results.get(0).seconds(), progress));
     if (sqlReps > 0) {
       results.add(time(new Job("hand-written SQL, " + ONE, "sql", ONE, "fp32", 1,
           () -> sqlAccuracy(spark, input).collectAsList()), values, sqlReps,

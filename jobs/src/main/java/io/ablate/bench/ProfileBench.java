@@ -2,6 +2,7 @@ package io.ablate.bench;
 
 import io.ablate.dataset.ActivationDataset;
 import io.ablate.profile.ProfilePass;
+import io.ablate.profile.ProfilePlan;
 import io.ablate.repository.MetricsRepository;
 import io.ablate.repository.RunId;
 import io.ablate.repository.RunRecord;
@@ -22,6 +23,8 @@ import org.apache.spark.sql.SparkSession;
  *       nothing else (the floor);
  *   <li>{@code profile}: {@link ProfilePass} (moments, counts, outliers and a KLL sketch of k =
  *       {@value QuantileSketch#DEFAULT_K} per layer and site);
+ *   <li>{@code plan}: the GPU engine's plans ({@link ProfilePlan}) on their functions' CPU forms:
+ *       what {@code --engine gpu} costs on a machine without a GPU;
  *   <li>{@code sql}: Spark's {@code percentile_approx} over the same values (the array exploded)
  *       for the same quantiles the drift table reads (p1, p50, p99, p99.9) and the PSI deciles, per
  *       layer and site, at its default accuracy (10000).
@@ -48,6 +51,10 @@ public final class ProfileBench {
         JobBench.plainScan(spark, input), JobBench.readEveryVector(dataset),
         new JobBench.Job("profile pass", "profile", "profile", "fp32", 0, () -> pass.run(dataset))),
         values, reps, progress));
+    // What --engine gpu costs without a GPU: the plans on their functions' CPU forms, once.
+    ProfilePlan plan = new ProfilePlan(List.of(), QuantileSketch.DEFAULT_K);
+    results.add(JobBench.time(new JobBench.Job("profile plan on CPU forms", "plan", "profile",
+        "fp32", 0, () -> plan.run(dataset)), values, 1, results.get(0).seconds(), progress));
     if (sqlReps > 0) {
       results.add(JobBench.time(new JobBench.Job("percentile_approx (SQL)", "sql",
           "percentile_approx", "fp32", 0, () -> percentiles(spark, input).collectAsList()), values,

@@ -20,13 +20,10 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
-import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The profile pass as Spark SQL plans that the RAPIDS Accelerator runs on the GPU: a second form
@@ -76,19 +73,13 @@ public final class ProfilePlan implements Serializable {
 
   /** Registers {@value #VALUE_GROUP}{@code (x)} and {@value #VALUE_BUCKETS}{@code (x, offset)}. */
   public static void register(SparkSession spark) {
-    FunctionRegistry registry =
-        ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().functionRegistry();
-    registry.createOrReplaceTempFunction(VALUE_GROUP, (scala.collection.immutable.Seq<Expression>
-        scalaArgs) -> {
-      List<Expression> args = CollectionConverters.asJava(scalaArgs);
+    PlanFunctions.registerOnce(spark, VALUE_GROUP, args -> {
       if (args.size() != 1) {
         throw AblateException.badInput("%s: expected (x)", VALUE_GROUP);
       }
       return PlanFunctions.udf(new ValueGroupUdf(), ValueGroupUdf.SCHEMA, args, VALUE_GROUP);
-    }, "java_udf");
-    registry.createOrReplaceTempFunction(VALUE_BUCKETS, (scala.collection.immutable.Seq<Expression>
-        scalaArgs) -> {
-      List<Expression> args = CollectionConverters.asJava(scalaArgs);
+    });
+    PlanFunctions.registerOnce(spark, VALUE_BUCKETS, args -> {
       if (args.size() != 2 || !args.get(1).foldable()
           || !(args.get(1).dataType() instanceof IntegerType)) {
         throw AblateException.badInput("%s: expected (x, offset)", VALUE_BUCKETS);
@@ -97,7 +88,7 @@ public final class ProfilePlan implements Serializable {
       return PlanFunctions.udf(new BucketsUdf(offset),
           DataTypes.createArrayType(DataTypes.IntegerType, true), args.subList(0, 1),
           VALUE_BUCKETS + "(" + offset + ")");
-    }, "java_udf");
+    });
   }
 
   /**
@@ -107,18 +98,7 @@ public final class ProfilePlan implements Serializable {
    * their own, with {@code len} and {@code s} null.
    */
   public Dataset<Row> statistics(ActivationDataset dataset) {
-    register(dataset.rows().sparkSession());
-    Dataset<Row> vectors = PlanInputs.vectors(dataset);
-    Dataset<Row> plan = null;
-    for (boolean gpu : gpuFirst()) {
-      for (boolean gatedSite : new boolean[] {false, true}) {
-        Dataset<Row> one = statisticsOf(PlanInputs.sites(vectors, gatedSite), gatedSite, gpu);
-        if (one != null) {
-          plan = plan == null ? one : plan.unionAll(one);
-        }
-      }
-    }
-    return plan;
+    return branches(dataset, this::statisticsOf);
   }
 
   /**
@@ -126,19 +106,30 @@ public final class ProfilePlan implements Serializable {
    * the raw values' code c (c &lt; CODES) or variant i's code c − (i+1)·CODES.
    */
   public Dataset<Row> histogram(ActivationDataset dataset) {
+    return branches(dataset, this::codesOf).where("code IS NOT NULL")
+        .groupBy("model", "checkpoint", "layer", "site", "code").count();
+  }
+
+  /** One branch of a plan: the rows of one kind of site, for the variants of one branch. */
+  private interface Branch {
+    /** Null when the branch has nothing to compute. */
+    Dataset<Row> of(Dataset<Row> vectors, boolean gatedSite, boolean gpu);
+  }
+
+  /** The union of a plan's branches: both kinds of site, the GPU branch then the other. */
+  private Dataset<Row> branches(ActivationDataset dataset, Branch branch) {
     register(dataset.rows().sparkSession());
     Dataset<Row> vectors = PlanInputs.vectors(dataset);
-    Dataset<Row> codes = null;
+    Dataset<Row> plan = null;
     for (boolean gpu : gpuFirst()) {
       for (boolean gatedSite : new boolean[] {false, true}) {
-        Dataset<Row> one = codesOf(PlanInputs.sites(vectors, gatedSite), gatedSite, gpu);
+        Dataset<Row> one = branch.of(PlanInputs.sites(vectors, gatedSite), gatedSite, gpu);
         if (one != null) {
-          codes = codes == null ? one : codes.unionAll(one);
+          plan = plan == null ? one : plan.unionAll(one);
         }
       }
     }
-    return codes.where("code IS NOT NULL")
-        .groupBy("model", "checkpoint", "layer", "site", "code").count();
+    return plan;
   }
 
   /** The GPU branch, then the branch of variants without a GPU form when there are any. */

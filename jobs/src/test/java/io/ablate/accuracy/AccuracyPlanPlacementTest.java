@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ablate.activation.Catalogue;
 import io.ablate.dataset.ActivationDataset;
-import io.ablate.dataset.Generator;
+import io.ablate.dataset.TestData;
 import io.ablate.encoding.Dtype;
 import io.ablate.spark.ActivationFunctions;
 import io.ablate.spark.GpuPlacement;
@@ -41,10 +41,7 @@ class AccuracyPlanPlacementTest {
   }
 
   private static ActivationDataset dataset(String name, boolean binary, Dtype dtype) {
-    String path = dir.resolve(name).toString();
-    new Generator(new Generator.Spec(16, 8, 2, "m", "c", 1, binary, dtype, 0, 1, 0.25, List.of(),
-        List.of("ffn.pre", "ffn.gate_up"), 2)).generate(spark).write().parquet(path);
-    return ActivationDataset.open(spark, path, ActivationDataset.OnBadFile.FAIL);
+    return TestData.generated(spark, dir, name, 16, 8, binary, dtype);
   }
 
   private static String report(ActivationDataset data, String variants) {

@@ -82,13 +82,7 @@ class AccuracyPlanTest {
 
   @Test
   void theCommittedSampleGivesThePassBits() {
-    Path sample = Path.of("").toAbsolutePath();
-    while (!java.nio.file.Files.isDirectory(sample.resolve("data-samples/activations"))) {
-      sample = sample.getParent(); // tests run in jobs/: the repository is above
-    }
-    sample = sample.resolve("data-samples/activations");
-    assertSameMetrics(ActivationDataset.open(spark, sample.toString(),
-        ActivationDataset.OnBadFile.FAIL));
+    assertSameMetrics(io.ablate.dataset.TestData.committedSample(spark));
   }
 
   @Test

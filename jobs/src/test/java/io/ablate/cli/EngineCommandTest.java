@@ -59,28 +59,25 @@ class EngineCommandTest {
           .contains("\"engine\":\"plan\""));
       String metricsColumns = "model, checkpoint, layer, site, variant, n, max_abs_err, "
           + "mean_abs_err, rmse, max_rel_err, max_ulp, cos_sim, snr_db";
-      List<Row> cpu = repo.read("accuracy").where("run_id = 'ablate-cpu'")
-          .selectExpr(metricsColumns.split(", ")).orderBy("layer", "site", "variant")
-          .collectAsList();
-      List<Row> gpu = repo.read("accuracy").where("run_id = 'ablate-gpu'")
-          .selectExpr(metricsColumns.split(", ")).orderBy("layer", "site", "variant")
-          .collectAsList();
+      List<Row> cpu = rows(repo, "accuracy", "ablate-cpu", metricsColumns);
       assertEquals(2 * 5, cpu.size());
-      assertEquals(cpu, gpu);
+      assertEquals(cpu, rows(repo, "accuracy", "ablate-gpu", metricsColumns));
       assertEquals(List.of("plan"), repo.read("accuracy").where("run_id = 'ablate-gpu'")
           .select("impl").distinct().collectAsList().stream().map(r -> r.getString(0)).toList());
       String profileColumns = "model, checkpoint, layer, site, variant, n, mean, m2, m3, m4, "
           + "min, max, zeros, nans, infs, outliers";
-      List<Row> cpuProfiles = repo.read("profiles").where("run_id = 'profile-cpu'")
-          .selectExpr(profileColumns.split(", ")).orderBy("layer", "site", "variant")
-          .collectAsList();
-      List<Row> gpuProfiles = repo.read("profiles").where("run_id = 'profile-gpu'")
-          .selectExpr(profileColumns.split(", ")).orderBy("layer", "site", "variant")
-          .collectAsList();
+      List<Row> cpuProfiles = rows(repo, "profiles", "profile-cpu", profileColumns);
+      List<Row> gpuProfiles = rows(repo, "profiles", "profile-gpu", profileColumns);
       assertEquals(2 * 2 + 2 * 5, cpuProfiles.size()); // raw per layer and site, and variants
       assertEquals(cpuProfiles, gpuProfiles);
     } finally {
       spark.stop();
     }
+  }
+
+  private static List<Row> rows(MetricsRepository repo, String table, String run,
+      String columns) {
+    return repo.read(table).where("run_id = '" + run + "'").selectExpr(columns.split(", "))
+        .orderBy("layer", "site", "variant").collectAsList();
   }
 }

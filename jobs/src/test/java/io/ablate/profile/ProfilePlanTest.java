@@ -8,11 +8,11 @@ import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
 import io.ablate.dataset.Generator;
+import io.ablate.dataset.TestData;
 import io.ablate.encoding.Dtype;
 import io.ablate.sketch.QuantileSketch;
 import io.ablate.spark.ActivationFunctions;
 import io.ablate.testing.LocalSpark;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -92,13 +92,7 @@ class ProfilePlanTest {
 
   @Test
   void theCommittedSampleGivesThePassStatistics() {
-    Path sample = Path.of("").toAbsolutePath();
-    while (!Files.isDirectory(sample.resolve("data-samples/activations"))) {
-      sample = sample.getParent(); // tests run in jobs/: the repository is above
-    }
-    assertSameStatistics(ActivationDataset.open(spark,
-        sample.resolve("data-samples/activations").toString(), ActivationDataset.OnBadFile.FAIL),
-        QuantileSketch.DEFAULT_K);
+    assertSameStatistics(TestData.committedSample(spark), QuantileSketch.DEFAULT_K);
   }
 
   @Test

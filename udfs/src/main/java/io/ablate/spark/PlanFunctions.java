@@ -74,6 +74,19 @@ public final class PlanFunctions {
         args.subList(1, 2), REFERENCE + "(" + v.name() + ")");
   }
 
+  /**
+   * Registers the function {@code name} in the session (its arguments as a list) unless the
+   * session has it already: plans register their functions each time they are built, and
+   * replacing one would log a warning.
+   */
+  public static void registerOnce(org.apache.spark.sql.SparkSession spark, String name,
+      java.util.function.Function<List<Expression>, Expression> build) {
+    if (!spark.catalog().functionExists(name)) {
+      ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().functionRegistry()
+          .createOrReplaceTempFunction(name, builder(build::apply), "java_udf");
+    }
+  }
+
   /** A ScalaUDF of {@code fn} (a Scala function implementing RapidsUDF) over {@code args}. */
   public static Expression udf(Object fn, DataType result, List<Expression> args, String name) {
     return new ScalaUDF(fn, result, CollectionConverters.asScala(new ArrayList<>(args)).toList(),
