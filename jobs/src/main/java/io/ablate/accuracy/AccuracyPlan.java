@@ -5,6 +5,7 @@ import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
 import io.ablate.dataset.PlanInputs;
 import io.ablate.dataset.VectorReader;
+import io.ablate.spark.ActivationFunctions;
 import io.ablate.spark.PlanFunctions;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -60,8 +61,12 @@ public final class AccuracyPlan implements Serializable {
     this.gatedReference = gatedReference.name();
   }
 
-  /** Registers {@value #ERROR_GROUP}{@code (x, y, r, gated)} in {@code spark}. */
+  /**
+   * Registers {@value #ERROR_GROUP}{@code (x, y, r, gated)} in {@code spark}, and the activation
+   * functions the plan calls unless the session has them.
+   */
   public static void register(SparkSession spark) {
+    ActivationFunctions.ensureRegistered(spark);
     PlanFunctions.registerOnce(spark, ERROR_GROUP, args -> {
       if (args.size() != 4 || !args.get(3).foldable()) {
         throw AblateException.badInput("%s: expected (x, y, r, gated)", ERROR_GROUP);

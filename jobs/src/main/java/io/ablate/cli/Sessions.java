@@ -1,5 +1,6 @@
 package io.ablate.cli;
 
+import io.ablate.job.RecordKryo;
 import io.ablate.spark.ActivationFunctions;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,15 +20,28 @@ final class Sessions {
 
   /**
    * {@code --profile}, {@code --conf} and {@code --master}, read when the options are parsed,
-   * applied later. Precedence: profile &lt; {@code --conf} &lt; {@code --master}; {@code
-   * spark.master} is taken out of the properties into {@link #master}.
+   * applied later. Precedence: profile &lt; what {@code spark-submit} set (its {@code --master},
+   * {@code --conf} and properties file, which reach the driver as {@code spark.*} system
+   * properties) &lt; {@code --conf} &lt; {@code --master}: a profile fills only the keys the
+   * submitter left unset. {@code spark.master} is taken out of the properties into {@link
+   * #master}.
    */
   record Settings(String master, Map<String, String> confs) {
     static Settings of(String profile, List<String> pairs, String givenMaster,
         String defaultMaster) {
+      return of(profile, pairs, givenMaster, defaultMaster, submitted());
+    }
+
+    /** {@link #of}, with what the submitter set given ({@code submitted}: key to value). */
+    static Settings of(String profile, List<String> pairs, String givenMaster,
+        String defaultMaster, Map<String, String> submitted) {
       Map<String, String> confs = new LinkedHashMap<>();
       if (profile != null) {
-        confs.putAll(SparkProfile.load(profile));
+        SparkProfile.load(profile).forEach((k, v) -> {
+          if (!submitted.containsKey(k)) {
+            confs.put(k, v);
+          }
+        });
       }
       for (String kv : pairs) {
         int eq = kv.indexOf('=');
@@ -35,10 +49,24 @@ final class Sessions {
       }
       String fromConfs = confs.remove("spark.master");
       String master = givenMaster != null ? givenMaster : fromConfs;
-      if (master == null && System.getProperty("spark.master") == null) {
+      if (master == null && !submitted.containsKey("spark.master")) {
         master = defaultMaster;
       }
+      String serializer = confs.getOrDefault("spark.serializer", submitted.get("spark.serializer"));
+      String registrators = RecordKryo.registrators(serializer, confs.getOrDefault(
+          "spark.kryo.registrator", submitted.get("spark.kryo.registrator")));
+      if (registrators != null) {
+        confs.put("spark.kryo.registrator", registrators);
+      }
       return new Settings(master, Collections.unmodifiableMap(confs));
+    }
+
+    /** The {@code spark.*} system properties: what {@code spark-submit} passed the driver. */
+    private static Map<String, String> submitted() {
+      Map<String, String> out = new LinkedHashMap<>();
+      System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("spark."))
+          .forEach(k -> out.put(k, System.getProperty(k)));
+      return out;
     }
 
     /** Whether this is a session on this machine (then no UI, loopback driver). */

@@ -7,6 +7,7 @@ import io.ablate.dataset.PlanInputs;
 import io.ablate.dataset.VectorReader;
 import io.ablate.sketch.QuantileSketch;
 import io.ablate.sketch.Seeds;
+import io.ablate.spark.ActivationFunctions;
 import io.ablate.spark.PlanFunctions;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -71,8 +72,12 @@ public final class ProfilePlan implements Serializable {
     }
   }
 
-  /** Registers {@value #VALUE_GROUP}{@code (x)} and {@value #VALUE_BUCKETS}{@code (x, offset)}. */
+  /**
+   * Registers {@value #VALUE_GROUP}{@code (x)} and {@value #VALUE_BUCKETS}{@code (x, offset)},
+   * and the activation functions the plans call unless the session has them.
+   */
   public static void register(SparkSession spark) {
+    ActivationFunctions.ensureRegistered(spark);
     PlanFunctions.registerOnce(spark, VALUE_GROUP, args -> {
       if (args.size() != 1) {
         throw AblateException.badInput("%s: expected (x)", VALUE_GROUP);

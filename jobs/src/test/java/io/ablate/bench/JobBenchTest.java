@@ -79,7 +79,7 @@ class JobBenchTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     List<JobBench.Result> results =
         JobBench.run(spark, input, 1, 1, new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    assertEquals(List.of("scan", "scan", "ablate", "ablate", "sql"),
+    assertEquals(List.of("scan", "scan", "ablate", "ablate", "plan", "sql"),
         results.stream().map(JobBench.Result::impl).toList());
     for (JobBench.Result r : results) {
       assertEquals(4L * 1024 * 24, r.values(), r.name());

@@ -23,7 +23,7 @@ class ProfileBenchTest {
       String input = dir.resolve("v").toString();
       JobBench.prepare(spark, 1 << 20, input);
       List<JobBench.Result> results = ProfileBench.run(spark, input, 1, 1, System.out);
-      assertEquals(List.of("scan", "scan", "profile", "sql"),
+      assertEquals(List.of("scan", "scan", "profile", "plan", "sql"),
           results.stream().map(JobBench.Result::impl).toList());
       for (JobBench.Result r : results) {
         assertEquals(1 << 20, r.values());
@@ -35,7 +35,7 @@ class ProfileBenchTest {
       assertEquals(1.0, results.get(0).vsScan()); // the plain scan, which the others are against
       ProfileBench.record(spark, dir.resolve("m").toString(), io.ablate.repository.RunId.of("b"),
           input, results, "test-device");
-      assertEquals(4, io.ablate.repository.MetricsRepository.open(spark, dir.resolve("m").toString())
+      assertEquals(5, io.ablate.repository.MetricsRepository.open(spark, dir.resolve("m").toString())
           .read("latency").where("scope = 'job'").count());
     } finally {
       spark.stop();

@@ -65,6 +65,68 @@ class SparkProfileTest {
   }
 
   @Test
+  void whatSparkSubmitSetOutranksAProfile() throws IOException {
+    String p = profile().toString();
+    // spark-submit --master spark://... --conf spark.sql.shuffle.partitions=7 (system properties)
+    Map<String, String> submitted = Map.of("spark.master", "spark://host:7077",
+        "spark.sql.shuffle.partitions", "7");
+    Sessions.Settings s = Sessions.Settings.of(p, List.of(), null, "local[*]", submitted);
+    assertEquals(null, s.master(), "the session keeps the submitter's master");
+    assertEquals(null, s.confs().get("spark.sql.shuffle.partitions"));
+    assertEquals("from profile", s.confs().get("spark.ablate.test.marker"));
+    // The command line still outranks both.
+    Sessions.Settings cli = Sessions.Settings.of(p, List.of("spark.sql.shuffle.partitions=9"),
+        "local[2]", "local[*]", submitted);
+    assertEquals("local[2]", cli.master());
+    assertEquals("9", cli.confs().get("spark.sql.shuffle.partitions"));
+    // Nothing submitted: the profile's master, as before.
+    assertEquals("local[1]", Sessions.Settings.of(p, List.of(), null, "local[*]", Map.of())
+        .master());
+  }
+
+  @Test
+  void withKryoTheRecordRegistratorIsAddedOnce() {
+    Map<String, String> kryo = Sessions.Settings.of("cluster", List.of(), "local[1]", "local[*]",
+        Map.of()).confs();
+    assertEquals(io.ablate.job.RecordKryo.NAME, kryo.get("spark.kryo.registrator"));
+    Map<String, String> mine = Sessions.Settings.of(null, List.of(
+        "spark.serializer=org.apache.spark.serializer.KryoSerializer",
+        "spark.kryo.registrator=com.example.Mine"), "local[1]", "local[*]", Map.of()).confs();
+    assertEquals("com.example.Mine," + io.ablate.job.RecordKryo.NAME,
+        mine.get("spark.kryo.registrator"));
+    Map<String, String> submitted = Map.of("spark.serializer",
+        "org.apache.spark.serializer.KryoSerializer", "spark.kryo.registrator",
+        "com.example.Mine," + io.ablate.job.RecordKryo.NAME);
+    assertEquals(null, Sessions.Settings.of(null, List.of(), null, "local[*]", submitted).confs()
+        .get("spark.kryo.registrator"), "already there: left as submitted");
+    assertEquals(null, Sessions.Settings.of("local", List.of(), null, "local[*]", Map.of())
+        .confs().get("spark.kryo.registrator"), "Java serialization: nothing to add");
+  }
+
+  @Test
+  void theClusterProfileRunsEveryPassWithKryo() {
+    String data = tmp.resolve("acts").toString();
+    String metrics = tmp.resolve("metrics").toString();
+    CliTest.Result gen = CliTest.run("generate", "--profile", "cluster", "--master", "local[2]",
+        "--out", data, "--rows", "20", "--dim", "16", "--layers", "2", "--sites",
+        "ffn.pre,ffn.gate_up");
+    assertEquals(0, gen.code(), gen.err());
+    for (String engine : List.of("cpu", "gpu")) {
+      for (String command : List.of("ablate", "profile")) {
+        CliTest.Result r = CliTest.run(command, "--profile", "cluster", "--master", "local[2]",
+            "--conf", "spark.sql.shuffle.partitions=4", "--input", data, "--metrics", metrics,
+            "--variants", "relu;swiglu", "--engine", engine, "--run-id", command + "-" + engine);
+        assertEquals(0, r.code(), command + " --engine " + engine + ": " + r.err());
+      }
+    }
+    // The same data profiled by both engines: no drift (the GPU engine's sketch comes from the
+    // histogram, well within the thresholds).
+    CliTest.Result drift = CliTest.run("drift", "--profile", "cluster", "--master", "local[2]",
+        "--metrics", metrics, "--baseline", "profile-cpu", "--candidate", "profile-gpu");
+    assertEquals(0, drift.code(), drift.out() + drift.err());
+  }
+
+  @Test
   void aCommandRunsWithTheProfilesMaster() throws IOException {
     String p = profile().toString();
     // demo prints its session's master.

@@ -47,6 +47,13 @@ public final class ActivationFunctions {
 
   private ActivationFunctions() {}
 
+  /** {@link #register}, unless the session has the functions already. */
+  public static void ensureRegistered(SparkSession spark) {
+    if (!spark.catalog().functionExists("act")) {
+      register(spark);
+    }
+  }
+
   /**
    * Registers every catalogue activation by name, {@code act(spec, ...)}, and the functions of the
    * passes' plans ({@link PlanFunctions}).
