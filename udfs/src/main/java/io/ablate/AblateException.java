@@ -43,6 +43,25 @@ public class AblateException extends RuntimeException {
     return new AblateException(Kind.BAD_INPUT, String.format(java.util.Locale.ROOT, format, args));
   }
 
+  /**
+   * The exit code a failure ends the CLI with: that of the first {@code AblateException} among
+   * {@code t} and its causes (bad input raised in a Spark task arrives wrapped), else 1.
+   */
+  public static int exitCodeOf(Throwable t) {
+    AblateException a = find(t);
+    return a == null ? Kind.INTERNAL.exitCode() : a.exitCode();
+  }
+
+  /** The first {@code AblateException} among {@code t} and its causes, or null. */
+  public static AblateException find(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof AblateException a) {
+        return a;
+      }
+    }
+    return null;
+  }
+
   public Kind kind() {
     return kind;
   }

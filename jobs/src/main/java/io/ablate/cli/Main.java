@@ -133,11 +133,10 @@ public final class Main {
 
   /** A failure while running: bad input (exit 2) or a gate (3) by message, else the trace (1). */
   private static int failure(Exception e, PrintStream err) {
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof AblateException a) { // bad input raised in a Spark task arrives wrapped
-        err.println("ablate: " + a.getMessage());
-        return a.exitCode();
-      }
+    AblateException a = AblateException.find(e);
+    if (a != null) {
+      err.println("ablate: " + a.getMessage());
+      return a.exitCode();
     }
     err.println("ablate: " + e);
     e.printStackTrace(err);

@@ -71,7 +71,7 @@ public final class DriftJob {
           rows.stream().map(Drift.Result::toRow).toList(), Tables.DRIFT_SCHEMA));
       return new Result(o.runId(), o.metrics(), baseline.label(), candidate.label(),
           o.thresholds(), rows);
-    });
+    }, r -> r.alert() ? AblateException.Kind.GATE_TRIPPED.exitCode() : 0);
   }
 
   /**

@@ -24,10 +24,20 @@ public final class RunLifecycle {
    * RuntimeException}.
    */
   public static <R> R inRun(MetricsRepository repo, RunRecord record, Work<R> work) {
+    return inRun(repo, record, work, result -> 0);
+  }
+
+  /**
+   * As {@link #inRun(MetricsRepository, RunRecord, Work)}, the run's record keeping the exit code
+   * {@code exitCode} gives its result (a gate that tripped: 3), so a run submitted in cluster mode,
+   * whose exit code no caller sees, still says how it ended.
+   */
+  public static <R> R inRun(MetricsRepository repo, RunRecord record, Work<R> work,
+      java.util.function.ToIntFunction<R> exitCode) {
     try (MetricsRepository.Run run = repo.begin(record)) {
       try {
         R result = work.run(run);
-        run.commit();
+        run.commit(exitCode.applyAsInt(result));
         return result;
       } catch (RuntimeException | Error e) {
         run.fail(e);

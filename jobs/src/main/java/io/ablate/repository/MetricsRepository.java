@@ -343,6 +343,14 @@ public final class MetricsRepository {
      * @return the final record
      */
     public RunRecord commit() {
+      return commit(0);
+    }
+
+    /**
+     * As {@link #commit()}, recording that the command exits with {@code exitCode} (3 when a gate
+     * tripped: the run's metrics are valid and say why).
+     */
+    public RunRecord commit(int exitCode) {
       checkOpen("commit");
       try {
         FileSystem fs = repo.fs();
@@ -358,7 +366,7 @@ public final class MetricsRepository {
             throw new IOException("could not rename " + src + " to " + dst);
           }
         }
-        writeRecord(record.succeeded(Instant.now()));
+        writeRecord(record.succeeded(Instant.now(), exitCode));
       } catch (IOException | RuntimeException e) {
         AblateException err = e instanceof AblateException a ? a
             : new AblateException(AblateException.Kind.INTERNAL,
@@ -390,7 +398,8 @@ public final class MetricsRepository {
       }
       state = State.FAILED;
       try {
-        writeRecord(record.failed(Instant.now(), message(cause)));
+        writeRecord(record.failed(Instant.now(), message(cause),
+            AblateException.exitCodeOf(cause)));
       } finally {
         for (String table : repo.tables()) {
           deleteQuietly(repo.partition(table, id));

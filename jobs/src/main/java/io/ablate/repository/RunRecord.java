@@ -28,10 +28,73 @@ import org.apache.spark.sql.SparkSession;
  * @param version the Ablate version
  * @param host the driver's host name
  * @param error the failure message; null unless failed
+ * @param exitCode the command's exit code as the run ended (0, 2 bad input, 3 gate tripped, 1
+ *     anything else); null while running
+ * @param platform where the run ran: application, deploy mode, versions, settings
  */
 public record RunRecord(RunId runId, String job, Status status, Instant startedAt,
     Instant finishedAt, String args, String inputs, String inputFingerprint, String sparkMaster,
-    int executors, String version, String host, String error) {
+    int executors, String version, String host, String error, Integer exitCode,
+    Platform platform) {
+
+  /**
+   * What a cluster operator needs to place a run: the Spark application and how it was submitted,
+   * the versions that ran it, the commit Ablate was built from, and the Spark settings that change
+   * results or speed.
+   *
+   * @param appId the Spark application id
+   * @param deployMode {@code client} or {@code cluster}
+   * @param sparkVersion Spark's version at run time
+   * @param scalaVersion Scala's version at run time
+   * @param javaVersion the driver's Java runtime version
+   * @param gitCommit the commit Ablate was built from ({@code unknown} when built outside git;
+   *     suffixed {@code -dirty} when the working tree had changes)
+   * @param settings the set values of {@link #SETTINGS} as a JSON object
+   */
+  public record Platform(String appId, String deployMode, String sparkVersion,
+      String scalaVersion, String javaVersion, String gitCommit, String settings) {
+    /** No platform recorded (records written before these columns existed). */
+    public static final Platform UNKNOWN = new Platform(null, null, null, null, null, null, "{}");
+
+    public Platform {
+      settings = settings == null ? "{}" : settings;
+    }
+
+    /** The platform of the session {@code spark} in this JVM. */
+    public static Platform of(SparkSession spark) {
+      var settings = new java.util.TreeMap<String, String>();
+      for (String key : SETTINGS) {
+        spark.conf().getOption(key).foreach(v -> settings.put(key, v));
+      }
+      String json;
+      try {
+        json = JSON.writeValueAsString(settings);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException("a map of strings is always JSON", e);
+      }
+      return new Platform(spark.sparkContext().applicationId(),
+          spark.conf().get("spark.submit.deployMode", "client"), spark.version(),
+          scala.util.Properties.versionNumberString(), System.getProperty("java.runtime.version"),
+          buildCommit(), json);
+    }
+  }
+
+  /**
+   * The Spark settings recorded with each run: the ones that change results (serializer, the
+   * plugin and whether the GPU runs SQL) or speed (parallelism, executor sizes, the JVM options
+   * that enable the Vector API).
+   */
+  public static final java.util.List<String> SETTINGS = java.util.List.of(
+      "spark.serializer", "spark.plugins", "spark.rapids.sql.enabled", "spark.rapids.sql.mode",
+      "spark.sql.shuffle.partitions", "spark.default.parallelism",
+      "spark.sql.files.maxPartitionBytes", "spark.sql.adaptive.enabled", "spark.cores.max",
+      "spark.executor.instances", "spark.executor.cores", "spark.executor.memory",
+      "spark.driver.memory", "spark.task.cpus", "spark.executor.resource.gpu.amount",
+      "spark.task.resource.gpu.amount", "spark.executor.extraJavaOptions",
+      "spark.dynamicAllocation.enabled");
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   /** The state of a run, stored in lower case. */
   public enum Status {
@@ -64,11 +127,12 @@ public record RunRecord(RunId runId, String job, Status status, Instant startedA
     startedAt = startedAt.truncatedTo(ChronoUnit.MICROS);
     finishedAt = finishedAt == null ? null : finishedAt.truncatedTo(ChronoUnit.MICROS);
     args = args == null ? "{}" : args;
+    platform = platform == null ? Platform.UNKNOWN : platform;
   }
 
   /**
-   * A record for a run that starts now, with the Spark master, executor count, Ablate version and
-   * host filled in from the session and the JVM.
+   * A record for a run that starts now, with the Spark master, executor count, Ablate version,
+   * host and platform filled in from the session and the JVM.
    */
   public static RunRecord start(RunId runId, String job, String argsJson, String inputs,
       String inputFingerprint, SparkSession spark) {
@@ -76,25 +140,25 @@ public record RunRecord(RunId runId, String job, Status status, Instant startedA
     int executors = Math.max(1, spark.sparkContext().getExecutorMemoryStatus().size() - 1);
     return new RunRecord(runId, job, Status.RUNNING, Instant.now(), null, argsJson, inputs,
         inputFingerprint, spark.sparkContext().master(), executors, ablateVersion(), hostName(),
-        null);
+        null, null, Platform.of(spark));
   }
 
   /** This record, running since {@code startedAt} (kept if set), not finished, no error. */
   public RunRecord running() {
     return new RunRecord(runId, job, Status.RUNNING, startedAt, null, args, inputs,
-        inputFingerprint, sparkMaster, executors, version, host, null);
+        inputFingerprint, sparkMaster, executors, version, host, null, null, platform);
   }
 
-  /** This record, succeeded at {@code at}. */
-  public RunRecord succeeded(Instant at) {
+  /** This record, succeeded at {@code at}; the command exits with {@code exitCode} (0 or 3). */
+  public RunRecord succeeded(Instant at, int exitCode) {
     return new RunRecord(runId, job, Status.SUCCEEDED, startedAt, at, args, inputs,
-        inputFingerprint, sparkMaster, executors, version, host, null);
+        inputFingerprint, sparkMaster, executors, version, host, null, exitCode, platform);
   }
 
-  /** This record, failed at {@code at} with {@code message}. */
-  public RunRecord failed(Instant at, String message) {
+  /** This record, failed at {@code at} with {@code message} and the command's exit code. */
+  public RunRecord failed(Instant at, String message, int exitCode) {
     return new RunRecord(runId, job, Status.FAILED, startedAt, at, args, inputs,
-        inputFingerprint, sparkMaster, executors, version, host, message);
+        inputFingerprint, sparkMaster, executors, version, host, message, exitCode, platform);
   }
 
   /** Ablate's version, as the build wrote it ({@code dev} if the build's record is missing). */
@@ -120,6 +184,12 @@ public record RunRecord(RunId runId, String job, Status status, Instant startedA
       // No record of the build: the version reads as dev.
     }
     return p;
+  }
+
+  /** The commit Ablate was built from, as {@code git describe} put it; {@code unknown} if none. */
+  public static String buildCommit() {
+    String c = BUILD.getProperty("commit", "");
+    return c.isEmpty() || c.startsWith("${") ? "unknown" : c;
   }
 
   /** This machine's host name ({@code unknown} if it cannot be resolved). */

@@ -34,6 +34,14 @@ final class RunRecordRows {
       .add("version", DataTypes.StringType, true)
       .add("host", DataTypes.StringType, true)
       .add("error", DataTypes.StringType, true)
+      .add("exit_code", DataTypes.IntegerType, true)
+      .add("app_id", DataTypes.StringType, true)
+      .add("deploy_mode", DataTypes.StringType, true)
+      .add("spark_version", DataTypes.StringType, true)
+      .add("scala_version", DataTypes.StringType, true)
+      .add("java_version", DataTypes.StringType, true)
+      .add("git_commit", DataTypes.StringType, true)
+      .add("settings", DataTypes.StringType, true)
       .add(UPDATED_AT, DataTypes.TimestampType, false);
 
   /** The table as read: the file columns, then run_id as a string. */
@@ -42,7 +50,9 @@ final class RunRecordRows {
   static Row toFileRow(RunRecord r, Instant updatedAt) {
     return RowFactory.create(r.job(), r.status().text(), ts(r.startedAt()), ts(r.finishedAt()),
         r.args(), r.inputs(), r.inputFingerprint(), r.sparkMaster(), r.executors(), r.version(),
-        r.host(), r.error(), ts(updatedAt));
+        r.host(), r.error(), r.exitCode(), r.platform().appId(), r.platform().deployMode(),
+        r.platform().sparkVersion(), r.platform().scalaVersion(), r.platform().javaVersion(),
+        r.platform().gitCommit(), r.platform().settings(), ts(updatedAt));
   }
 
   /** A record from a row of the table as read ({@link #TABLE_SCHEMA} columns, by name). */
@@ -53,7 +63,10 @@ final class RunRecordRows {
         instant(row.getAs("finished_at")), row.getAs("args"), row.getAs("inputs"),
         row.getAs("input_fingerprint"), row.getAs("spark_master"),
         executors == null ? 0 : ((Number) executors).intValue(), row.getAs("version"),
-        row.getAs("host"), row.getAs("error"));
+        row.getAs("host"), row.getAs("error"), row.getAs("exit_code"),
+        new RunRecord.Platform(row.getAs("app_id"), row.getAs("deploy_mode"),
+            row.getAs("spark_version"), row.getAs("scala_version"), row.getAs("java_version"),
+            row.getAs("git_commit"), row.getAs("settings")));
   }
 
   private static StructType nullable(StructType s) {

@@ -60,7 +60,40 @@ class RunLifecycleTest {
     });
     assertEquals("done", result);
     assertEquals(7L, repo.read("t").first().<Long>getAs("x"));
-    assertEquals(RunRecord.Status.SUCCEEDED, repo.runRecord(RunId.of("ok")).orElseThrow().status());
+    RunRecord ok = repo.runRecord(RunId.of("ok")).orElseThrow();
+    assertEquals(RunRecord.Status.SUCCEEDED, ok.status());
+    assertEquals(0, ok.exitCode());
+    // Where it ran, read back from the table as the session says.
+    RunRecord.Platform p = ok.platform();
+    assertEquals(spark.sparkContext().applicationId(), p.appId());
+    assertEquals("client", p.deployMode());
+    assertEquals(spark.version(), p.sparkVersion());
+    assertEquals(scala.util.Properties.versionNumberString(), p.scalaVersion());
+    assertEquals(System.getProperty("java.runtime.version"), p.javaVersion());
+    assertEquals(RunRecord.buildCommit(), p.gitCommit());
+    Map<String, Object> settings = RunArgs.parse(p.settings());
+    assertEquals(spark.conf().get("spark.sql.shuffle.partitions"),
+        settings.get("spark.sql.shuffle.partitions"));
+    assertTrue(settings.keySet().stream().allMatch(RunRecord.SETTINGS::contains), p.settings());
+  }
+
+  @Test
+  void aRunRecordsTheExitCodeItsResultGivesOrItsFailureGives() {
+    MetricsRepository repo = MetricsRepository.open(spark, tmp.toString());
+    RunLifecycle.inRun(repo, record("gate", "{}"), run -> "alert", r -> 3);
+    assertEquals(3, repo.runRecord(RunId.of("gate")).orElseThrow().exitCode());
+    // Bad input raised inside a Spark task arrives wrapped; the record still says 2.
+    assertThrows(RuntimeException.class, () -> RunLifecycle.inRun(repo, record("bad2", "{}"),
+        run -> {
+          throw new RuntimeException("task failed",
+              io.ablate.AblateException.badInput("file f.parquet row 3: null vector"));
+        }));
+    assertEquals(2, repo.runRecord(RunId.of("bad2")).orElseThrow().exitCode());
+    assertThrows(IllegalStateException.class, () -> RunLifecycle.inRun(repo,
+        record("boom", "{}"), run -> {
+          throw new IllegalStateException("bug");
+        }));
+    assertEquals(1, repo.runRecord(RunId.of("boom")).orElseThrow().exitCode());
   }
 
   @Test
