@@ -150,9 +150,6 @@ public final class AccuracyPass implements Serializable {
       InternalRow r = rows.next();
       VectorReader.Key key = reader.key(r);
       float[] x = reader.vector(r);
-      if (x == null) {
-        continue;
-      }
       lengths.computeIfAbsent(key, k -> new TreeMap<>()).merge(x.length, 1L, Long::sum);
       values.add(x.length);
       boolean gatedSite = key.site().equals(ActivationDataset.GATED_SITE);

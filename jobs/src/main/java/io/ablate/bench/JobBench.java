@@ -149,7 +149,7 @@ public final class JobBench {
       long n = 0;
       while (it.hasNext()) {
         float[] v = reader.vector(it.next());
-        n += v == null ? 0 : v.length;
+        n += v.length;
       }
       return List.of(n).iterator();
     }).reduce(Long::sum);

@@ -2,6 +2,7 @@ package io.ablate.cli;
 
 import io.ablate.AblateException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +20,8 @@ import java.util.stream.Stream;
  * way {@code spark-submit --properties-file} reads it ({@link Properties}: {@code key value} or
  * {@code key=value} lines, {@code #} comments, values trimmed), so one file serves both. {@code
  * conf/} is under the system property {@code ablate.home} (the launcher sets it to the repository)
- * or else the current directory.
+ * or else the current directory. The shipped profiles ({@link #SHIPPED}) are also in the jar and
+ * are read from it when {@code conf/} does not have them.
  */
 final class SparkProfile {
   private SparkProfile() {}
@@ -27,26 +29,48 @@ final class SparkProfile {
   /** The properties of a profile, sorted by key; bad input lists the profiles there are. */
   static Map<String, String> load(String name) {
     Path file = file(name);
-    if (!Files.isRegularFile(file)) {
-      throw AblateException.badInput("Spark profile '%s' not found: no file %s; profiles in %s: "
-          + "%s (or give the path of a .conf file)", name, file, confDir(), available());
-    }
     Properties p = new Properties();
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      p.load(in);
-    } catch (IOException | IllegalArgumentException e) {
-      throw AblateException.badInput("cannot read Spark profile %s: %s", file, e.getMessage());
+    String source = file.toString();
+    if (Files.isRegularFile(file)) {
+      try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        p.load(in);
+      } catch (IOException | IllegalArgumentException e) {
+        throw AblateException.badInput("cannot read Spark profile %s: %s", file, e.getMessage());
+      }
+    } else if (isName(name) && SHIPPED.contains(name)) {
+      // Under spark-submit there may be no conf/ beside the driver (another directory, or a
+      // worker's in cluster mode): the shipped profiles travel in the jar.
+      source = "the app jar's " + name + ".conf";
+      try (InputStream in = SparkProfile.class.getResourceAsStream(RESOURCES + name + ".conf")) {
+        p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalStateException("the shipped profile " + name + " is missing from the "
+            + "jar", e);
+      }
+    } else {
+      throw AblateException.badInput("Spark profile '%s' not found: no file %s; profiles in %s: "
+          + "%s; shipped: %s (or give the path of a .conf file)", name, file, confDir(),
+          available(), String.join(", ", SHIPPED));
     }
     Map<String, String> out = new TreeMap<>();
     for (String key : p.stringPropertyNames()) {
       // spark-submit ignores other keys with a warning; here a typo is an error.
       if (!key.startsWith("spark.")) {
         throw AblateException.badInput("Spark profile %s: '%s' is not a Spark property (keys "
-            + "start with 'spark.')", file, key);
+            + "start with 'spark.')", source, key);
       }
       out.put(key, p.getProperty(key).trim());
     }
     return out;
+  }
+
+  /** The profiles in conf/ of the repository, also in the jar (see jobs/pom.xml). */
+  static final List<String> SHIPPED = List.of("cluster", "gpu", "local");
+
+  private static final String RESOURCES = "/io/ablate/profiles/";
+
+  private static boolean isName(String name) {
+    return !(name.contains("/") || name.endsWith(".conf"));
   }
 
   /** The file of a profile name: a path as given, or {@code conf/NAME.conf}. */
@@ -55,8 +79,7 @@ final class SparkProfile {
       throw AblateException.badInput("--profile is empty; profiles in %s: %s", confDir(),
           available());
     }
-    return name.contains("/") || name.endsWith(".conf") ? Path.of(name)
-        : confDir().resolve(name + ".conf");
+    return isName(name) ? confDir().resolve(name + ".conf") : Path.of(name);
   }
 
   /** {@code conf/} of the Ablate home ({@code -Dablate.home}) or of the current directory. */

@@ -5,6 +5,7 @@ import io.ablate.AblateException;
 import java.io.Serializable;
 import org.apache.spark.rdd.InputFileBlockHolder;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -128,13 +129,22 @@ public final class VectorReader implements Serializable {
     return InputFileBlockHolder.getInputFilePath();
   }
 
-  /** The row's vector, or null when the vector column is null (such rows are skipped and counted). */
+  /**
+   * The row's vector. A null vector or a null element is bad input naming the row: a missing
+   * value is not a zero, and a row left out would change every count without a trace.
+   */
   public float[] vector(InternalRow r) {
     if (r.isNullAt(vector)) {
-      return null;
+      throw AblateException.badInput("%s: %s", where(r), nullVector(encoding));
     }
     if (encoding == ActivationDataset.Encoding.ARRAY) {
-      return r.getArray(vector).toFloatArray();
+      ArrayData values = r.getArray(vector);
+      for (int i = 0, n = values.numElements(); i < n; i++) {
+        if (values.isNullAt(i)) {
+          throw AblateException.badInput("%s: %s", where(r), NULL_ELEMENT);
+        }
+      }
+      return values.toFloatArray();
     }
     if (r.isNullAt(dtype)) {
       throw AblateException.badInput("%s: dtype is null; valid: f32, bf16, f16", where(r));
@@ -153,6 +163,16 @@ public final class VectorReader implements Serializable {
     }
     return d.decode(bytes);
   }
+
+  /** What is wrong with a row whose vector column is null (after the row's place). */
+  public static String nullVector(ActivationDataset.Encoding encoding) {
+    return "column '" + (encoding == ActivationDataset.Encoding.ARRAY ? "values" : "data")
+        + "' is null: a missing vector is not a vector of zeros; drop the row or fill it";
+  }
+
+  /** What is wrong with an array vector holding a null element (after the row's place). */
+  public static final String NULL_ELEMENT = "column 'values' holds a null element: a missing "
+      + "value is not a zero; drop the row or fill it";
 
   /** "file …, sample_id …, token …, layer …" for error messages. */
   public String where(InternalRow r) {

@@ -1,12 +1,15 @@
 package io.ablate.job;
 
+import io.ablate.AblateException;
+import io.ablate.dataset.PlanInputs;
 import java.util.function.Supplier;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * A named phase of a job: the listener hears of it, and the Spark jobs it starts carry its name
- * as their description, which progress reports and the Spark UI show instead of a call site.
+ * as their description, which progress reports and the Spark UI show instead of a call site. A row
+ * a plan refused as bad input (it cannot throw Ablate's error from the GPU) is rethrown as that.
  */
 final class Phases {
   /** Spark's local property of a job's description (SparkContext.SPARK_JOB_DESCRIPTION). */
@@ -21,6 +24,12 @@ final class Phases {
     sc.setJobDescription(name);
     try {
       return body.get();
+    } catch (RuntimeException e) {
+      AblateException bad = PlanInputs.badInput(e);
+      if (bad != null) {
+        throw bad;
+      }
+      throw e;
     } finally {
       sc.setLocalProperty(DESCRIPTION, before);
     }

@@ -134,9 +134,6 @@ public final class LatencyPass implements Serializable {
         continue;
       }
       float[] x = reader.vector(r);
-      if (x == null) {
-        continue;
-      }
       if (gatedSite) {
         if (x.length % 2 != 0) {
           throw AblateException.badInput("%s: a %s vector has odd length %d; expected [gate | up]",

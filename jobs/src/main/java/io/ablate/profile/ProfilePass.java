@@ -196,7 +196,7 @@ public final class ProfilePass implements Serializable {
     float[] scratch = new float[0];
     while (rows.hasNext()) {
       InternalRow r = rows.next();
-      // Every row is placed, a skipped one too: the placer counts rows.
+      // Every row is placed: the placer counts rows.
       int group = placer.placeCurrent();
       if (!placer.fileKey().equals(fileKey)) {
         fileKey = placer.fileKey();
@@ -205,9 +205,6 @@ public final class ProfilePass implements Serializable {
       }
       VectorReader.Key key = reader.key(r);
       float[] x = reader.vector(r);
-      if (x == null) {
-        continue;
-      }
       long unit = base + group;
       if (out.length < x.length) {
         out = new float[x.length];

@@ -184,6 +184,17 @@ public final class MetricsRepository {
         : Optional.of(RunRecordRows.fromTableRow(rows.get(0)));
   }
 
+  /**
+   * Ends the JVM at once, as {@code kill -9} would (no shutdown hook, no cleanup), when the system
+   * property {@code ablate.fault.halt} names {@code point}: how the cluster test kills a driver at
+   * an exact step of a commit rather than after a guessed delay.
+   */
+  private static void haltAt(String point) {
+    if (point.equals(System.getProperty("ablate.fault.halt"))) {
+      Runtime.getRuntime().halt(137);
+    }
+  }
+
   /** The names of the metric tables in the repository (not {@code runs}), sorted. */
   public List<String> tables() {
     List<String> out = new ArrayList<>();
@@ -366,6 +377,7 @@ public final class MetricsRepository {
             throw new IOException("could not rename " + src + " to " + dst);
           }
         }
+        haltAt("before-commit-record");
         writeRecord(record.succeeded(Instant.now(), exitCode));
       } catch (IOException | RuntimeException e) {
         AblateException err = e instanceof AblateException a ? a

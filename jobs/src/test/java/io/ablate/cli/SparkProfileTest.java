@@ -155,7 +155,31 @@ class SparkProfileTest {
     assertEquals(2, r.code(), r.out() + r.err());
     assertTrue(r.err().contains("Spark profile 'nope' not found: no file "
         + CliTest.repoRoot().resolve("conf/nope.conf") + "; profiles in "
-        + CliTest.repoRoot().resolve("conf") + ": cluster, gpu, local"), r.err());
+        + CliTest.repoRoot().resolve("conf") + ": cluster, gpu, local; shipped: cluster, gpu, "
+        + "local"), r.err());
+    // Every profile of conf/ is shipped in the jar, and read from it where no conf/ has it.
+    List<String> inConf = new java.util.ArrayList<>();
+    for (java.io.File f : CliTest.repoRoot().resolve("conf").toFile().listFiles()) {
+      if (f.getName().endsWith(".conf")) {
+        inConf.add(f.getName().replace(".conf", ""));
+      }
+    }
+    inConf.sort(null);
+    assertEquals(inConf, SparkProfile.SHIPPED);
+    String home = System.getProperty("ablate.home");
+    System.setProperty("ablate.home", CliTest.repoRoot().resolve("data-samples").toString());
+    try {
+      for (String profile : SparkProfile.SHIPPED) {
+        assertEquals(SparkProfile.load(CliTest.repoRoot().resolve("conf/" + profile + ".conf")
+            .toString()), SparkProfile.load(profile), profile + " from the jar");
+      }
+    } finally {
+      if (home == null) {
+        System.clearProperty("ablate.home");
+      } else {
+        System.setProperty("ablate.home", home);
+      }
+    }
     // A command without a Spark session takes no profile.
     CliTest.Result variants = CliTest.run("variants", "--profile", "local");
     assertEquals(2, variants.code());
