@@ -55,7 +55,8 @@ final class BenchCommand implements Callable<Integer> {
    * through the Vector API's shared classes, C2 compiles the passes' loops against polluted type
    * profiles and they ran 3× slower (measured: 5.1 s instead of 1.7 s for the one-variant pass).
    */
-  static final List<String> PARTS = List.of("job", "profile", "kernels", "ffn", "udf");
+  static final List<String> PARTS = List.of("executors", "job", "profile", "kernels", "ffn",
+      "udf");
 
   @ParentCommand
   Cli cli;
@@ -65,8 +66,8 @@ final class BenchCommand implements Callable<Integer> {
   boolean quick;
 
   @Option(names = "--only", paramLabel = "LIST", split = ",",
-      description = "Parts to run, comma-separated: job, profile, kernels, ffn, udf (default: "
-          + "all, in that order).")
+      description = "Parts to run, comma-separated: executors, job, profile, kernels, ffn, udf "
+          + "(default: all, in that order).")
   List<String> only;
 
   @Option(names = "--elems", paramLabel = "N",
@@ -213,6 +214,8 @@ final class BenchCommand implements Callable<Integer> {
       case "udf":
         return new BenchParts.UdfPart(common.range("--udf-elems",
             udfElems != null ? udfElems : quick ? 1 << 21 : 1 << 24, 1024, 1L << 34));
+      case "executors":
+        return new BenchParts.ExecutorsPart(jobValues(), jobInput);
       case "job":
         return new BenchParts.JobPart(jobValues(), jobInput, jobReps(), sqlReps());
       case "profile":

@@ -2,6 +2,7 @@ package io.ablate.cli;
 
 import io.ablate.bench.BenchPart;
 import io.ablate.bench.BenchSuite;
+import io.ablate.bench.ExecutorWarmup;
 import io.ablate.bench.JobBench;
 import io.ablate.bench.KernelBench;
 import io.ablate.bench.ProfileBench;
@@ -63,6 +64,46 @@ final class BenchParts {
       }
       return new BenchSuite.Line(part, figure, r.elemsPerSec() / 1e6, spread, "M el/s",
           r.bytesPerSec() / copy.bytesPerSec(), "copy");
+    }
+  }
+
+  /** Per executor, its first accuracy pass against its second: what a cold JVM costs. */
+  record ExecutorsPart(long values, String input) implements BenchPart {
+    @Override
+    public String name() {
+      return "executors";
+    }
+
+    @Override
+    public void run(BenchSuite.Context ctx) {
+      SparkSession spark = ctx.spark();
+      try (ScratchDir scratch = ScratchDir.create("ablate-executors-bench")) {
+        String in = input;
+        if (in == null) {
+          in = scratch.resolve("vectors.parquet");
+          ctx.out().printf("Executors: writing %d values with the generator...%n", values);
+          JobBench.prepare(spark, values, in);
+        }
+        List<ExecutorWarmup.Row> rows = ExecutorWarmup.run(spark, in, ctx.out());
+        TextTable t = new TextTable("executor", "host", "tasks (1st, 2nd)", "rows (1st, 2nd)",
+            "1st pass s", "2nd pass s", "1st / 2nd per row");
+        for (ExecutorWarmup.Row r : rows) {
+          t.row(r.executor(), r.host(), r.tasks()[0] + ", " + r.tasks()[1],
+              r.rows()[0] + ", " + r.rows()[1],
+              String.format(Locale.ROOT, "%.2f", r.millis()[0] / 1e3),
+              String.format(Locale.ROOT, "%.2f", r.millis()[1] / 1e3),
+              String.format(Locale.ROOT, "%.2f", r.ratio()));
+          ctx.addSummary(new BenchSuite.Line("executors", "executor " + r.executor()
+              + ": 1st pass per row / 2nd", r.ratio(), 0, "×", Double.NaN, ""));
+        }
+        ctx.out().print(t.render());
+        ctx.addMarkdown("### Cold executors: first and second accuracy pass\n\n"
+            + "The one-variant pass (" + JobBench.ONE + ") twice in one application over "
+            + in + " (" + spark.sparkContext().master() + "), per executor: the time its tasks "
+            + "took (deserialisation and run) over the rows it read. Command: `"
+            + ctx.command() + "`; " + ctx.machine() + "; " + LocalDate.now() + ".\n\n"
+            + t.markdown() + "\n");
+      }
     }
   }
 

@@ -43,6 +43,24 @@ class JobBenchTest {
   }
 
   @Test
+  void theWarmUpBenchmarkCountsEveryRowOfBothPassesPerExecutor() {
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    List<ExecutorWarmup.Row> rows = ExecutorWarmup.run(spark, input,
+        new PrintStream(progress, true, StandardCharsets.UTF_8));
+    long vectors = spark.read().parquet(input).count();
+    // local mode: the driver is the one executor, and reads every vector in each pass.
+    assertEquals(1, rows.size(), rows.toString());
+    ExecutorWarmup.Row r = rows.get(0);
+    assertEquals("driver", r.executor());
+    for (int pass = 0; pass < 2; pass++) {
+      assertEquals(vectors, r.rows()[pass], "pass " + pass);
+      assertTrue(r.tasks()[pass] >= 1 && r.millis()[pass] >= 0, "pass " + pass);
+    }
+    assertEquals(r.nsPerRow(0) / r.nsPerRow(1), r.ratio());
+    assertTrue(progress.toString(StandardCharsets.UTF_8).contains(ExecutorWarmup.PASSES.get(1)));
+  }
+
+  @Test
   void handWrittenSqlComputesTheSameMetricsAsThePass() {
     ActivationDataset dataset = ActivationDataset.open(spark, input, ActivationDataset.OnBadFile.FAIL);
     List<AccuracyPass.Result> pass = new AccuracyPass(List.of(Catalogue.variant(JobBench.ONE)),

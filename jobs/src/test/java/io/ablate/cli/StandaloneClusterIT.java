@@ -100,6 +100,9 @@ class StandaloneClusterIT {
     assertEquals(0, stopped.code(), stopped.output());
     // Nothing of the cluster is left running: no daemon, executor or driver of its directory.
     assertEquals(List.of(), clusterJvms(""), "JVMs left after stop");
+    try (Stream<Path> files = Files.walk(root)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
   }
 
   @Test
