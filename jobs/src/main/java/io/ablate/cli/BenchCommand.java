@@ -56,7 +56,7 @@ final class BenchCommand implements Callable<Integer> {
    * profiles and they ran 3× slower (measured: 5.1 s instead of 1.7 s for the one-variant pass).
    */
   static final List<String> PARTS = List.of("executors", "job", "profile", "kernels", "ffn",
-      "udf");
+      "udf", "files");
 
   @ParentCommand
   Cli cli;
@@ -66,8 +66,8 @@ final class BenchCommand implements Callable<Integer> {
   boolean quick;
 
   @Option(names = "--only", paramLabel = "LIST", split = ",",
-      description = "Parts to run, comma-separated: executors, job, profile, kernels, ffn, udf "
-          + "(default: all, in that order).")
+      description = "Parts to run, comma-separated: executors, job, profile, kernels, ffn, udf, "
+          + "files (default: all, in that order).")
   List<String> only;
 
   @Option(names = "--elems", paramLabel = "N",
@@ -214,6 +214,8 @@ final class BenchCommand implements Callable<Integer> {
       case "udf":
         return new BenchParts.UdfPart(common.range("--udf-elems",
             udfElems != null ? udfElems : quick ? 1 << 21 : 1 << 24, 1024, 1L << 34));
+      case "files":
+        return new BenchParts.FilesPart(quick ? 1000 : 10_000);
       case "executors":
         return new BenchParts.ExecutorsPart(jobValues(), jobInput);
       case "job":

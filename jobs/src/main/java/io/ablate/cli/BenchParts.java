@@ -3,6 +3,7 @@ package io.ablate.cli;
 import io.ablate.bench.BenchPart;
 import io.ablate.bench.BenchSuite;
 import io.ablate.bench.ExecutorWarmup;
+import io.ablate.bench.FileOpenBench;
 import io.ablate.bench.JobBench;
 import io.ablate.bench.KernelBench;
 import io.ablate.bench.ProfileBench;
@@ -101,6 +102,40 @@ final class BenchParts {
             + "The one-variant pass (" + JobBench.ONE + ") twice in one application over "
             + in + " (" + spark.sparkContext().master() + "), per executor: the time its tasks "
             + "took (deserialisation and run) over the rows it read. Command: `"
+            + ctx.command() + "`; " + ctx.machine() + "; " + LocalDate.now() + ".\n\n"
+            + t.markdown() + "\n");
+      }
+    }
+  }
+
+  /** Opening a dataset of many small files, against Spark's own read of the directory. */
+  record FilesPart(int files) implements BenchPart {
+    @Override
+    public String name() {
+      return "files";
+    }
+
+    @Override
+    public void run(BenchSuite.Context ctx) {
+      SparkSession spark = ctx.spark();
+      try (ScratchDir scratch = ScratchDir.create("ablate-files-bench")) {
+        String in = scratch.resolve("files.parquet");
+        ctx.out().printf("Files: writing %d small Parquet files...%n", files);
+        FileOpenBench.prepare(spark, files, in);
+        FileOpenBench.Result r = FileOpenBench.run(spark, in, ctx.quick() ? 1 : 3, ctx.out());
+        double ablate = FileOpenBench.Result.median(r.ablate());
+        double plain = FileOpenBench.Result.median(r.spark());
+        TextTable t = new TextTable("files", "Ablate's open s (median)",
+            "spark.read().parquet(dir) s (median)", "Ablate / Spark");
+        t.row(r.files(), String.format(Locale.ROOT, "%.2f", ablate),
+            String.format(Locale.ROOT, "%.2f", plain),
+            String.format(Locale.ROOT, "%.1f", ablate / plain));
+        ctx.out().print(t.render());
+        ctx.addSummary(new BenchSuite.Line("files", "open " + r.files() + " files", ablate, 0,
+            "s", Double.NaN, ""));
+        ctx.addMarkdown("### Opening many files\n\nAblate's open of a dataset (listing, every "
+            + "file's footer, the contract's checks) against Spark's read of the directory and its "
+            + "schema, " + r.ablate().length + " alternating repetitions. Command: `"
             + ctx.command() + "`; " + ctx.machine() + "; " + LocalDate.now() + ".\n\n"
             + t.markdown() + "\n");
       }

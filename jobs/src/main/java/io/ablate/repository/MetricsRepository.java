@@ -378,7 +378,8 @@ public final class MetricsRepository {
           }
         }
         haltAt("before-commit-record");
-        writeRecord(record.succeeded(Instant.now(), exitCode));
+        writeRecord(record.succeeded(Instant.now(), exitCode)
+            .withExecutors(RunRecord.executorCount(repo.spark())));
       } catch (IOException | RuntimeException e) {
         AblateException err = e instanceof AblateException a ? a
             : new AblateException(AblateException.Kind.INTERNAL,

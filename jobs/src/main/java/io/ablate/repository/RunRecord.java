@@ -24,7 +24,7 @@ import org.apache.spark.sql.SparkSession;
  * @param inputs the inputs read (paths or table names), as given
  * @param inputFingerprint a fingerprint of the inputs, so runs over the same data can be matched
  * @param sparkMaster the Spark master URL
- * @param executors the number of executors when the run began
+ * @param executors the most executors registered when the run began or when it succeeded
  * @param version the Ablate version
  * @param host the driver's host name
  * @param error the failure message; null unless failed
@@ -136,11 +136,26 @@ public record RunRecord(RunId runId, String job, Status status, Instant startedA
    */
   public static RunRecord start(RunId runId, String job, String argsJson, String inputs,
       String inputFingerprint, SparkSession spark) {
-    // The driver is listed too; local mode has only the driver, which is then the one executor.
-    int executors = Math.max(1, spark.sparkContext().getExecutorMemoryStatus().size() - 1);
     return new RunRecord(runId, job, Status.RUNNING, Instant.now(), null, argsJson, inputs,
-        inputFingerprint, spark.sparkContext().master(), executors, ablateVersion(), hostName(),
+        inputFingerprint, spark.sparkContext().master(), executorCount(spark), ablateVersion(),
+        hostName(),
         null, null, Platform.of(spark));
+  }
+
+  /** The executors registered with the session now (1 in local mode: the driver). */
+  public static int executorCount(SparkSession spark) {
+    // The driver is listed too; local mode has only the driver, which is then the one executor.
+    return Math.max(1, spark.sparkContext().getExecutorMemoryStatus().size() - 1);
+  }
+
+  /**
+   * This record with {@code now} executors if more than it has: executors register while a run
+   * starts, so a run's record keeps the most seen when it began or ended.
+   */
+  public RunRecord withExecutors(int now) {
+    return now <= executors ? this : new RunRecord(runId, job, status, startedAt, finishedAt,
+        args, inputs, inputFingerprint, sparkMaster, now, version, host, error, exitCode,
+        platform);
   }
 
   /** This record, running since {@code startedAt} (kept if set), not finished, no error. */

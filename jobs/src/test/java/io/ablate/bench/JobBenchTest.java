@@ -61,6 +61,19 @@ class JobBenchTest {
   }
 
   @Test
+  void theFilesBenchmarkOpensEveryFileItWrote() {
+    String many = dir.resolve("many").toString();
+    FileOpenBench.prepare(spark, 20, many);
+    FileOpenBench.Result r = FileOpenBench.run(spark, many, 2,
+        new PrintStream(java.io.OutputStream.nullOutputStream()));
+    assertEquals(20, r.files());
+    assertEquals(2, r.ablate().length);
+    assertEquals(2, r.spark().length);
+    assertEquals(2.0, FileOpenBench.Result.median(new double[] {3, 1, 2}));
+    assertEquals(1.5, FileOpenBench.Result.median(new double[] {3, 1, 2, 0}));
+  }
+
+  @Test
   void handWrittenSqlComputesTheSameMetricsAsThePass() {
     ActivationDataset dataset = ActivationDataset.open(spark, input, ActivationDataset.OnBadFile.FAIL);
     List<AccuracyPass.Result> pass = new AccuracyPass(List.of(Catalogue.variant(JobBench.ONE)),
