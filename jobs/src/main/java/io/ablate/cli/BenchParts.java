@@ -79,12 +79,7 @@ final class BenchParts {
     public void run(BenchSuite.Context ctx) {
       SparkSession spark = ctx.spark();
       try (ScratchDir scratch = ScratchDir.create("ablate-executors-bench")) {
-        String in = input;
-        if (in == null) {
-          in = scratch.resolve("vectors.parquet");
-          ctx.out().printf("Executors: writing %d values with the generator...%n", values);
-          JobBench.prepare(spark, values, in);
-        }
+        String in = dataset(ctx, scratch, values, input, "Executors");
         List<ExecutorWarmup.Row> rows = ExecutorWarmup.run(spark, in, ctx.out());
         TextTable t = new TextTable("executor", "host", "tasks (1st, 2nd)", "rows (1st, 2nd)",
             "1st pass s", "2nd pass s", "1st / 2nd per row");
@@ -142,6 +137,18 @@ final class BenchParts {
     }
   }
 
+  /** The benchmark dataset: {@code input}, or {@code values} generated values in {@code scratch}. */
+  private static String dataset(BenchSuite.Context ctx, ScratchDir scratch, long values,
+      String input, String part) {
+    if (input != null) {
+      return input;
+    }
+    String in = scratch.resolve("vectors.parquet");
+    ctx.out().printf("%s: writing %d values with the generator...%n", part, values);
+    JobBench.prepare(ctx.spark(), values, in);
+    return in;
+  }
+
   /** The SQL functions over Parquet, against a scan and hand-written SQL. */
   record UdfPart(long elems) implements BenchPart {
     @Override
@@ -190,12 +197,7 @@ final class BenchParts {
     public void run(BenchSuite.Context ctx) {
       SparkSession spark = ctx.spark();
       try (ScratchDir scratch = ScratchDir.create("ablate-job-bench")) {
-        String in = input;
-        if (in == null) {
-          in = scratch.resolve("vectors.parquet");
-          ctx.out().printf("Job benchmark: writing %d values with the generator...%n", values);
-          JobBench.prepare(spark, values, in);
-        }
+        String in = dataset(ctx, scratch, values, input, "Job benchmark");
         List<JobBench.Result> results = JobBench.run(spark, in, reps, sqlReps, ctx.out());
         List<LatencyRow> rows = new ArrayList<>();
         for (JobBench.Result r : results) {
@@ -252,12 +254,7 @@ final class BenchParts {
     public void run(BenchSuite.Context ctx) {
       SparkSession spark = ctx.spark();
       try (ScratchDir scratch = ScratchDir.create("ablate-profile-bench")) {
-        String in = input;
-        if (in == null) {
-          in = scratch.resolve("vectors.parquet");
-          ctx.out().printf("Profile benchmark: writing %d values with the generator...%n", values);
-          JobBench.prepare(spark, values, in);
-        }
+        String in = dataset(ctx, scratch, values, input, "Profile benchmark");
         List<JobBench.Result> results = ProfileBench.run(spark, in, reps, sqlReps, ctx.out());
         List<LatencyRow> rows = new ArrayList<>();
         for (JobBench.Result r : results) {
