@@ -34,10 +34,21 @@ public final class PromptData {
             + "id, task, prompt, optional answer)", file, c, String.join(", ", cols));
       }
     }
-    return df.select(col("id").cast(DataTypes.StringType), col("task").cast(DataTypes.StringType),
-        col("prompt").cast(DataTypes.StringType),
+    Dataset<Row> prompts = df.select(col("id").cast(DataTypes.StringType),
+        col("task").cast(DataTypes.StringType), col("prompt").cast(DataTypes.StringType),
         cols.contains("answer") ? col("answer").cast(DataTypes.StringType)
             : lit(null).cast(DataTypes.StringType).as("answer"));
+    // A missing text is not an empty prompt, nor a missing id one to number: name the row.
+    List<Row> bad = prompts.where(col("id").isNull().or(col("task").isNull())
+        .or(col("prompt").isNull())).limit(1).collectAsList();
+    if (!bad.isEmpty()) {
+      Row r = bad.get(0);
+      throw AblateException.badInput("prompt dataset %s: a row has a null '%s' (id %s, task %s); "
+          + "every prompt needs an id, a task and a text", file,
+          r.isNullAt(0) ? "id" : r.isNullAt(1) ? "task" : "prompt", r.getString(0),
+          r.getString(1));
+    }
+    return prompts;
   }
 
   /** The first {@code n} prompts of every task by id (all when {@code n <= 0}). */
