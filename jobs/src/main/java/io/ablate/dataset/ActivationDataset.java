@@ -14,6 +14,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -24,10 +25,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.HadoopReadOptions;
+import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
@@ -325,7 +332,7 @@ public final class ActivationDataset {
       // listStatus, not listFiles: a LocatedFileStatus of the local file system runs `ls -ld`
       // for each file's permissions (90 s for 10,000 files); data files are found by name.
       List<FileStatus> out = new ArrayList<>();
-      java.util.ArrayDeque<FileStatus> todo = new java.util.ArrayDeque<>();
+      ArrayDeque<FileStatus> todo = new ArrayDeque<>();
       todo.add(fs.getFileStatus(root));
       while (!todo.isEmpty()) {
         FileStatus s = todo.poll();
@@ -387,31 +394,31 @@ public final class ActivationDataset {
    */
   private static List<Object> readFooters(Configuration conf, List<FileStatus> files) {
     // Built once: building them per file parsed Hadoop's XML configuration every time.
-    org.apache.parquet.ParquetReadOptions options =
-        org.apache.parquet.HadoopReadOptions.builder(conf).build();
+    ParquetReadOptions options =
+        HadoopReadOptions.builder(conf).build();
     if (files.size() < 2) {
       return files.stream().map(f -> footer(conf, f, options)).toList();
     }
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+    ExecutorService pool = Executors.newFixedThreadPool(
         Math.min(FOOTER_THREADS, files.size()), r -> {
           Thread t = new Thread(r, "ablate-footers");
           t.setDaemon(true);
           return t;
         });
     try {
-      List<java.util.concurrent.Future<Object>> pending = new ArrayList<>();
+      List<Future<Object>> pending = new ArrayList<>();
       for (FileStatus f : files) {
         pending.add(pool.submit(() -> footer(conf, f, options)));
       }
       List<Object> out = new ArrayList<>(files.size());
-      for (java.util.concurrent.Future<Object> p : pending) {
+      for (Future<Object> p : pending) {
         out.add(p.get());
       }
       return out;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while reading Parquet footers", e);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException("reading Parquet footers", e.getCause());
     } finally {
       pool.shutdownNow();
@@ -420,7 +427,7 @@ public final class ActivationDataset {
 
   /** The file's footer, or a String saying what went wrong. */
   private static Object footer(Configuration conf, FileStatus f,
-      org.apache.parquet.ParquetReadOptions options) {
+      ParquetReadOptions options) {
     try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromStatus(f, conf),
         options)) {
       return Footer.of(r.getFooter().getBlocks());

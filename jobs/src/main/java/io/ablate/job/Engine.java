@@ -31,7 +31,7 @@ public enum Engine {
   }
 
   /**
-   * Whether the RAPIDS Accelerator runs this session's queries: its SQL plugin is in
+   * Whether the RAPIDS Accelerator runs the queries of {@code spark}: its SQL plugin is in
    * {@code spark.plugins}, {@code spark.rapids.sql.enabled} is true and the mode is not
    * explain-only.
    */

@@ -1,14 +1,18 @@
 package io.ablate.repository;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ablate.AblateException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -62,14 +66,14 @@ public record RunRecord(RunId runId, String job, Status status, Instant startedA
 
     /** The platform of the session {@code spark} in this JVM. */
     public static Platform of(SparkSession spark) {
-      var settings = new java.util.TreeMap<String, String>();
+      var settings = new TreeMap<String, String>();
       for (String key : SETTINGS) {
         spark.conf().getOption(key).foreach(v -> settings.put(key, v));
       }
       String json;
       try {
         json = JSON.writeValueAsString(settings);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      } catch (JsonProcessingException e) {
         throw new IllegalStateException("a map of strings is always JSON", e);
       }
       return new Platform(spark.sparkContext().applicationId(),
@@ -84,7 +88,7 @@ public record RunRecord(RunId runId, String job, Status status, Instant startedA
    * plugin and whether the GPU runs SQL) or speed (parallelism, executor sizes, the JVM options
    * that enable the Vector API).
    */
-  public static final java.util.List<String> SETTINGS = java.util.List.of(
+  public static final List<String> SETTINGS = List.of(
       "spark.serializer", "spark.plugins", "spark.rapids.sql.enabled", "spark.rapids.sql.mode",
       "spark.sql.shuffle.partitions", "spark.default.parallelism",
       "spark.sql.files.maxPartitionBytes", "spark.sql.adaptive.enabled", "spark.cores.max",
@@ -93,8 +97,7 @@ public record RunRecord(RunId runId, String job, Status status, Instant startedA
       "spark.task.resource.gpu.amount", "spark.executor.extraJavaOptions",
       "spark.dynamicAllocation.enabled");
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The state of a run, stored in lower case. */
   public enum Status {
