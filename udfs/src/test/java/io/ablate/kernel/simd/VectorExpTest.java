@@ -17,11 +17,13 @@ class VectorExpTest {
 
   @Test
   void expIsWithinOneUlpAndExactAtTheEdges() {
-    float[] x = concat(Inputs.grid(-104f, 89f, 1 << 20), Inputs.random(RANDOM, 300_000), Inputs.EDGES);
+    // The worst arguments of the exhaustive scan below are part of every run.
+    float[] x = concat(Inputs.grid(-104f, 89f, 1 << 20), Inputs.random(RANDOM, 300_000), Inputs.EDGES,
+        new float[] {-5.858587f, 26.724003f});
     float[] out = apply(x, VectorExp::exp);
     double worst = maxUlp(x, out, Math::exp);
     System.out.printf("VectorExp.exp max %.3f ulp%n", worst);
-    // An exhaustive scan of every float in [−104, −1e-4] and [1e-4, 89] found 0.794 ulp at most.
+    // An exhaustive scan of every float in [−104, 89] found 0.794 ulp at most (x = −5.858587).
     assertTrue(worst <= 0.8, "exp max error " + worst + " ulp");
     assertEquals(1f, exp(0f));
     assertEquals(1f, exp(-0f));
@@ -35,14 +37,15 @@ class VectorExpTest {
 
   @Test
   void leanAndNormalFormsAreWithinTheirScannedBound() {
-    // expLean sums e^r with two roundings: an exhaustive scan of every float in [−104, −1e-4] and
-    // [1e-4, 89] found 1.0021 ulp at most (x = −71.036). expNormal is expLean where e^x is normal.
+    // expLean sums e^r with two roundings: an exhaustive scan of every float in [−104, 89] found
+    // 1.0104 ulp at most (x = −5.8778844; 1.0077 at 26.728634, both part of every run). expNormal is
+    // expLean where e^x is normal.
     float[] x = concat(Inputs.grid(-104f, 89f, 1 << 20), Inputs.random(RANDOM, 300_000), Inputs.EDGES,
-        new float[] {-71.0360336f});
+        new float[] {-5.8778844f, 26.728634f, -71.0360336f});
     float[] lean = apply(x, VectorExp::expLean);
     double worst = maxUlp(x, lean, Math::exp);
     System.out.printf("VectorExp.expLean max %.4f ulp%n", worst);
-    assertTrue(worst <= 1.0022, "expLean max error " + worst + " ulp");
+    assertTrue(worst <= 1.0104, "expLean max error " + worst + " ulp");
     float[] normal = apply(x, VectorExp::expNormal);
     for (int i = 0; i < x.length; i++) {
       if (x[i] >= -87f && x[i] <= 88f) {
