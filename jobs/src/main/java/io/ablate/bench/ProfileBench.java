@@ -82,7 +82,7 @@ public final class ProfileBench {
         for (JobBench.Result r : results) {
           rows.add(r.toLatencyRow(RunRecord.hostName(), device).toRow());
         }
-        run.write("latency", spark.createDataFrame(rows, Tables.LATENCY_SCHEMA));
+        run.write(Tables.LATENCY, Tables.LATENCY_SCHEMA, rows);
         run.commit();
       } catch (RuntimeException e) {
         run.fail(e);

@@ -166,8 +166,8 @@ final class BenchCommand implements Callable<Integer> {
         RunRecord record = RunRecord.start(id, "bench", args, "", "", spark);
         RunLifecycle.inRun(MetricsRepository.open(spark, metrics), record, run -> {
           BenchSuite.run(parts, ctx);
-          run.write(Tables.LATENCY, spark.createDataFrame(
-              ctx.rows().stream().map(LatencyRow::toRow).toList(), Tables.LATENCY_SCHEMA));
+          run.write(Tables.LATENCY, Tables.LATENCY_SCHEMA,
+              ctx.rows().stream().map(LatencyRow::toRow).toList());
           return null;
         });
         out.printf("%d latency rows in %s (run_id %s)%n", ctx.rows().size(), metrics,

@@ -4,7 +4,6 @@ import io.ablate.drift.DriftMetrics;
 import io.ablate.drift.Thresholds;
 import io.ablate.job.DriftJob;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -65,13 +64,9 @@ final class DriftCommand implements Callable<Integer> {
     DriftJob.Options options = new DriftJob.Options(run.metrics, baseline, candidate,
         thresholds, common.range("--bins", bins, 2, 1000), epsilon, run.runId());
     Console console = cli.console(common);
-    SparkSession spark = Sessions.create("drift",
-        sparkOptions.settings("local[*]", common.specConfs()));
-    try {
-      return show(console, DriftJob.run(spark, options, console.listener()));
-    } finally {
-      spark.stop();
-    }
+    // Profiles are kilobytes: the comparison reads and writes them without a Spark session.
+    return show(console, DriftJob.run(Sessions.hadoopConf(
+        sparkOptions.settings("local[*]", common.specConfs())), options, console.listener()));
   }
 
   /** The drift table worst first, the counts, where the rows are; returns the exit code. */

@@ -1,7 +1,5 @@
 package io.ablate.cli;
 
-import static org.apache.spark.sql.functions.col;
-
 import io.ablate.AblateException;
 import io.ablate.repository.MetricsRepository;
 import io.ablate.repository.RunId;
@@ -16,20 +14,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import io.ablate.repository.RunRecord;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.BinaryType;
-import org.apache.spark.sql.types.BooleanType;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DateType;
-import org.apache.spark.sql.types.NumericType;
-import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.TimestampNTZType;
-import org.apache.spark.sql.types.TimestampType;
+import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,7 +30,8 @@ import picocli.CommandLine.ParentCommand;
  * {@code ablate report}: tables of a metrics repository as Markdown, CSV or JSON Lines. Metric
  * tables show the rows of succeeded runs only (as {@link MetricsRepository#read}), of the runs
  * chosen by {@code --runs}; the {@code runs} table lists every run, failed ones included, because
- * it is the index to choose from. Rows are collected to the driver: metric tables are small.
+ * it is the index to choose from. The repository's files are read without a Spark session: metric
+ * tables are small.
  */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
     versionProvider = Cli.Version.class,
@@ -90,44 +82,40 @@ final class ReportCommand implements Callable<Integer> {
       throw AblateException.badInput("--format csv writes one table: give --table NAME (runs or "
           + "a metric table of %s)", dir);
     }
-    Sessions.Settings settings = sparkOptions.settings("local[*]", common.specConfs());
     PrintStream out = cli.console(common).out();
-    SparkSession spark = Sessions.create("report", settings);
-    try {
-      MetricsRepository repo = open(spark, dir);
-      List<String> tables = new ArrayList<>(List.of(MetricsRepository.RUNS));
-      tables.addAll(repo.tables());
-      if (table != null && !tables.contains(table)) {
-        throw AblateException.badInput("table '%s' is not in %s; tables: %s", table, dir,
-            String.join(", ", tables));
-      }
-      Selection selection = select(runs, repo, dir);
-      List<ReportWriter.Table> report = new ArrayList<>();
-      for (String t : table == null ? tables : List.of(table)) {
-        report.add(collect(repo, t, selection));
-      }
-      String text = ReportWriter.render(format, report);
-      if (file == null) {
-        out.print(text);
-      } else {
-        try {
-          Files.writeString(Path.of(file), text, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-          throw AblateException.badInput("cannot write --out %s: %s", file, e);
-        }
-        out.printf("Report written to %s (%s)%n", file, format.name().toLowerCase());
-      }
-      return 0;
-    } finally {
-      spark.stop();
+    // A report reads kilobytes: the repository's files directly, without a Spark session.
+    MetricsRepository repo = open(Sessions.hadoopConf(
+        sparkOptions.settings("local[*]", common.specConfs())), dir);
+    List<String> tables = new ArrayList<>(List.of(MetricsRepository.RUNS));
+    tables.addAll(repo.tables());
+    if (table != null && !tables.contains(table)) {
+      throw AblateException.badInput("table '%s' is not in %s; tables: %s", table, dir,
+          String.join(", ", tables));
     }
+    Selection selection = select(runs, repo, dir);
+    List<ReportWriter.Table> report = new ArrayList<>();
+    for (String t : table == null ? tables : List.of(table)) {
+      report.add(collect(repo, t, selection));
+    }
+    String text = ReportWriter.render(format, report);
+    if (file == null) {
+      out.print(text);
+    } else {
+      try {
+        Files.writeString(Path.of(file), text, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw AblateException.badInput("cannot write --out %s: %s", file, e);
+      }
+      out.printf("Report written to %s (%s)%n", file, format.name().toLowerCase());
+    }
+    return 0;
   }
 
   /** The repository, which must exist and have a runs table (reading creates nothing). */
-  private static MetricsRepository open(SparkSession spark, String dir) {
+  private static MetricsRepository open(Configuration conf, String dir) {
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(dir);
     try {
-      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileSystem fs = path.getFileSystem(conf);
       if (!fs.exists(path)) {
         throw AblateException.badInput("metrics directory %s does not exist", dir);
       }
@@ -138,7 +126,7 @@ final class ReportCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw AblateException.badInput("cannot read metrics directory %s: %s", dir, e);
     }
-    return MetricsRepository.open(spark, dir);
+    return MetricsRepository.open(conf, dir);
   }
 
   /**
@@ -150,21 +138,21 @@ final class ReportCommand implements Callable<Integer> {
   record Selection(List<String> ids, String caption) {}
 
   static Selection select(String spec, MetricsRepository repo, String dir) {
-    List<Row> runs = repo.runs().select(RUN_ID, "status").orderBy(RUN_ID).collectAsList();
+    List<RunRecord> runs = repo.runRecords(); // sorted by id
     if (spec.equals("all")) {
       return new Selection(null, "all succeeded runs");
     } else if (spec.equals("latest")) {
       String latest = null;
-      for (Row r : runs) {
-        if ("succeeded".equals(r.getString(1))) {
-          latest = r.getString(0); // sorted by id: the last one wins
+      for (RunRecord r : runs) {
+        if (r.status() == RunRecord.Status.SUCCEEDED) {
+          latest = r.runId().value(); // sorted by id: the last one wins
         }
       }
       return latest == null ? new Selection(List.of(), "no succeeded run")
           : new Selection(List.of(latest), "latest succeeded run " + latest);
     }
     List<String> known = new ArrayList<>();
-    runs.forEach(r -> known.add(r.getString(0)));
+    runs.forEach(r -> known.add(r.runId().value()));
     Set<String> ids = new LinkedHashSet<>();
     for (String s : spec.split(",")) {
       if (s.isBlank()) {
@@ -190,37 +178,40 @@ final class ReportCommand implements Callable<Integer> {
   /** One table's rows, run_id first, sorted by the key columns and then every other column. */
   static ReportWriter.Table collect(MetricsRepository repo, String table, Selection selection) {
     boolean runs = table.equals(MetricsRepository.RUNS);
-    Dataset<Row> rows = repo.read(table);
-    if (!runs && selection.ids() != null) {
-      rows = rows.where(col(RUN_ID).isin(selection.ids().toArray()));
-    }
+    MetricsRepository.Table read = repo.rows(table,
+        runs || selection.ids() == null ? null : Set.copyOf(selection.ids()));
+    StructType in = read.schema();
     List<String> columns = new ArrayList<>(List.of(RUN_ID));
-    for (String c : rows.columns()) {
+    for (String c : in.fieldNames()) {
       if (!c.equals(RUN_ID)) {
         columns.add(c);
       }
     }
-    Set<String> sortBy = new LinkedHashSet<>();
+    StructType schema = new StructType(columns.stream().map(c -> in.apply(c))
+        .toArray(StructField[]::new));
+    int[] from = columns.stream().mapToInt(in::fieldIndex).toArray();
+    List<Row> rows = new ArrayList<>();
+    for (Row r : read.rows()) {
+      Object[] values = new Object[from.length];
+      for (int i = 0; i < from.length; i++) {
+        values[i] = r.get(from[i]);
+      }
+      rows.add(new GenericRowWithSchema(values, schema));
+    }
+    List<Integer> sortBy = new ArrayList<>();
     for (String key : Tables.KEYS.getOrDefault(table, List.of(RUN_ID))) {
       if (columns.contains(key)) {
-        sortBy.add(key);
+        sortBy.add(columns.indexOf(key));
       }
     }
     // Then the other columns, so that even rows with equal keys come out in one order.
-    for (StructField f : rows.schema().fields()) {
-      if (orderable(f.dataType())) {
-        sortBy.add(f.name());
+    for (int i = 0; i < columns.size(); i++) {
+      if (!sortBy.contains(i) && RowOrder.orderable(schema.fields()[i].dataType())) {
+        sortBy.add(i);
       }
     }
-    Dataset<Row> ordered = rows.select(columns.stream().map(c -> col(c)).toArray(Column[]::new))
-        .orderBy(sortBy.stream().map(c -> col(c)).toArray(Column[]::new));
+    rows.sort(RowOrder.by(sortBy));
     String caption = runs ? table + " (every run)" : table + " (" + selection.caption() + ")";
-    return new ReportWriter.Table(table, caption, ordered.schema(), ordered.collectAsList());
-  }
-
-  private static boolean orderable(DataType t) {
-    return t instanceof NumericType || t instanceof StringType || t instanceof BooleanType
-        || t instanceof DateType || t instanceof TimestampType || t instanceof TimestampNTZType
-        || t instanceof BinaryType;
+    return new ReportWriter.Table(table, caption, schema, rows);
   }
 }

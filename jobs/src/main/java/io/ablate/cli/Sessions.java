@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -62,7 +63,7 @@ final class Sessions {
     }
 
     /** The {@code spark.*} system properties: what {@code spark-submit} passed the driver. */
-    private static Map<String, String> submitted() {
+    static Map<String, String> submitted() {
       Map<String, String> out = new LinkedHashMap<>();
       System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("spark."))
           .forEach(k -> out.put(k, System.getProperty(k)));
@@ -74,6 +75,25 @@ final class Sessions {
       return master != null && master.startsWith("local");
     }
   }
+
+  /**
+   * The Hadoop configuration of a command that reads and writes files without a Spark session:
+   * Hadoop's defaults and the {@code spark.hadoop.*} properties (submitted, then the settings'),
+   * as a session would have them.
+   */
+  static Configuration hadoopConf(Settings settings) {
+    Map<String, String> all = new LinkedHashMap<>(Settings.submitted());
+    all.putAll(settings.confs());
+    Configuration conf = new Configuration();
+    all.forEach((k, v) -> {
+      if (k.startsWith(HADOOP_PREFIX)) {
+        conf.set(k.substring(HADOOP_PREFIX.length()), v);
+      }
+    });
+    return conf;
+  }
+
+  private static final String HADOOP_PREFIX = "spark.hadoop.";
 
   static SparkSession create(String app, Settings settings) {
     SparkSession.Builder b = SparkSession.builder().appName("ablate " + app);

@@ -1,7 +1,5 @@
 package io.ablate.drift;
 
-import static org.apache.spark.sql.functions.col;
-
 import io.ablate.AblateException;
 import io.ablate.profile.Profile;
 import io.ablate.repository.MetricsRepository;
@@ -125,8 +123,8 @@ public final class ProfileRef {
 
   private Map<String, Set<String>> runModels() {
     Map<String, Set<String>> out = new TreeMap<>();
-    for (Row r : repo.read(TABLE).select("run_id", "model").distinct().collectAsList()) {
-      out.computeIfAbsent(r.getString(0), x -> new TreeSet<>()).add(r.getString(1));
+    for (Row r : repo.rows(TABLE, null).rows()) {
+      out.computeIfAbsent(r.getAs("run_id"), x -> new TreeSet<>()).add(r.getAs("model"));
     }
     return out;
   }
@@ -134,7 +132,7 @@ public final class ProfileRef {
   private Side side(RunRecord run, String checkpoint) {
     String id = run.runId().value();
     List<Profile> all = new ArrayList<>();
-    for (Row r : repo.read(TABLE).where(col("run_id").equalTo(id)).collectAsList()) {
+    for (Row r : repo.rows(TABLE, Set.of(id)).rows()) {
       all.add(Profile.fromRow(r));
     }
     Set<String> checkpoints = new TreeSet<>();

@@ -81,12 +81,12 @@ public final class AblationJob {
           ? Phases.run(spark, listener, "accuracy plan", () -> new AccuracyPlan(o.variants(),
               o.reference(), o.gatedReference()).run(dataset, o.engine().label(spark)))
           : Phases.run(spark, listener, "accuracy pass", () -> pass.run(dataset));
-      run.write(Tables.ACCURACY, spark.createDataFrame(rows(accuracy), Tables.ACCURACY_SCHEMA));
+      run.write(Tables.ACCURACY, Tables.ACCURACY_SCHEMA, rows(accuracy));
       LatencyPass.Result timings = null;
       if (o.latency() != null) {
         timings = Phases.run(spark, listener, "latency pass", () -> o.latency().run(dataset));
-        run.write(Tables.LATENCY, spark.createDataFrame(
-            timings.rows().stream().map(LatencyRow::toRow).toList(), Tables.LATENCY_SCHEMA));
+        run.write(Tables.LATENCY, Tables.LATENCY_SCHEMA,
+            timings.rows().stream().map(LatencyRow::toRow).toList());
       }
       return new Result(o.runId(), o.metrics(), dataset.files().size(), dataset.skipped().size(),
           accuracy, timings);

@@ -10,6 +10,8 @@ import io.ablate.repository.RunId;
 import io.ablate.repository.RunRecord;
 import io.ablate.repository.Tables;
 import java.util.List;
+import java.util.function.Function;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -52,9 +54,23 @@ public final class DriftJob {
     }
   }
 
-  /** Runs the job in {@code spark} (which the caller owns). */
+  /** Runs the job, recording the session {@code spark} (which the caller owns) in its run. */
   public static Result run(SparkSession spark, Options o, JobListener listener) {
-    MetricsRepository repo = MetricsRepository.open(spark, o.metrics());
+    return run(MetricsRepository.open(spark, o.metrics()), o, listener,
+        args -> RunRecord.start(o.runId(), "drift", args, o.metrics(), "", spark));
+  }
+
+  /**
+   * Runs the job without Spark: it reads kilobytes of profiles and writes as little, so a
+   * command that only compares profiles does not start a session.
+   */
+  public static Result run(Configuration conf, Options o, JobListener listener) {
+    return run(MetricsRepository.open(conf, o.metrics()), o, listener,
+        args -> RunRecord.startWithoutSpark(o.runId(), "drift", args, o.metrics(), ""));
+  }
+
+  private static Result run(MetricsRepository repo, Options o, JobListener listener,
+      Function<String, RunRecord> start) {
     ProfileRef refs = new ProfileRef(repo);
     ProfileRef.Side candidate = refs.resolve(o.candidate(), null);
     ProfileRef.Side baseline = refs.resolve(o.baseline(), candidate);
@@ -63,12 +79,12 @@ public final class DriftJob {
     String args = new RunArgs().put("baseline", baseline.label())
         .put("candidate", candidate.label()).put("thresholds", o.thresholds().text())
         .put("bins", o.bins()).put("epsilon", o.epsilon()).json();
-    RunRecord record = RunRecord.start(o.runId(), "drift", args, o.metrics(), "", spark);
+    RunRecord record = start.apply(args);
     listener.runStarted(o.runId().value(), "baseline " + baseline.label() + ", candidate "
         + candidate.label() + " (thresholds " + o.thresholds().text() + ")");
     return RunLifecycle.inRun(repo, record, run -> {
-      run.write(Tables.DRIFT, spark.createDataFrame(
-          rows.stream().map(Drift.Result::toRow).toList(), Tables.DRIFT_SCHEMA));
+      run.write(Tables.DRIFT, Tables.DRIFT_SCHEMA,
+          rows.stream().map(Drift.Result::toRow).toList());
       return new Result(o.runId(), o.metrics(), baseline.label(), candidate.label(),
           o.thresholds(), rows);
     }, r -> r.alert() ? AblateException.Kind.GATE_TRIPPED.exitCode() : 0);

@@ -84,13 +84,12 @@ public final class EvalJob {
           r.correct() == null ? null : r.nllSum() / r.nllTokens(), r.klSum() / r.positions(),
           r.batchMs(), r.maxKl(), (double) r.agree() / r.positions(), r.generated(),
           r.prefillMs())).toList();
-      run.write(Tables.PROMPT_RESULTS, spark.createDataFrame(perPrompt,
-          Tables.PROMPT_RESULTS_SCHEMA));
+      run.write(Tables.PROMPT_RESULTS, Tables.PROMPT_RESULTS_SCHEMA, perPrompt);
       List<Row> perTask = summaries.stream().map(s -> RowFactory.create(modelName, s.config(),
           s.task(), s.nPrompts(), s.exactMatch(), s.meanNll(), s.perplexity(), s.top1Agreement(),
           s.meanKl(), s.maxKl(), s.prefillMsP50(), s.decodeMsPerTokenP50(), s.tokensPerS(),
           s.latencyMsP95())).toList();
-      run.write(Tables.PROMPT_EVAL, spark.createDataFrame(perTask, Tables.PROMPT_EVAL_SCHEMA));
+      run.write(Tables.PROMPT_EVAL, Tables.PROMPT_EVAL_SCHEMA, perTask);
       long prompts = results.stream().filter(r -> r.config() == 0).count();
       return new Result(o.runId(), o.metrics(), modelName, config, eval, summaries,
           PromptEval.timeSplit(results), prompts, (System.nanoTime() - t0) / 1e9);

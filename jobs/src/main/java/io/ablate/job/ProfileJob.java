@@ -59,8 +59,8 @@ public final class ProfileJob {
               () -> new ProfilePlan(o.variants(), o.k()).run(dataset))
           : Phases.run(spark, listener, "profile pass",
               () -> new ProfilePass(o.variants(), o.k()).run(dataset));
-      run.write(Tables.PROFILES, spark.createDataFrame(
-          profiles.stream().map(Profile::toRow).toList(), Tables.PROFILES_SCHEMA));
+      run.write(Tables.PROFILES, Tables.PROFILES_SCHEMA,
+          profiles.stream().map(Profile::toRow).toList());
       return new Result(o.runId(), o.metrics(), dataset.files().size(), dataset.skipped().size(),
           profiles);
     });

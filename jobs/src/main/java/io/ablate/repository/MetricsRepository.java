@@ -1,8 +1,5 @@
 package io.ablate.repository;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.row_number;
-
 import io.ablate.AblateException;
 import java.io.IOException;
 import java.time.Instant;
@@ -11,11 +8,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -23,7 +23,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -52,6 +52,11 @@ import org.apache.spark.sql.types.StructType;
  * clash: they use different partition and staging directories). A process killed mid-run leaves
  * its record at {@code running}, hidden from {@link #read}, and its staging directory behind.
  *
+ * <p>Records and rows written through {@link Run#write(String, StructType, List)}, and every read,
+ * go through the file system alone ({@link ParquetRows}): a repository opened without a Spark
+ * session ({@link #open(Configuration, String)}) serves commands that only read or store
+ * kilobytes. The files are Spark's own format, so Spark reads the tables as well.
+ *
  * <p>The repository is thread-safe; a {@link Run} is used by one thread. Failures of the file
  * system are {@link AblateException}s naming the path; bad table names and run ids are bad input.
  */
@@ -63,29 +68,46 @@ public final class MetricsRepository {
 
   private static final Pattern TABLE = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
+  /** A table's rows, on the driver, and the columns they follow. */
+  public record Table(StructType schema, List<Row> rows) {}
+
   private final SparkSession spark;
+  private final Configuration conf;
   private final FileSystem fs;
   private final Path root;
 
-  private MetricsRepository(SparkSession spark, FileSystem fs, Path root) {
+  private MetricsRepository(SparkSession spark, Configuration conf, FileSystem fs, Path root) {
     this.spark = spark;
+    this.conf = conf;
     this.fs = fs;
     this.root = root;
   }
 
   /** The repository in {@code dir} (any Hadoop file system URL); created on the first run. */
   public static MetricsRepository open(SparkSession spark, String dir) {
+    return open(spark, spark.sparkContext().hadoopConfiguration(), dir);
+  }
+
+  /**
+   * The repository in {@code dir} without a Spark session: everything but the {@link Dataset}
+   * forms ({@link #read}, {@link #runs}, {@link Run#write(String, Dataset)}).
+   */
+  public static MetricsRepository open(Configuration conf, String dir) {
+    return open(null, conf, dir);
+  }
+
+  private static MetricsRepository open(SparkSession spark, Configuration conf, String dir) {
     if (dir == null || dir.isBlank()) {
       throw AblateException.badInput("metrics directory '%s' is empty: give a directory", dir);
     }
     Path path = new Path(dir);
     try {
-      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileSystem fs = path.getFileSystem(conf);
       Path root = fs.makeQualified(path);
       if (fs.exists(root) && !fs.getFileStatus(root).isDirectory()) {
         throw AblateException.badInput("metrics directory '%s' is a file, not a directory", dir);
       }
-      return new MetricsRepository(spark, fs, root);
+      return new MetricsRepository(spark, conf, fs, root);
     } catch (IOException e) {
       throw io("open metrics directory", path, e);
     }
@@ -107,11 +129,22 @@ public final class MetricsRepository {
   /**
    * The rows of {@code table} from succeeded runs only (by each run's latest record), with {@code
    * run_id} as a string column, whatever the ids look like. Columns added by later runs read as
-   * null for earlier ones. {@code read("runs")} is {@link #runs()}.
+   * null for earlier ones. {@code read("runs")} is {@link #runs()}. The rows are those of {@link
+   * #rows(String, Set)}: metric tables are small.
    */
   public Dataset<Row> read(String table) {
+    Table t = rows(table, null);
+    return spark().createDataFrame(t.rows(), t.schema());
+  }
+
+  /**
+   * The rows of {@code table}, as {@link #read}, on the driver and without Spark: of the succeeded
+   * runs among {@code runIds} (null: every succeeded run), in run id order. {@code runs} is every
+   * run's latest record ({@link #runRows}).
+   */
+  public Table rows(String table, Set<String> runIds) {
     if (RUNS.equals(table)) {
-      return runs();
+      return runRows();
     }
     checkTable(table);
     Path dir = new Path(root, table);
@@ -121,34 +154,51 @@ public final class MetricsRepository {
           table, root, tables);
     }
     Set<String> succeeded = new TreeSet<>();
-    for (Row r : runs().where(col("status").equalTo(RunRecord.Status.SUCCEEDED.text()))
-        .select(RunRecordRows.RUN_ID).collectAsList()) {
-      succeeded.add(r.getString(0));
+    for (RunRecord r : runRecords()) {
+      if (r.status() == RunRecord.Status.SUCCEEDED
+          && (runIds == null || runIds.contains(r.runId().value()))) {
+        succeeded.add(r.runId().value());
+      }
     }
-    List<String> visible = new ArrayList<>();
-    List<String> all = new ArrayList<>();
+    Map<String, List<Path>> files = new TreeMap<>();
+    List<Path> hidden = new ArrayList<>();
     for (FileStatus s : list(dir)) {
       String name = s.getPath().getName();
       if (s.isDirectory() && name.startsWith(RunRecordRows.RUN_ID + "=")) {
-        all.add(s.getPath().toString());
-        if (succeeded.contains(name.substring(RunRecordRows.RUN_ID.length() + 1))) {
-          visible.add(s.getPath().toString());
+        String id = name.substring(RunRecordRows.RUN_ID.length() + 1);
+        if (succeeded.contains(id)) {
+          files.put(id, dataFiles(s.getPath()));
+        } else {
+          hidden.add(s.getPath());
         }
       }
     }
-    if (visible.isEmpty()) {
-      StructType schema = new StructType();
+    List<StructType> schemas = new ArrayList<>();
+    files.values().forEach(paths -> paths.forEach(f -> schemas.add(readSchema(f))));
+    if (schemas.isEmpty() && !hidden.isEmpty()) {
       try {
-        schema = all.isEmpty() ? schema : dataSchema(all.subList(0, 1));
+        // No run shows rows: the columns still, from a file of another run if one can tell.
+        dataFiles(hidden.get(0)).stream().findFirst().ifPresent(f -> schemas.add(readSchema(f)));
       } catch (RuntimeException e) {
         // The partition was being replaced or deleted by its run: no columns to show but run_id.
       }
-      return spark.createDataFrame(List.of(), schema.add(RunRecordRows.RUN_ID,
-          DataTypes.StringType));
     }
-    StructType schema = dataSchema(visible).add(RunRecordRows.RUN_ID, DataTypes.StringType);
-    return spark.read().schema(schema).option("basePath", dir.toString())
-        .option("ignoreMissingFiles", "true").parquet(visible.toArray(String[]::new));
+    StructType data = ParquetRows.union(schemas);
+    StructType schema = data.add(RunRecordRows.RUN_ID, DataTypes.StringType);
+    List<Row> rows = new ArrayList<>();
+    files.forEach((id, paths) -> {
+      for (Path f : paths) {
+        for (Row r : readRows(f, data)) {
+          Object[] values = new Object[schema.size()];
+          for (int i = 0; i < data.size(); i++) {
+            values[i] = r.get(i);
+          }
+          values[data.size()] = id;
+          rows.add(new GenericRowWithSchema(values, schema));
+        }
+      }
+    });
+    return new Table(schema, rows);
   }
 
   /**
@@ -156,22 +206,65 @@ public final class MetricsRepository {
    * written) and {@code run_id} (string). Running and failed runs included.
    */
   public Dataset<Row> runs() {
-    Path dir = new Path(root, RUNS);
-    if (!exists(dir)) {
-      return spark.createDataFrame(List.of(), RunRecordRows.TABLE_SCHEMA);
+    Table t = runRows();
+    return spark().createDataFrame(t.rows(), t.schema());
+  }
+
+  /** {@link #runs()} on the driver, without Spark, in run id order. */
+  public Table runRows() {
+    List<Row> rows = new ArrayList<>();
+    for (FileStatus s : list(new Path(root, RUNS))) {
+      String name = s.getPath().getName();
+      if (s.isDirectory() && name.startsWith(RunRecordRows.RUN_ID + "=")) {
+        Row latest = latestRecord(s.getPath());
+        if (latest != null) {
+          rows.add(latest);
+        }
+      }
     }
-    Dataset<Row> all = spark.read().schema(RunRecordRows.TABLE_SCHEMA)
-        .option("basePath", dir.toString()).option("ignoreMissingFiles", "true")
-        .parquet(dir.toString());
-    return all.withColumn("_latest", row_number().over(Window.partitionBy(RunRecordRows.RUN_ID)
-            .orderBy(col(RunRecordRows.UPDATED_AT).desc())))
-        .where(col("_latest").equalTo(1)).drop("_latest");
+    rows.sort(java.util.Comparator.comparing(r -> r.<String>getAs(RunRecordRows.RUN_ID)));
+    return new Table(RunRecordRows.TABLE_SCHEMA, rows);
+  }
+
+  /**
+   * The latest record in a run's partition: the file whose name sorts last (names begin with the
+   * record's time). A file deleted between listing and reading was replaced by a newer one: list
+   * again.
+   */
+  private Row latestRecord(Path partition) {
+    String id = partition.getName().substring(RunRecordRows.RUN_ID.length() + 1);
+    for (int attempt = 0; ; attempt++) {
+      List<Path> files = dataFiles(partition);
+      if (files.isEmpty()) {
+        return null;
+      }
+      Path last = files.get(files.size() - 1);
+      try {
+        List<Row> rows = ParquetRows.read(conf, last, RunRecordRows.FILE_SCHEMA);
+        if (rows.isEmpty()) {
+          return null;
+        }
+        Row r = rows.get(0);
+        Object[] values = new Object[RunRecordRows.TABLE_SCHEMA.size()];
+        for (int i = 0; i < r.size(); i++) {
+          values[i] = r.get(i);
+        }
+        values[r.size()] = id;
+        return new GenericRowWithSchema(values, RunRecordRows.TABLE_SCHEMA);
+      } catch (java.io.FileNotFoundException e) {
+        if (attempt >= 2) {
+          throw io("read the run record", last, e);
+        }
+      } catch (IOException e) {
+        throw io("read the run record", last, e);
+      }
+    }
   }
 
   /** Every run's latest record, on the driver, sorted by run id. */
   public List<RunRecord> runRecords() {
     List<RunRecord> out = new ArrayList<>();
-    for (Row r : runs().orderBy(RunRecordRows.RUN_ID).collectAsList()) {
+    for (Row r : runRows().rows()) {
       out.add(RunRecordRows.fromTableRow(r));
     }
     return out;
@@ -179,9 +272,8 @@ public final class MetricsRepository {
 
   /** The latest record of one run, if it has any. */
   public Optional<RunRecord> runRecord(RunId id) {
-    List<Row> rows = runs().where(col(RunRecordRows.RUN_ID).equalTo(id.value())).collectAsList();
-    return rows.isEmpty() ? Optional.empty()
-        : Optional.of(RunRecordRows.fromTableRow(rows.get(0)));
+    Row r = latestRecord(partition(RUNS, id));
+    return r == null ? Optional.empty() : Optional.of(RunRecordRows.fromTableRow(r));
   }
 
   /**
@@ -210,11 +302,35 @@ public final class MetricsRepository {
     return out;
   }
 
-  /** The Parquet columns of the given partition directories, merged (no run_id). */
-  private StructType dataSchema(List<String> partitionDirs) {
-    // Each directory is its own base path, so no partition column is inferred here.
-    return spark.read().option("mergeSchema", "true")
-        .parquet(partitionDirs.toArray(String[]::new)).schema();
+  /** The data files of a partition directory (not hidden: no leading '.' or '_'), by name. */
+  private List<Path> dataFiles(Path partition) {
+    List<Path> out = new ArrayList<>();
+    for (FileStatus s : list(partition)) {
+      String name = s.getPath().getName();
+      if (s.isFile() && !name.startsWith(".") && !name.startsWith("_")) {
+        out.add(s.getPath());
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private StructType readSchema(Path file) {
+    try {
+      return ParquetRows.schema(conf, file);
+    } catch (IOException | RuntimeException e) {
+      throw new AblateException(AblateException.Kind.INTERNAL,
+          "metrics repository: could not read the columns of " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private List<Row> readRows(Path file, StructType schema) {
+    try {
+      return ParquetRows.read(conf, file, schema);
+    } catch (IOException | RuntimeException e) {
+      throw new AblateException(AblateException.Kind.INTERNAL,
+          "metrics repository: could not read " + file + ": " + e.getMessage(), e);
+    }
   }
 
   // ---- layout and file system, shared with Run ----
@@ -226,8 +342,17 @@ public final class MetricsRepository {
     }
   }
 
+  /** The session the repository was opened with; the {@link Dataset} forms need one. */
   SparkSession spark() {
+    if (spark == null) {
+      throw new IllegalStateException("metrics repository " + root + " was opened without a "
+          + "Spark session");
+    }
     return spark;
+  }
+
+  Configuration conf() {
+    return conf;
   }
 
   FileSystem fs() {
@@ -348,6 +473,28 @@ public final class MetricsRepository {
     }
 
     /**
+     * Stages {@code rows} of {@code schema} for {@code table}, as {@link #write(String, Dataset)},
+     * from the driver and without Spark: for the small tables jobs compute on the driver.
+     */
+    public void write(String table, StructType schema, List<Row> rows) {
+      checkOpen("write");
+      checkTable(table);
+      if (RUNS.equals(table)) {
+        throw AblateException.badInput("metrics table name 'runs' is reserved for run records");
+      }
+      Path dir = new Path(new Path(staging, table), RunRecordRows.RUN_ID + "=" + id.value());
+      Path file = new Path(dir, String.format(Locale.ROOT, "part-%05d-%s.snappy.parquet",
+          tmpSeq++, attempt));
+      try {
+        mkdirs(dir);
+        ParquetRows.write(repo.conf(), file, schema, rows);
+      } catch (IOException e) {
+        throw io("write rows of table " + table + " to", file, e);
+      }
+      staged.add(table);
+    }
+
+    /**
      * Moves the staged tables into the repository, then records the run as succeeded now. If a
      * step fails, the run is failed (as {@link #fail}) and the error is thrown.
      *
@@ -378,8 +525,9 @@ public final class MetricsRepository {
           }
         }
         haltAt("before-commit-record");
-        writeRecord(record.succeeded(Instant.now(), exitCode)
-            .withExecutors(RunRecord.executorCount(repo.spark())));
+        RunRecord done = record.succeeded(Instant.now(), exitCode);
+        writeRecord(repo.spark == null ? done
+            : done.withExecutors(RunRecord.executorCount(repo.spark)));
       } catch (IOException | RuntimeException e) {
         AblateException err = e instanceof AblateException a ? a
             : new AblateException(AblateException.Kind.INTERNAL,
@@ -449,9 +597,7 @@ public final class MetricsRepository {
       if (lastUpdate != null && !updated.isAfter(lastUpdate)) {
         updated = lastUpdate.plus(1, ChronoUnit.MICROS);
       }
-      Path tmp = new Path(staging, "_runs/" + (tmpSeq++));
-      repo.spark().createDataFrame(List.of(RunRecordRows.toFileRow(r, updated)),
-          RunRecordRows.FILE_SCHEMA).coalesce(1).write().parquet(tmp.toString());
+      Path tmp = new Path(staging, "_runs/" + (tmpSeq++) + ".parquet");
       FileSystem fs = repo.fs();
       Path dir = repo.partition(RUNS, id);
       long micros = updated.getEpochSecond() * 1_000_000L + updated.getNano() / 1000;
@@ -459,18 +605,11 @@ public final class MetricsRepository {
           attempt.substring(0, 8));
       Path target = new Path(dir, name);
       try {
-        Path part = null;
-        for (FileStatus s : fs.listStatus(tmp)) {
-          if (s.isFile() && s.getPath().getName().startsWith("part-")) {
-            part = s.getPath();
-          }
-        }
-        if (part == null) {
-          throw new IOException("no record file written in " + tmp);
-        }
+        ParquetRows.write(repo.conf(), tmp, RunRecordRows.FILE_SCHEMA,
+            List.of(RunRecordRows.toFileRow(r, updated)));
         mkdirs(dir);
-        if (!fs.rename(part, target)) {
-          throw new IOException("could not rename " + part + " to " + target);
+        if (!fs.rename(tmp, target)) {
+          throw new IOException("could not rename " + tmp + " to " + target);
         }
         for (FileStatus s : fs.listStatus(dir)) {
           String other = s.getPath().getName();

@@ -81,7 +81,17 @@ public record RunRecord(RunId runId, String job, Status status, Instant startedA
           scala.util.Properties.versionNumberString(), System.getProperty("java.runtime.version"),
           buildCommit(), json);
     }
+
+    /** The platform of a run without a Spark session: this JVM and the Spark on its class path. */
+    public static Platform withoutSpark() {
+      return new Platform(null, null, org.apache.spark.package$.MODULE$.SPARK_VERSION(),
+          scala.util.Properties.versionNumberString(), System.getProperty("java.runtime.version"),
+          buildCommit(), "{}");
+    }
   }
+
+  /** The {@code spark_master} of a run that needed no Spark session (it read and wrote files). */
+  public static final String NO_SPARK = "none";
 
   /**
    * The Spark settings recorded with each run: the ones that change results (serializer, the
@@ -143,6 +153,17 @@ public record RunRecord(RunId runId, String job, Status status, Instant startedA
         inputFingerprint, spark.sparkContext().master(), executorCount(spark), ablateVersion(),
         hostName(),
         null, null, Platform.of(spark));
+  }
+
+  /**
+   * A record for a run that starts now in this process without a Spark session: {@code
+   * spark_master} {@link #NO_SPARK}, one executor (this process), no application id.
+   */
+  public static RunRecord startWithoutSpark(RunId runId, String job, String argsJson,
+      String inputs, String inputFingerprint) {
+    return new RunRecord(runId, job, Status.RUNNING, Instant.now(), null, argsJson, inputs,
+        inputFingerprint, NO_SPARK, 1, ablateVersion(), hostName(), null, null,
+        Platform.withoutSpark());
   }
 
   /** The executors registered with the session now (1 in local mode: the driver). */
