@@ -6,17 +6,17 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.ablate.latency.MemoryBandwidth;
 import io.ablate.latency.Timing;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The machine's limits an FFN block is held to, measured in the same run and on the same single
- * thread as the blocks: the memory-copy bandwidth ({@code System.arraycopy}, bytes read + written)
- * at each working-set size a stage has (so that both sit in the same level of the memory
- * hierarchy), and the rate of a large square float32 matrix product through DJL (PyTorch
- * {@code matmul}, 2·N³ FLOP per product). Each is a median over repetitions.
+ * thread as the blocks: the memory-copy bandwidth ({@link MemoryBandwidth}: the fastest of several
+ * streaming copy forms, bytes read + written) at each working-set size a stage has (so that both
+ * sit in the same level of the memory hierarchy), and the rate of a large square float32 matrix
+ * product through DJL (PyTorch {@code matmul}, 2·N³ FLOP per product). Each is a median over
+ * repetitions.
  *
  * <p>Measured at the start of the run and again at the end ({@link #again}); the higher of the two
  * is kept: on a shared machine a limit measured while something else runs understates what the
@@ -70,11 +70,7 @@ record FfnLimits(int matmulN, double matmulFlopsPerSec, double[] matmulSamples,
 
   /** The copy bandwidth of {@code floats}-float arrays, bytes read + written per second. */
   private static double copy(int floats) {
-    float[] src = new float[floats];
-    Arrays.fill(src, 1f);
-    int reps = (int) Math.max(9, Math.min(1001, (64L << 20) / floats));
-    return MemoryBandwidth.measure(src, new float[floats], Math.max(2, reps / 4), reps)
-        .bytesPerSec();
+    return MemoryBandwidth.measure(floats).bytesPerSec();
   }
 
   /**

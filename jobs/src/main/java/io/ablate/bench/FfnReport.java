@@ -1,6 +1,7 @@
 package io.ablate.bench;
 
 import io.ablate.latency.LatencyRow;
+import io.ablate.latency.MemoryBandwidth;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,12 +72,12 @@ public final class FfnReport implements BenchPart {
         .append(LocalDate.now()).append(")  \nMachine: ").append(machine).append("  \n")
         .append("Engine: ").append(r.engine()).append("  \n");
     sb.append(String.format(Locale.ROOT, "Limits in the same run: memory copy %.1f GB/s "
-        + "(System.arraycopy of 64 MiB arrays, bytes read + written; smaller working sets are held "
+        + "(64 MiB arrays, the fastest of %s, bytes read + written; smaller working sets are held "
         + "to a copy of their own size), matrix product %.1f GFLOP/s (PyTorch `matmul` of two "
         + "%d×%d float32 matrices, median, spread %.1f GFLOP/s); each measured at the start and "
         + "the end of the run, the higher kept.%n%n",
-        r.dramCopyBytesPerSec() / 1e9, lim.matmulFlopsPerSec() / 1e9, lim.matmulN(),
-        lim.matmulN(), spreadFlops(lim)));
+        r.dramCopyBytesPerSec() / 1e9, MemoryBandwidth.forms(), lim.matmulFlopsPerSec() / 1e9,
+        lim.matmulN(), lim.matmulN(), spreadFlops(lim)));
     sb.append("| model | shape | tokens | variant | act by | up(+gate) ms | route ms | act ms | "
         + "xfer ms | down ms | block ms (spread) | act share | act+xfer share | block of roofline "
         + "|\n|---|---|--:|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");

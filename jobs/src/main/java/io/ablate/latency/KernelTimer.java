@@ -208,23 +208,19 @@ public final class KernelTimer {
 
   /**
    * This JVM's single-thread memory-copy bandwidth (bytes read + written per second) for arrays of
-   * {@code elems} floats, measured once per size with {@link MemoryBandwidth}. The copy has the
-   * batch's size so that both sit in the same level of the memory hierarchy: a 1 Mi-float batch
-   * (4 MiB in, 4 MiB out) stays in a large L3 cache, where a 64 MiB copy would measure DRAM and
-   * make cache-resident kernels look several times faster than "the roofline".
+   * {@code elems} floats, measured once per size with {@link MemoryBandwidth} (the fastest of its
+   * streaming copy forms). The copy has the batch's size so that both sit in the same level of the
+   * memory hierarchy: a 1 Mi-float batch (4 MiB in, 4 MiB out) stays in a large L3 cache, where
+   * a 64 MiB copy would measure DRAM and make cache-resident kernels look several times faster
+   * than "the roofline".
    */
   public static double copyBytesPerSec(int elems) {
     synchronized (LOCK) {
       return COPY_BYTES_PER_SEC.computeIfAbsent(elems, n -> {
-        float[] src = new float[n];
-        float[] dst = new float[n];
-        java.util.Arrays.fill(src, 1f);
-        // Enough passes for a stable median at small sizes, a handful at large ones.
-        int reps = (int) Math.max(9, Math.min(1001, (64L << 20) / n));
-        double bps = MemoryBandwidth.measure(src, dst, Math.max(2, reps / 4), reps).bytesPerSec();
-        LOG.info("latency: copy bandwidth {} GB/s at {} floats", String.format(Locale.ROOT,
-            "%.2f", bps / 1e9), n);
-        return bps;
+        KernelResult copy = MemoryBandwidth.measure(n);
+        LOG.info("latency: copy bandwidth {} GB/s: {}", String.format(Locale.ROOT,
+            "%.2f", copy.bytesPerSec() / 1e9), copy.note());
+        return copy.bytesPerSec();
       });
     }
   }

@@ -31,10 +31,12 @@ import org.apache.spark.sql.RowFactory;
  * @param elemsPerSec 1e9 / {@code nsPerElemP50}
  * @param bytesPerSec {@code elemsPerSec · bytesPerElem}
  * @param rooflineBytesPerSec the device's single-thread memory-copy bandwidth (bytes read +
- *     written per second) for arrays of {@code batchElems} floats, so in the same cache level as
- *     the batch, measured once per executor; NaN (stored as null) when unknown
+ *     written per second; on the CPU the fastest of {@link MemoryBandwidth}'s copy forms) for
+ *     arrays of {@code batchElems} floats, so in the same cache level as the batch, measured once
+ *     per executor; NaN (stored as null) when unknown
  * @param rooflineFrac {@code bytesPerSec / rooflineBytesPerSec}: near 1 a kernel moves data as
- *     fast as a copy does; a little above 1 is possible (a copy is a reference point, not a bound)
+ *     fast as the fastest copy does; a little above 1 only when the machine ran faster while the
+ *     kernel was timed than while the limit was
  * @param scope {@code kernel}: one kernel call on one executor's batch (the rows above);
  *     {@code job}: a whole Spark job over a dataset, timed on the driver ({@code ablate bench}:
  *     impl {@code scan}, {@code ablate} or {@code sql}; host and device of the driver, executor

@@ -1,6 +1,7 @@
 package io.ablate.bench;
 
 import io.ablate.latency.KernelResult;
+import io.ablate.latency.MemoryBandwidth;
 import io.ablate.latency.Timing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,6 +55,17 @@ class KernelBenchTest {
         assertTrue(r.maxAbsDiff() < 1e-4, a.name() + "/" + impl + ": " + r.maxAbsDiff());
       }
     }
+  }
+
+  @Test
+  void theCopyRowIsTheBestOfTheStreamingForms() {
+    String note = row("copy", "memcpy").note();
+    for (String form : MemoryBandwidth.forms().split(", ")) {
+      assertTrue(note.contains(form + " "), form + ": " + note);
+    }
+    assertTrue(note.contains(", the best of "), note);
+    assertTrue(KernelBench.markdownTable(rows, "cmd", "machine")
+        .contains("Copy bandwidth (the fastest streaming copy, bytes read + written): "));
   }
 
   @Test
