@@ -4,18 +4,21 @@ import io.ablate.AblateException;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
+import io.ablate.dataset.SyntheticRows;
 import io.ablate.dataset.VectorReader;
 import io.ablate.expr.BlockInterpreter;
 import io.ablate.kernel.Kernel;
 import io.ablate.kernel.Simd;
 import io.ablate.kernel.simd.Widen;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.util.LongAccumulator;
@@ -54,8 +57,50 @@ public final class AccuracyPass implements Serializable {
     this.gatedReference = gatedReference.name();
   }
 
+  /** How many passes have started in this JVM: a warm-up stops when it changes. */
+  private static final AtomicLong PASSES = new AtomicLong();
+
+  /** A warm-up running in the background: how many synthetic rows it has put through the pass. */
+  public record WarmUp(Thread thread, AtomicLong rows) {
+    /** Waits at most {@code timeout} for the warm-up to end; whether it has. */
+    public boolean await(Duration timeout) throws InterruptedException {
+      thread.join(Math.max(1, timeout.toMillis()));
+      return !thread.isAlive();
+    }
+  }
+
+  /**
+   * Warms this JVM's code of the pass while the caller does other work (starts Spark, opens the
+   * dataset): a background thread runs the pass's own per-vector work ({@link #partition}, these
+   * variants, the reference, the accumulators) over {@link SyntheticRows} until a pass starts in
+   * this JVM or {@code budget} is spent. A fresh JVM otherwise runs the first seconds of its pass
+   * in the interpreter, where the Vector API allocates a vector per operation, while the JIT's
+   * queue is long with Spark's own methods. The synthetic results are dropped; the kernels give
+   * the same bits at every JIT tier, so warming changes no metric.
+   */
+  public WarmUp warmUpInBackground(Duration budget) {
+    long passes = PASSES.get();
+    AtomicLong done = new AtomicLong();
+    Thread t = new Thread(() -> {
+      long end = System.nanoTime() + budget.toNanos();
+      SyntheticRows rows = SyntheticRows.of(WARM_UP_ROWS, WARM_UP_DIM, 1);
+      LongAccumulator values = new LongAccumulator();
+      while (PASSES.get() == passes && System.nanoTime() < end) {
+        partition(rows.reader(), rows.rows(), values);
+        done.addAndGet(WARM_UP_ROWS);
+      }
+    }, "ablate-warm-up");
+    t.setDaemon(true);
+    t.start();
+    return new WarmUp(t, done);
+  }
+
+  private static final int WARM_UP_ROWS = 16;
+  private static final int WARM_UP_DIM = 1024;
+
   /** Runs the pass; results sorted by key, then variant in the order given. */
   public List<Result> run(ActivationDataset dataset) {
+    PASSES.incrementAndGet();
     VectorReader reader = new VectorReader(dataset);
     JavaRDD<InternalRow> rows = dataset.internalRows();
     AccuracyPass pass = this;

@@ -67,14 +67,20 @@ final class AblateCommand implements Callable<Integer> {
   @Mixin
   CommonOptions common;
 
+  /** {@code -Dablate.warm-up=off}: no warm-up (to measure what it saves). */
+  static final String WARM_UP_PROPERTY = "ablate.warm-up";
+
   @Override
   public Integer call() {
     AblationJob.Options options = new AblationJob.Options(in.input, run.metrics,
         variants.variants(), reference, gatedReference, run.runId(), in.onBadFile, latencyPass(),
         in.engine);
     Console console = cli.console(common);
-    SparkSession spark = Sessions.create("ablate",
-        sparkOptions.settings("local[*]", common.specConfs()));
+    Sessions.Settings settings = sparkOptions.settings("local[*]", common.specConfs());
+    if (settings.local() && !"off".equals(System.getProperty(WARM_UP_PROPERTY))) {
+      AblationJob.warmUp(options); // the tasks run in this JVM
+    }
+    SparkSession spark = Sessions.create("ablate", settings);
     try {
       console.progressOf(spark);
       show(console, AblationJob.run(spark, options, console.listener()));

@@ -11,6 +11,7 @@ import io.ablate.repository.MetricsRepository;
 import io.ablate.repository.RunId;
 import io.ablate.repository.RunRecord;
 import io.ablate.repository.Tables;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -54,6 +55,21 @@ public final class AblationJob {
    */
   public record Result(RunId runId, String metrics, int files, int skippedFiles,
       List<AccuracyPass.Result> accuracy, LatencyPass.Result latency) {}
+
+  /** The longest a warm-up runs when no pass starts to stop it. */
+  private static final Duration WARM_UP_BUDGET = Duration.ofSeconds(20);
+
+  /**
+   * Starts warming the CPU pass's code in this JVM ({@link AccuracyPass#warmUpInBackground}), for
+   * a session whose tasks run here (local mode), before it starts: Spark's start-up and the
+   * dataset's opening then overlap the JIT's work. Nothing when the GPU engine is asked for.
+   */
+  public static void warmUp(Options o) {
+    if (o.engine() != Engine.GPU) {
+      new AccuracyPass(o.variants(), o.reference(), o.gatedReference())
+          .warmUpInBackground(WARM_UP_BUDGET);
+    }
+  }
 
   /** Runs the job in {@code spark} (which the caller owns). */
   public static Result run(SparkSession spark, Options o, JobListener listener) {

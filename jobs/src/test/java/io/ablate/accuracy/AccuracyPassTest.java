@@ -55,6 +55,30 @@ class AccuracyPassTest {
   }
 
   @Test
+  void aWarmUpRunsThePassOnSyntheticRowsUntilAPassStartsAndChangesNoMetric() throws Exception {
+    String path = write("warm", 2);
+    List<AccuracyPass.Result> cold = pass().run(ActivationDataset.open(spark, path,
+        ActivationDataset.OnBadFile.FAIL));
+    AccuracyPass.WarmUp warmUp = pass().warmUpInBackground(java.time.Duration.ofMinutes(5));
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (warmUp.rows().get() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(warmUp.rows().get() > 0, "the warm-up puts rows through the pass");
+    assertTrue(warmUp.thread().isAlive(), "and runs until a pass starts");
+    List<AccuracyPass.Result> warm = pass().run(ActivationDataset.open(spark, path,
+        ActivationDataset.OnBadFile.FAIL));
+    assertTrue(warmUp.await(java.time.Duration.ofMinutes(2)), "a pass that starts ends it");
+    assertEquals(cold.size(), warm.size());
+    for (int i = 0; i < cold.size(); i++) {
+      assertArrayEquals(cold.get(i).stats().toBytes(), warm.get(i).stats().toBytes(),
+          cold.get(i).key() + " " + cold.get(i).variant());
+    }
+    AccuracyPass.WarmUp spent = pass().warmUpInBackground(java.time.Duration.ofMillis(1));
+    assertTrue(spent.await(java.time.Duration.ofMinutes(2)), "a warm-up ends with its budget");
+  }
+
+  @Test
   void oneAndSevenPartitionsGiveBitIdenticalMetrics() {
     List<AccuracyPass.Result> one = pass().run(ActivationDataset.open(spark, write("p1", 1),
         ActivationDataset.OnBadFile.FAIL));
