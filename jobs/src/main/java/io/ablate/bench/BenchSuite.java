@@ -127,6 +127,11 @@ public final class BenchSuite {
     }
   }
 
+  /** {@code word} as a shell reads it back: as it is, or in single quotes. */
+  public static String shellWord(String word) {
+    return word.matches("[\\w@%+=:,./-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
+  }
+
   /** The summary as a Markdown table. */
   public static String summaryTable(List<Line> lines) {
     StringBuilder sb = new StringBuilder();

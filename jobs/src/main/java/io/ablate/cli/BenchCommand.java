@@ -36,7 +36,8 @@ import picocli.CommandLine.ParentCommand;
  * {@code ablate bench}: every benchmark as one suite, in one JVM, one part after the other
  * ({@link BenchPart}s): the kernel benchmark (every variant's scalar and SIMD kernel, PyTorch
  * through DJL, the memory-copy bandwidth), FFN blocks at model shapes against the machine's limits,
- * the SQL functions, and the accuracy job against hand-written SQL and a plain scan. With
+ * the SQL functions, and the accuracy job against hand-written SQL and a plain scan; last, the
+ * commands themselves end to end, each a fresh JVM (part {@code e2e}). With
  * {@code --metrics DIR} every figure lands in the {@code latency} table as one run; a summary table
  * is printed at the end and, with {@code --out}, the performance documentation's Markdown is written. Medians over
  * repetitions after warm-up, with the spread.
@@ -45,7 +46,8 @@ import picocli.CommandLine.ParentCommand;
     versionProvider = Cli.Version.class,
     description = "Benchmarks in one JVM: the accuracy and profile passes against a plain scan and "
         + "hand-written SQL, kernels (scalar, SIMD, PyTorch) against the copy bandwidth, FFN "
-        + "blocks at model shapes against the machine's limits, the SQL functions.",
+        + "blocks at model shapes against the machine's limits, the SQL functions; then the "
+        + "commands end to end, each a fresh process, against Spark SQL and DuckDB.",
     footer = {"", "Example (the tables of the performance documentation):",
         "  ablate bench --out performance-tables.md --metrics /tmp/metrics"})
 final class BenchCommand implements Callable<Integer> {
@@ -54,20 +56,22 @@ final class BenchCommand implements Callable<Integer> {
    * a fresh JVM as on an executor: after the kernel and SQL benchmarks have run every vector shape
    * through the Vector API's shared classes, C2 compiles the passes' loops against polluted type
    * profiles and they ran 3× slower (measured: 5.1 s instead of 1.7 s for the one-variant pass).
+   * The end-to-end part, minutes of fresh processes that share nothing with this JVM, comes last.
    */
   static final List<String> PARTS = List.of("executors", "job", "profile", "kernels", "ffn",
-      "udf", "files");
+      "udf", "files", "e2e");
 
   @ParentCommand
   Cli cli;
 
   @Option(names = "--quick",
-      description = "About a minute: smaller sizes, fewer variants and repetitions.")
+      description = "A few minutes: smaller sizes, fewer variants and repetitions, one round "
+          + "of fresh processes.")
   boolean quick;
 
   @Option(names = "--only", paramLabel = "LIST", split = ",",
       description = "Parts to run, comma-separated: executors, job, profile, kernels, ffn, udf, "
-          + "files (default: all, in that order).")
+          + "files, e2e (default: all, in that order).")
   List<String> only;
 
   @Option(names = "--elems", paramLabel = "N",
@@ -108,6 +112,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "Repetitions of the hand-written SQL peer; 0 skips it (default: "
           + "${DEFAULT-VALUE}).")
   int sqlReps;
+
+  @Option(names = "--e2e-reps", paramLabel = "R",
+      description = "Runs of each command of the end-to-end part, each a fresh process "
+          + "(default: 3; quick 1).")
+  Integer e2eReps;
 
   @Option(names = "--out", paramLabel = "FILE.md",
       description = "Also write the Markdown tables and the summary (the performance "
@@ -151,8 +160,7 @@ final class BenchCommand implements Callable<Integer> {
     String machine = KernelBench.machineDescription();
     // The command as given, for the tables' headings: what a reader runs to reproduce them.
     String command = "jobs/bin/ablate " + String.join(" ", common.command.commandLine()
-        .getParseResult().originalArgs().stream()
-        .map(a -> a.matches("[\\w@%+=:,./-]+") ? a : "'" + a + "'").toList());
+        .getParseResult().originalArgs().stream().map(BenchSuite::shellWord).toList());
     BenchSuite.Context ctx = new BenchSuite.Context(quick, out,
         () -> Sessions.create("bench", settings), machine, command, RunRecord.hostName());
     out.println("Machine: " + machine);
@@ -222,6 +230,9 @@ final class BenchCommand implements Callable<Integer> {
         return new BenchParts.JobPart(jobValues(), jobInput, jobReps(), sqlReps());
       case "profile":
         return new BenchParts.ProfilePart(jobValues(), jobInput, jobReps(), sqlReps());
+      case "e2e":
+        return new BenchParts.EndToEndPart(jobValues(), jobInput,
+            common.range("--e2e-reps", e2eReps != null ? e2eReps : quick ? 1 : 3, 1, 100));
       default:
         throw new IllegalArgumentException(name);
     }

@@ -1,16 +1,23 @@
 package io.ablate.cli;
 
+import io.ablate.AblateException;
 import io.ablate.bench.BenchPart;
 import io.ablate.bench.BenchSuite;
+import io.ablate.bench.EndToEndBench;
+import io.ablate.bench.EndToEndPeer;
 import io.ablate.bench.ExecutorWarmup;
 import io.ablate.bench.FileOpenBench;
+import io.ablate.bench.FreshJvm;
 import io.ablate.bench.JobBench;
 import io.ablate.bench.KernelBench;
 import io.ablate.bench.ProfileBench;
 import io.ablate.bench.UdfBench;
 import io.ablate.dataset.ScratchDir;
+import io.ablate.job.AblationJob;
 import io.ablate.latency.KernelResult;
 import io.ablate.latency.LatencyRow;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -134,6 +141,121 @@ final class BenchParts {
             + ctx.command() + "`; " + ctx.machine() + "; " + LocalDate.now() + ".\n\n"
             + t.markdown() + "\n");
       }
+    }
+  }
+
+  /**
+   * Commands as users meet them, each a fresh process (see {@link EndToEndBench}): the accuracy
+   * job with one variant and with the default eight, the profile job, a report of a repository of
+   * 100 runs, drift between two of its profile runs, the variant list (no Spark), and two peers
+   * computing one figure from the same files (Spark SQL, DuckDB).
+   */
+  record EndToEndPart(long values, String input, int reps) implements BenchPart {
+    /** Runs in the repository the report lists (profile runs, then the drift command's). */
+    static final int RUNS = 100;
+    static final String DRIFT_RUN = "e2e-drift";
+    /** Values of the dataset the repository's profile runs read (4 layers of 8 vectors). */
+    static final int SMALL = 4 * 1024 * 8;
+
+    @Override
+    public String name() {
+      return "e2e";
+    }
+
+    @Override
+    public void run(BenchSuite.Context ctx) throws Exception {
+      SparkSession spark = ctx.spark();
+      try (ScratchDir scratch = ScratchDir.create("ablate-e2e-bench")) {
+        String in = dataset(ctx, scratch, values, input, "End to end");
+        long n = spark.read().parquet(in).selectExpr("sum(size(`values`))").first().getLong(0);
+        // The report's repository: RUNS - 1 profile runs of a small dataset with the same keys,
+        // made here; the drift command's run, made by its first timed run, is the last (drift
+        // runs before the report in every round).
+        String small = scratch.resolve("small.parquet");
+        String repo = scratch.resolve("repository");
+        ctx.out().printf("End to end: %d profile runs into %s...", RUNS - 1, repo);
+        long t0 = System.nanoTime();
+        JobBench.prepare(spark, SMALL, small);
+        List<String> ids = new ArrayList<>(EndToEndBench.profileRuns(spark, small, repo,
+            "e2e-profile-", RUNS - 1));
+        ctx.out().printf(Locale.ROOT, " %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        ids.add(DRIFT_RUN);
+        String metrics = scratch.resolve("metrics");
+        EndToEndBench.Command one = EndToEndBench.Command.ablate("ablate, 1 variant",
+            JobBench.ONE, "fp32", n, "ablate", "--input", in, "--metrics", metrics, "--variants",
+            JobBench.ONE);
+        EndToEndBench.Command report = EndToEndBench.Command.ablate("report of " + RUNS
+            + " runs", "none", "none", 0, "report", "--metrics", repo, "--table", "runs");
+        List<EndToEndBench.Command> peers = List.of(
+            EndToEndBench.Command.peer(EndToEndPeer.SPARK, in, n),
+            EndToEndBench.Command.peer(EndToEndPeer.DUCKDB, in, n));
+        List<EndToEndBench.Command> commands = new ArrayList<>(List.of(one,
+            EndToEndBench.Command.ablate("ablate, 8 variants (default)",
+                AblationJob.DEFAULT_VARIANTS, "mixed", n, "ablate", "--input", in, "--metrics",
+                metrics),
+            EndToEndBench.Command.ablate("profile", "none", "none", n, "profile", "--input", in,
+                "--metrics", metrics),
+            EndToEndBench.Command.ablate("drift", "none", "none", 0, "drift", "--metrics", repo,
+                "--baseline", ids.get(0), "--candidate", ids.get(1), "--run-id", DRIFT_RUN),
+            report,
+            EndToEndBench.Command.ablate("variants (no Spark)", "none", "none", 0, "variants")));
+        commands.addAll(peers);
+        FreshJvm jvm = FreshJvm.likeThis(AblateHome.resolve("conf/log4j2.properties"));
+        ctx.out().printf("End to end: %d commands, each a fresh process, %d round%s%n",
+            commands.size(), reps, reps == 1 ? "" : "s");
+        Path logs = Files.createDirectories(Path.of(scratch.resolve("logs")));
+        List<EndToEndBench.Result> results = EndToEndBench.run(jvm, commands, reps, logs,
+            ctx.out());
+        List<String> notes = new ArrayList<>();
+        notes.add(reportListed(results.get(commands.indexOf(report)), ids, repo));
+        notes.add(versusPeers(results.get(commands.indexOf(one)), results.subList(
+            commands.indexOf(peers.get(0)), commands.size())));
+        List<LatencyRow> rows = new ArrayList<>();
+        for (EndToEndBench.Result r : results) {
+          rows.add(r.toLatencyRow(ctx.host(), ctx.device()));
+          ctx.addSummary(new BenchSuite.Line("e2e", r.command().label() + " (fresh process)",
+              r.median(), r.max() - r.min(), "s", Double.NaN, ""));
+        }
+        ctx.addRows(rows);
+        ctx.addMarkdown(EndToEndBench.markdown(results, jvm, in, n, ctx.command(),
+            ctx.machine(), LocalDate.now().toString(), notes));
+      }
+    }
+
+    /** Checks that every run of the report listed every run id; the note saying so. */
+    private static String reportListed(EndToEndBench.Result report, List<String> ids,
+        String repo) {
+      for (FreshJvm.Child c : report.runs()) {
+        for (String id : ids) {
+          if (!c.stdout().contains(id)) {
+            throw new AblateException(AblateException.Kind.INTERNAL, "e2e benchmark: `"
+                + report.command().shown() + "` did not list run " + id + " of " + repo);
+          }
+        }
+      }
+      return String.format(Locale.ROOT, "`ablate report` listed the %d runs of %s each time: %d "
+          + "profile runs of a %d-value dataset with the layers of the one above (two made by the "
+          + "profile job, the others copies of the second's files under their own ids), and the "
+          + "drift command's run (its id, %s, given to every drift run: one run, replaced).",
+          ids.size(), repo, ids.size() - 1, SMALL, DRIFT_RUN);
+    }
+
+    /** Ablate's one-variant run against the peers' figure over the same files. */
+    private static String versusPeers(EndToEndBench.Result ablate,
+        List<EndToEndBench.Result> peers) {
+      List<EndToEndPeer.Result> figures = EndToEndBench.peerFigures(peers);
+      StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "Ablate's one-variant run "
+          + "(eight accuracy metrics of %s against GELU in float64, per layer and site, committed "
+          + "to a metrics repository): %.2f s wall (median). The peers compute one figure from "
+          + "the same files, max |gelu_tanh(x) − gelu_sigmoid(x)| in float64 over %d finite "
+          + "values (both found %.6g):", JobBench.ONE, ablate.median(), figures.get(0).values(),
+          figures.get(0).maxAbsDiff()));
+      for (EndToEndBench.Result p : peers) {
+        sb.append(String.format(Locale.ROOT, " %s %.2f s (Ablate's run %.2f× its time);",
+            p.command().label(), p.median(), ablate.median() / p.median()));
+      }
+      sb.setLength(sb.length() - 1);
+      return sb.append('.').toString();
     }
   }
 

@@ -1,6 +1,7 @@
 package io.ablate.cli;
 
 import io.ablate.AblateException;
+import io.ablate.job.Timeline;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -16,8 +17,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws SparkUserAppException {
+    Timeline.mark(Timeline.MAIN);
     int code = run(args, System.out, System.err);
     System.out.flush();
+    Timeline.mark(Timeline.EXIT);
     if (System.getProperty("spark.submit.deployMode") == null) {
       System.exit(code); // the launcher's plain JVM
     } else if (code != 0) {

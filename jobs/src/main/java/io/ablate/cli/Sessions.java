@@ -1,6 +1,7 @@
 package io.ablate.cli;
 
 import io.ablate.job.RecordKryo;
+import io.ablate.job.Timeline;
 import io.ablate.spark.ActivationFunctions;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -107,6 +108,7 @@ final class Sessions {
     settings.confs().forEach(b::config);
     SparkSession spark = b.getOrCreate();
     ActivationFunctions.register(spark);
+    Timeline.mark(Timeline.SESSION);
     return spark;
   }
 }

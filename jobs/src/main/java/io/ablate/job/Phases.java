@@ -23,7 +23,7 @@ final class Phases {
     String before = sc.getLocalProperty(DESCRIPTION);
     sc.setJobDescription(name);
     try {
-      return body.get();
+      return Timeline.pass(sc, body);
     } catch (RuntimeException e) {
       AblateException bad = PlanInputs.badInput(e);
       if (bad != null) {

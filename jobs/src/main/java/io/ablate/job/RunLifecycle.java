@@ -38,6 +38,7 @@ public final class RunLifecycle {
       try {
         R result = work.run(run);
         run.commit(exitCode.applyAsInt(result));
+        Timeline.mark(Timeline.COMMITTED);
         return result;
       } catch (RuntimeException | Error e) {
         run.fail(e);

@@ -43,8 +43,10 @@ import org.apache.spark.sql.RowFactory;
  *     {@code all}, bytes = the 4 bytes of each float32 value read, no roofline);
  *     {@code ffn}, {@code ffn_fusion}, {@code limit}: FFN blocks and the machine's limits
  *     ({@code ablate bench}, see {@link Detail}); {@code udf}: a SQL function over a Parquet table
- *     ({@code ablate bench}) (added column)
- * @param detail what {@code ffn} and {@code limit} rows add (null columns on other rows)
+ *     ({@code ablate bench}); {@code e2e}: a whole command as a fresh process ({@link #process})
+ *     (added column)
+ * @param detail what {@code ffn}, {@code limit} and {@code e2e} rows add (null columns on other
+ *     rows)
  */
 public record LatencyRow(String variant, String precision, String impl, long batchElems,
     String host, String executorId, String device, String site, int bytesPerElem, int reps,
@@ -62,6 +64,8 @@ public record LatencyRow(String variant, String precision, String impl, long bat
   public static final String LIMIT = "limit";
   /** A SQL function over a Parquet table ({@code ablate bench}, part udf). */
   public static final String UDF = "udf";
+  /** A whole command as a fresh process, fork to exit ({@code ablate bench}, part e2e). */
+  public static final String E2E = "e2e";
 
   /**
    * The columns FFN-block and limit rows add (added columns, all null on other rows). For those
@@ -76,11 +80,12 @@ public record LatencyRow(String variant, String precision, String impl, long bat
    * @param tokens the token batch (1: decode)
    * @param stage {@code up} (up and gate projections), {@code route}, {@code act}, {@code xfer}
    *     (moving products between PyTorch tensors and Java arrays), {@code down}, {@code block};
-   *     limit rows: {@code copy}, {@code matmul}
+   *     limit rows: {@code copy}, {@code matmul}; e2e rows: {@code process}
    * @param mode how the activation step ran: {@code fused} (act(gate)·up in one pass) or
    *     {@code unfused} (act into a buffer, then the multiply), each with {@code _inplace} when it
    *     writes over its inputs; elementwise {@code separate} or {@code inplace}; {@code torch_ops}:
-   *     PyTorch eager ops, each a pass allocating its output; null otherwise
+   *     PyTorch eager ops, each a pass allocating its output; e2e rows: {@code fresh_process};
+   *     null otherwise
    * @param flopsPerSec floating-point operations per second at the median (NaN: none counted)
    * @param rooflineFlopsPerSec the large matrix product's rate in the same run (NaN: not used)
    * @param limit which limit {@code roofline_frac} refers to: {@code copy} (bandwidth at the
@@ -148,6 +153,22 @@ public record LatencyRow(String variant, String precision, String impl, long bat
         kernelLike.reps(), kernelLike.nElems(), kernelLike.nsPerElemP50(),
         kernelLike.nsPerElemP95(), kernelLike.nsPerElemP99(), kernelLike.elemsPerSec(),
         kernelLike.bytesPerSec(), Double.NaN, Double.NaN, JOB, null);
+  }
+
+  /**
+   * A whole command run as a fresh process {@code seconds.length} times, each timed from fork to
+   * exit (scope {@link #E2E}, stage {@code process}, mode {@code fresh_process}): as a {@link #job}
+   * row over the {@code values} float32 values it read, or, for a command that reads none, over
+   * one element, the process (its ns per element are ns per run, 0 bytes).
+   */
+  public static LatencyRow process(String variant, String precision, String impl, long values,
+      String host, String device, double[] seconds) {
+    LatencyRow j = job(variant, precision, impl, Math.max(1, values), host, device, seconds);
+    int bytes = values > 0 ? j.bytesPerElem() : 0;
+    return new LatencyRow(variant, precision, impl, j.batchElems(), host, j.executorId(), device,
+        null, bytes, j.reps(), j.nElems(), j.nsPerElemP50(), j.nsPerElemP95(), j.nsPerElemP99(),
+        j.elemsPerSec(), j.elemsPerSec() * bytes, Double.NaN, Double.NaN, E2E,
+        new Detail(null, 0, "process", "fresh_process", Double.NaN, Double.NaN, null));
   }
 
   /** As {@code this} with another scope (e.g. the kernel benchmark's rows, scope kernel). */
