@@ -72,8 +72,8 @@ public final class AccuracyPass implements Serializable {
   /**
    * Warms this JVM's code of the pass while the caller does other work (starts Spark, opens the
    * dataset): a background thread runs the pass's own per-vector work ({@link #partition}, these
-   * variants, the reference, the accumulators) over {@link SyntheticRows} until a pass starts in
-   * this JVM or {@code budget} is spent. A fresh JVM otherwise runs the first seconds of its pass
+   * variants, the reference, the accumulators) over {@link SyntheticRows} until it has put {@link
+   * #WARM_UP_TOTAL_ROWS} through, a pass starts in this JVM or {@code budget} is spent. A fresh JVM otherwise runs the first seconds of its pass
    * in the interpreter, where the Vector API allocates a vector per operation, while the JIT's
    * queue is long with Spark's own methods. The synthetic results are dropped; the kernels give
    * the same bits at every JIT tier, so warming changes no metric.
@@ -85,7 +85,8 @@ public final class AccuracyPass implements Serializable {
       long end = System.nanoTime() + budget.toNanos();
       SyntheticRows rows = SyntheticRows.of(WARM_UP_ROWS, WARM_UP_DIM, 1);
       LongAccumulator values = new LongAccumulator();
-      while (PASSES.get() == passes && System.nanoTime() < end) {
+      while (done.get() < WARM_UP_TOTAL_ROWS && PASSES.get() == passes
+          && System.nanoTime() < end) {
         partition(rows.reader(), rows.rows(), values);
         done.addAndGet(WARM_UP_ROWS);
       }
@@ -97,6 +98,12 @@ public final class AccuracyPass implements Serializable {
 
   private static final int WARM_UP_ROWS = 16;
   private static final int WARM_UP_DIM = 1024;
+  /**
+   * Rows a warm-up puts through the pass: in a fresh JVM the pass's loop reached its compiled speed
+   * after about 6,400 (400 batches of 16, about 5 s of one core of the 2-core VM of the
+   * performance figures, busy); beyond that a warm-up only takes a core from Spark's start.
+   */
+  static final int WARM_UP_TOTAL_ROWS = 16_000;
 
   /** Runs the pass; results sorted by key, then variant in the order given. */
   public List<Result> run(ActivationDataset dataset) {

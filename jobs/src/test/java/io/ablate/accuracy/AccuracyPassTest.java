@@ -65,10 +65,10 @@ class AccuracyPassTest {
       Thread.sleep(10);
     }
     assertTrue(warmUp.rows().get() > 0, "the warm-up puts rows through the pass");
-    assertTrue(warmUp.thread().isAlive(), "and runs until a pass starts");
     List<AccuracyPass.Result> warm = pass().run(ActivationDataset.open(spark, path,
         ActivationDataset.OnBadFile.FAIL));
     assertTrue(warmUp.await(java.time.Duration.ofMinutes(2)), "a pass that starts ends it");
+    assertTrue(warmUp.rows().get() <= AccuracyPass.WARM_UP_TOTAL_ROWS, "and its work is bounded");
     assertEquals(cold.size(), warm.size());
     for (int i = 0; i < cold.size(); i++) {
       assertArrayEquals(cold.get(i).stats().toBytes(), warm.get(i).stats().toBytes(),
@@ -76,6 +76,9 @@ class AccuracyPassTest {
     }
     AccuracyPass.WarmUp spent = pass().warmUpInBackground(java.time.Duration.ofMillis(1));
     assertTrue(spent.await(java.time.Duration.ofMinutes(2)), "a warm-up ends with its budget");
+    AccuracyPass.WarmUp whole = pass().warmUpInBackground(java.time.Duration.ofMinutes(10));
+    assertTrue(whole.await(java.time.Duration.ofMinutes(5)), "or with its rows");
+    assertEquals(AccuracyPass.WARM_UP_TOTAL_ROWS, whole.rows().get());
   }
 
   @Test
