@@ -19,6 +19,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.ParquetReadOptions;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -73,12 +74,14 @@ public final class MetricsRepository {
 
   private final SparkSession spark;
   private final Configuration conf;
+  private final ParquetReadOptions readOptions;
   private final FileSystem fs;
   private final Path root;
 
   private MetricsRepository(SparkSession spark, Configuration conf, FileSystem fs, Path root) {
     this.spark = spark;
     this.conf = conf;
+    this.readOptions = ParquetRows.readOptions(conf);
     this.fs = fs;
     this.root = root;
   }
@@ -154,9 +157,10 @@ public final class MetricsRepository {
           table, root, tables);
     }
     Set<String> succeeded = new TreeSet<>();
-    for (RunRecord r : runRecords()) {
-      if (r.status() == RunRecord.Status.SUCCEEDED
-          && (runIds == null || runIds.contains(r.runId().value()))) {
+    // The records of the runs asked for only: each is a file to read.
+    for (RunRecord r : runIds == null ? runRecords() : runIds.stream().map(RunId::of)
+        .map(this::runRecord).flatMap(Optional::stream).toList()) {
+      if (r.status() == RunRecord.Status.SUCCEEDED) {
         succeeded.add(r.runId().value());
       }
     }
@@ -173,12 +177,22 @@ public final class MetricsRepository {
         }
       }
     }
+    Map<String, List<Table>> read = new TreeMap<>();
     List<StructType> schemas = new ArrayList<>();
-    files.values().forEach(paths -> paths.forEach(f -> schemas.add(readSchema(f))));
+    files.forEach((id, paths) -> {
+      List<Table> parts = new ArrayList<>();
+      for (Path f : paths) {
+        Table t = readFile(f, null);
+        parts.add(t);
+        schemas.add(t.schema());
+      }
+      read.put(id, parts);
+    });
     if (schemas.isEmpty() && !hidden.isEmpty()) {
       try {
         // No run shows rows: the columns still, from a file of another run if one can tell.
-        dataFiles(hidden.get(0)).stream().findFirst().ifPresent(f -> schemas.add(readSchema(f)));
+        dataFiles(hidden.get(0)).stream().findFirst()
+            .ifPresent(f -> schemas.add(readFile(f, null).schema()));
       } catch (RuntimeException e) {
         // The partition was being replaced or deleted by its run: no columns to show but run_id.
       }
@@ -186,12 +200,17 @@ public final class MetricsRepository {
     StructType data = ParquetRows.union(schemas);
     StructType schema = data.add(RunRecordRows.RUN_ID, DataTypes.StringType);
     List<Row> rows = new ArrayList<>();
-    files.forEach((id, paths) -> {
-      for (Path f : paths) {
-        for (Row r : readRows(f, data)) {
+    read.forEach((id, parts) -> {
+      for (Table t : parts) {
+        int[] from = new int[data.size()];
+        for (int i = 0; i < from.length; i++) {
+          String name = data.fields()[i].name();
+          from[i] = java.util.Arrays.asList(t.schema().fieldNames()).indexOf(name);
+        }
+        for (Row r : t.rows()) {
           Object[] values = new Object[schema.size()];
-          for (int i = 0; i < data.size(); i++) {
-            values[i] = r.get(i);
+          for (int i = 0; i < from.length; i++) {
+            values[i] = from[i] < 0 ? null : r.get(from[i]);
           }
           values[data.size()] = id;
           rows.add(new GenericRowWithSchema(values, schema));
@@ -240,7 +259,8 @@ public final class MetricsRepository {
       }
       Path last = files.get(files.size() - 1);
       try {
-        List<Row> rows = ParquetRows.read(conf, last, RunRecordRows.FILE_SCHEMA);
+        List<Row> rows = ParquetRows.read(conf, readOptions, last, RunRecordRows.FILE_SCHEMA)
+            .rows();
         if (rows.isEmpty()) {
           return null;
         }
@@ -315,18 +335,10 @@ public final class MetricsRepository {
     return out;
   }
 
-  private StructType readSchema(Path file) {
+  /** A file's rows, as {@code schema} or (null) as the file's own columns. */
+  private Table readFile(Path file, StructType schema) {
     try {
-      return ParquetRows.schema(conf, file);
-    } catch (IOException | RuntimeException e) {
-      throw new AblateException(AblateException.Kind.INTERNAL,
-          "metrics repository: could not read the columns of " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private List<Row> readRows(Path file, StructType schema) {
-    try {
-      return ParquetRows.read(conf, file, schema);
+      return ParquetRows.read(conf, readOptions, file, schema);
     } catch (IOException | RuntimeException e) {
       throw new AblateException(AblateException.Kind.INTERNAL,
           "metrics repository: could not read " + file + ": " + e.getMessage(), e);

@@ -11,16 +11,19 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.HadoopReadOptions;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.InitContext;
-import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.FileMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.MessageColumnIO;
+import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
@@ -70,9 +73,6 @@ final class ParquetRows {
   /** The Julian day of 1970-01-01, INT96 timestamps' day origin. */
   private static final long JULIAN_EPOCH_DAY = 2_440_588L;
 
-  /** A table's rows and the columns they follow. */
-  record Table(StructType schema, List<Row> rows) {}
-
   /** Writes {@code rows} (values in {@code schema}'s order) as one new file; it must not exist. */
   static void write(Configuration conf, Path file, StructType schema, List<Row> rows)
       throws IOException {
@@ -82,6 +82,15 @@ final class ParquetRows {
         writer.write(r);
       }
     }
+  }
+
+  /**
+   * Read options built once for many small files: building them per file parsed Hadoop's XML
+   * configuration again each time. Vectored reads are off: they hand each small read to a thread
+   * pool.
+   */
+  static ParquetReadOptions readOptions(Configuration conf) {
+    return HadoopReadOptions.builder(conf).withUseHadoopVectoredIo(false).build();
   }
 
   /** The Spark schema a file holds: from its footer's Spark schema, else from its Parquet types. */
@@ -111,14 +120,38 @@ final class ParquetRows {
    * null, a column {@code schema} lacks is not read).
    */
   static List<Row> read(Configuration conf, Path file, StructType schema) throws IOException {
-    List<Row> out = new ArrayList<>();
-    try (ParquetReader<Row> reader = ParquetReader.builder(new RowReadSupport(schema), file)
-        .withConf(conf).build()) {
-      for (Row r; (r = reader.read()) != null; ) {
-        out.add(r);
+    return read(conf, readOptions(conf), file, schema).rows();
+  }
+
+  /**
+   * The rows of {@code file}, opened once: as {@code schema}'s columns, or (null) as the file's
+   * own schema, which the result then carries.
+   */
+  static MetricsRepository.Table read(Configuration conf, ParquetReadOptions options, Path file,
+      StructType schema) throws IOException {
+    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf),
+        options)) {
+      MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
+      StructType want = schema != null ? schema : schema(reader.getFooter().getFileMetaData());
+      List<Type> kept = new ArrayList<>();
+      for (StructField f : want.fields()) {
+        if (fileSchema.containsField(f.name())) {
+          kept.add(fileSchema.getType(f.name()));
+        }
       }
+      MessageType requested = new MessageType(fileSchema.getName(), kept);
+      reader.setRequestedSchema(requested);
+      RowMaterializer rows = new RowMaterializer(want, requested);
+      MessageColumnIO io = new ColumnIOFactory().getColumnIO(requested, fileSchema);
+      List<Row> out = new ArrayList<>();
+      for (PageReadStore pages; (pages = reader.readNextRowGroup()) != null; ) {
+        RecordReader<Row> records = io.getRecordReader(pages, rows);
+        for (long i = 0; i < pages.getRowCount(); i++) {
+          out.add(records.read());
+        }
+      }
+      return new MetricsRepository.Table(want, out);
     }
-    return out;
   }
 
   /** {@code schema} as Parquet columns, as Spark writes them (timestamps as INT64 micros). */
@@ -261,33 +294,6 @@ final class ParquetRows {
     Timestamp t = new Timestamp(Math.floorDiv(micros, 1_000_000L) * 1000L);
     t.setNanos((int) Math.floorMod(micros, 1_000_000L) * 1000);
     return t;
-  }
-
-  private static final class RowReadSupport extends ReadSupport<Row> {
-    private final StructType schema;
-
-    RowReadSupport(StructType schema) {
-      this.schema = schema;
-    }
-
-    @Override
-    public ReadContext init(InitContext context) {
-      // Only the wanted columns the file has: the others are not read.
-      MessageType file = context.getFileSchema();
-      List<Type> kept = new ArrayList<>();
-      for (StructField f : schema.fields()) {
-        if (file.containsField(f.name())) {
-          kept.add(file.getType(f.name()));
-        }
-      }
-      return new ReadContext(new MessageType(file.getName(), kept));
-    }
-
-    @Override
-    public RecordMaterializer<Row> prepareForRead(Configuration conf,
-        Map<String, String> keyValueMetaData, MessageType fileSchema, ReadContext readContext) {
-      return new RowMaterializer(schema, readContext.getRequestedSchema());
-    }
   }
 
   private static final class RowMaterializer extends RecordMaterializer<Row> {
