@@ -32,6 +32,12 @@ public record KernelResult(
     double[] samples,
     long elems) {
 
+  /** This result with its roofline fraction against a copy bandwidth of {@code copyBps}. */
+  public KernelResult againstLimit(double copyBps) {
+    return new KernelResult(variant, impl, nsPerElemP50, nsPerElemP10, nsPerElemP90, elemsPerSec,
+        bytesPerSec, bytesPerSec / copyBps, maxAbsDiff, note, samples, elems);
+  }
+
   /**
    * As a row of the {@code latency} table (scope {@code kernel}, on the driver, precision from the
    * variant name); the copy row's roofline is itself.

@@ -42,6 +42,30 @@ class KernelBenchTest {
   }
 
   @Test
+  void theFasterOfTheLimitsBeforeAndAfterTheKernelsIsTheOneEveryRowIsAgainst() {
+    KernelResult before = result("copy", "memcpy", 10e9, 1.0, "first");
+    KernelResult kernel = result("relu", "simd", 12e9, 1.2, "");
+    KernelResult after = result("copy", "memcpy", 15e9, 1.0, "second");
+    List<KernelResult> faster = KernelBench.againstFasterLimit(List.of(before, kernel), before,
+        after);
+    assertEquals(15e9, faster.get(0).bytesPerSec());
+    assertTrue(faster.get(0).note().contains("second") && faster.get(0).note().contains("first"),
+        faster.get(0).note());
+    assertEquals(0.8, faster.get(1).rooflineFrac(), 1e-12);
+    assertTrue(faster.stream().allMatch(r -> r.rooflineFrac() <= 1.0));
+    // A slower second measurement changes nothing.
+    List<KernelResult> slower = KernelBench.againstFasterLimit(List.of(after, kernel), after,
+        before);
+    assertEquals(List.of(after, kernel), slower);
+  }
+
+  private static KernelResult result(String variant, String impl, double bytesPerSec,
+      double frac, String note) {
+    return new KernelResult(variant, impl, 1, 1, 1, bytesPerSec / 8, bytesPerSec, frac,
+        Double.NaN, note, new double[] {1}, 1);
+  }
+
+  @Test
   void everyActivationHasScalarAndSimdRowsMatchingTheReference() {
     assertSane(row("copy", "memcpy"));
     for (Activation a : Catalogue.all()) {
