@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -205,7 +207,7 @@ public final class MetricsRepository {
         int[] from = new int[data.size()];
         for (int i = 0; i < from.length; i++) {
           String name = data.fields()[i].name();
-          from[i] = java.util.Arrays.asList(t.schema().fieldNames()).indexOf(name);
+          from[i] = Arrays.asList(t.schema().fieldNames()).indexOf(name);
         }
         for (Row r : t.rows()) {
           Object[] values = new Object[schema.size()];
@@ -241,7 +243,7 @@ public final class MetricsRepository {
         }
       }
     }
-    rows.sort(java.util.Comparator.comparing(r -> r.<String>getAs(RunRecordRows.RUN_ID)));
+    rows.sort(Comparator.comparing(r -> r.<String>getAs(RunRecordRows.RUN_ID)));
     return new Table(RunRecordRows.TABLE_SCHEMA, rows);
   }
 

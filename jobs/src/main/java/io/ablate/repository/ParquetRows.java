@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -234,7 +235,7 @@ final class ParquetRows {
 
     RowWriteSupport(StructType schema) {
       this.schema = schema;
-      this.types = java.util.Arrays.stream(schema.fields()).map(StructField::dataType)
+      this.types = Arrays.stream(schema.fields()).map(StructField::dataType)
           .toArray(DataType[]::new);
     }
 
@@ -319,7 +320,7 @@ final class ParquetRows {
 
         @Override
         public void start() {
-          java.util.Arrays.fill(values, null);
+          Arrays.fill(values, null);
         }
 
         @Override
