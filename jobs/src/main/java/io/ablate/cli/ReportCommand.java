@@ -92,10 +92,14 @@ final class ReportCommand implements Callable<Integer> {
       throw AblateException.badInput("table '%s' is not in %s; tables: %s", table, dir,
           String.join(", ", tables));
     }
-    Selection selection = select(runs, repo, dir);
+    // Every run's record, read once: the selection and every table's rows come from it.
+    MetricsRepository.Table runsTable = repo.runRows();
+    List<RunRecord> records = MetricsRepository.records(runsTable);
+    Selection selection = select(runs, records, dir);
     List<ReportWriter.Table> report = new ArrayList<>();
     for (String t : table == null ? tables : List.of(table)) {
-      report.add(collect(repo, t, selection));
+      report.add(collect(t.equals(MetricsRepository.RUNS) ? runsTable
+          : repo.rowsOfRuns(t, selection.of(records)), t, selection));
     }
     String text = ReportWriter.render(format, report);
     if (file == null) {
@@ -135,10 +139,16 @@ final class ReportCommand implements Callable<Integer> {
    * @param ids the run ids, or null for every succeeded run
    * @param caption what the selection is, for Markdown headings
    */
-  record Selection(List<String> ids, String caption) {}
+  record Selection(List<String> ids, String caption) {
+    /** The chosen runs' records among {@code runs}. */
+    List<RunRecord> of(List<RunRecord> runs) {
+      return ids == null ? runs
+          : runs.stream().filter(r -> ids.contains(r.runId().value())).toList();
+    }
+  }
 
-  static Selection select(String spec, MetricsRepository repo, String dir) {
-    List<RunRecord> runs = repo.runRecords(); // sorted by id
+  /** The runs {@code spec} chooses among {@code runs} (every run's record, sorted by id). */
+  static Selection select(String spec, List<RunRecord> runs, String dir) {
     if (spec.equals("all")) {
       return new Selection(null, "all succeeded runs");
     } else if (spec.equals("latest")) {
@@ -176,10 +186,9 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   /** One table's rows, run_id first, sorted by the key columns and then every other column. */
-  static ReportWriter.Table collect(MetricsRepository repo, String table, Selection selection) {
+  static ReportWriter.Table collect(MetricsRepository.Table read, String table,
+      Selection selection) {
     boolean runs = table.equals(MetricsRepository.RUNS);
-    MetricsRepository.Table read = repo.rows(table,
-        runs || selection.ids() == null ? null : Set.copyOf(selection.ids()));
     StructType in = read.schema();
     List<String> columns = new ArrayList<>(List.of(RUN_ID));
     for (String c : in.fieldNames()) {

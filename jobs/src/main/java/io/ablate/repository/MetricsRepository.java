@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -151,6 +152,16 @@ public final class MetricsRepository {
     if (RUNS.equals(table)) {
       return runRows();
     }
+    // The records of the runs asked for only: each is a file to read.
+    return rowsOfRuns(table, runIds == null ? runRecords() : runIds.stream().map(RunId::of)
+        .map(this::runRecord).flatMap(Optional::stream).toList());
+  }
+
+  /**
+   * The rows of metric table {@code table} of the succeeded runs among {@code runs}, records the
+   * caller has read (a report reads them once for every table), in run id order.
+   */
+  public Table rowsOfRuns(String table, List<RunRecord> runs) {
     checkTable(table);
     Path dir = new Path(root, table);
     List<String> tables = tables();
@@ -159,9 +170,7 @@ public final class MetricsRepository {
           table, root, tables);
     }
     Set<String> succeeded = new TreeSet<>();
-    // The records of the runs asked for only: each is a file to read.
-    for (RunRecord r : runIds == null ? runRecords() : runIds.stream().map(RunId::of)
-        .map(this::runRecord).flatMap(Optional::stream).toList()) {
+    for (RunRecord r : runs) {
       if (r.status() == RunRecord.Status.SUCCEEDED) {
         succeeded.add(r.runId().value());
       }
@@ -204,22 +213,32 @@ public final class MetricsRepository {
     List<Row> rows = new ArrayList<>();
     read.forEach((id, parts) -> {
       for (Table t : parts) {
-        int[] from = new int[data.size()];
-        for (int i = 0; i < from.length; i++) {
-          String name = data.fields()[i].name();
-          from[i] = Arrays.asList(t.schema().fieldNames()).indexOf(name);
-        }
+        int[] from = Arrays.stream(data.fieldNames())
+            .mapToInt(name -> t.schema().getFieldIndex(name).getOrElse(() -> -1)).toArray();
         for (Row r : t.rows()) {
-          Object[] values = new Object[schema.size()];
-          for (int i = 0; i < from.length; i++) {
-            values[i] = from[i] < 0 ? null : r.get(from[i]);
-          }
-          values[data.size()] = id;
-          rows.add(new GenericRowWithSchema(values, schema));
+          rows.add(withRunId(r, from, id, schema));
         }
       }
     });
     return new Table(schema, rows);
+  }
+
+  /**
+   * A row of {@code schema}: {@code r}'s values at the positions {@code from} (-1: null), then the
+   * run id, which the files leave to their directory's name.
+   */
+  private static Row withRunId(Row r, int[] from, String id, StructType schema) {
+    Object[] values = new Object[from.length + 1];
+    for (int i = 0; i < from.length; i++) {
+      values[i] = from[i] < 0 ? null : r.get(from[i]);
+    }
+    values[from.length] = id;
+    return new GenericRowWithSchema(values, schema);
+  }
+
+  /** Each run's latest record from the rows of {@link #runRows}. */
+  public static List<RunRecord> records(Table runs) {
+    return runs.rows().stream().map(RunRecordRows::fromTableRow).toList();
   }
 
   /**
@@ -266,13 +285,8 @@ public final class MetricsRepository {
         if (rows.isEmpty()) {
           return null;
         }
-        Row r = rows.get(0);
-        Object[] values = new Object[RunRecordRows.TABLE_SCHEMA.size()];
-        for (int i = 0; i < r.size(); i++) {
-          values[i] = r.get(i);
-        }
-        values[r.size()] = id;
-        return new GenericRowWithSchema(values, RunRecordRows.TABLE_SCHEMA);
+        return withRunId(rows.get(0), IntStream.range(0, RunRecordRows.FILE_SCHEMA.size())
+            .toArray(), id, RunRecordRows.TABLE_SCHEMA);
       } catch (java.io.FileNotFoundException e) {
         if (attempt >= 2) {
           throw io("read the run record", last, e);
@@ -285,11 +299,7 @@ public final class MetricsRepository {
 
   /** Every run's latest record, on the driver, sorted by run id. */
   public List<RunRecord> runRecords() {
-    List<RunRecord> out = new ArrayList<>();
-    for (Row r : runRows().rows()) {
-      out.add(RunRecordRows.fromTableRow(r));
-    }
-    return out;
+    return records(runRows());
   }
 
   /** The latest record of one run, if it has any. */

@@ -96,9 +96,7 @@ final class ParquetRows {
 
   /** The Spark schema a file holds: from its footer's Spark schema, else from its Parquet types. */
   static StructType schema(Configuration conf, Path file) throws IOException {
-    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
-      return schema(reader.getFooter().getFileMetaData());
-    }
+    return read(conf, readOptions(conf), file, null).schema();
   }
 
   private static StructType schema(FileMetaData meta) {
