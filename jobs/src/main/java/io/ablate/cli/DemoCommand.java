@@ -17,6 +17,7 @@ import io.ablate.job.EvalJob;
 import io.ablate.job.GenerateJob;
 import io.ablate.job.JobListener;
 import io.ablate.job.ProfileJob;
+import io.ablate.latency.LatencyPass;
 import io.ablate.model.ModelConfig;
 import io.ablate.repository.RunId;
 import io.ablate.sketch.QuantileSketch;
@@ -59,6 +60,8 @@ final class DemoCommand implements Callable<Integer> {
   static final String TEST_PROMPTS = "data-samples/prompts/test.jsonl";
   static final String MODEL_CONFIGS = "baseline;gelu_tanh;*:gelu@int8;0:relu";
   static final int PROMPTS_PER_TASK = 20;
+  /** The HTML report of every run, written last into the demo's directory. */
+  static final String REPORT = "report.html";
   private static final String REFERENCE = "gelu";
   private static final String GATED_REFERENCE = "swiglu";
   /** The layers the drift step's second checkpoint is generated with drift in. */
@@ -96,9 +99,11 @@ final class DemoCommand implements Callable<Integer> {
     Path dir = Path.of(out != null ? out : Path.of(System.getProperty("java.io.tmpdir"),
         "ablate-demo-" + runId.value()).toString());
     String metrics = dir.resolve("metrics").toString();
-    AblationJob.Options ablation = new AblationJob.Options(sample.toString(), metrics, variants.variants(),
-        Catalogue.variant(REFERENCE), Catalogue.variant(GATED_REFERENCE), runId,
-        ActivationDataset.OnBadFile.FAIL, null, Engine.AUTO);
+    // With the kernels timed, so that the report can plot each variant's error against its cost.
+    AblationJob.Options ablation = new AblationJob.Options(sample.toString(), metrics,
+        variants.variants(), Catalogue.variant(REFERENCE), Catalogue.variant(GATED_REFERENCE),
+        runId, ActivationDataset.OnBadFile.FAIL, new LatencyPass(variants.variants(),
+            LatencyPass.DEFAULT_BATCH, LatencyPass.DEFAULT_REPS), Engine.AUTO);
     Console console = cli.console(common);
     SparkSession spark = Sessions.create("demo",
         sparkOptions.settings("local[*]", common.specConfs()));
@@ -115,7 +120,10 @@ final class DemoCommand implements Callable<Integer> {
       if (Files.isDirectory(tiny)) {
         modelLevel(spark, console, tiny, AblateHome.resolve(TEST_PROMPTS), dir, variants.variants());
       }
-      console.out().printf("See it again: jobs/bin/ablate report --metrics %s%n", metrics);
+      Path report = dir.resolve(REPORT);
+      ReportCommand.writeHtml(spark.sparkContext().hadoopConfiguration(), metrics, report);
+      console.out().printf("Report with plots: %s%nSee it again: jobs/bin/ablate report "
+          + "--metrics %s --runs all --format html --out FILE.html%n", report, metrics);
       return 0;
     } finally {
       spark.stop();

@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code ablate report}: tables of a metrics repository as Markdown, CSV or JSON Lines. Metric
+ * {@code ablate report}: tables of a metrics repository as Markdown, CSV, JSON Lines or an HTML
+ * page with plots ({@link HtmlReport}). Metric
  * tables show the rows of succeeded runs only (as {@link MetricsRepository#read}), of the runs
  * chosen by {@code --runs}; the {@code runs} table lists every run, failed ones included, because
  * it is the index to choose from. The repository's files are read without a Spark session: metric
@@ -35,10 +36,12 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
     versionProvider = Cli.Version.class,
-    description = "Tables of a metrics repository as Markdown, CSV or JSON Lines: the runs table "
-        + "(every run, failed ones included), then every metric table for the chosen runs.",
+    description = "Tables of a metrics repository as Markdown, CSV, JSON Lines or an HTML page "
+        + "with plots: the runs table (every run, failed ones included), then every metric table "
+        + "for the chosen runs.",
     footer = {"", "Example:",
-        "  ablate report --metrics /tmp/metrics --table accuracy --runs latest --format csv"})
+        "  ablate report --metrics /tmp/metrics --table accuracy --runs latest --format csv",
+        "  ablate report --metrics /tmp/metrics --runs all --format html --out report.html"})
 final class ReportCommand implements Callable<Integer> {
   private static final String RUN_ID = "run_id";
   /** How many run ids an error message lists. */
@@ -60,10 +63,17 @@ final class ReportCommand implements Callable<Integer> {
           + "succeeded run by run id); the runs table lists every run.")
   String runs;
 
-  @Option(names = "--format", paramLabel = "md|csv|json", defaultValue = "md",
+  @Option(names = "--format", paramLabel = "md|csv|json|html", defaultValue = "md",
       description = "Markdown; CSV (one table: give --table); JSON Lines, one object per row with "
-          + "a \"table\" field (default: ${DEFAULT-VALUE}).")
+          + "a \"table\" field; HTML, one self-contained page with plots (give --out "
+          + "FILE.html) (default: ${DEFAULT-VALUE}).")
   String formatName;
+
+  @Option(names = "--latency-run", paramLabel = "ID",
+      description = "HTML: the run whose latency rows give the cost axis of the accuracy "
+          + "trade-off plots (default: each accuracy run's own, else the newest run with "
+          + "latency rows).")
+  String latencyRun;
 
   @Option(names = "--out", paramLabel = "FILE",
       description = "Write the report there instead of to the terminal.")
@@ -82,6 +92,10 @@ final class ReportCommand implements Callable<Integer> {
       throw AblateException.badInput("--format csv writes one table: give --table NAME (runs or "
           + "a metric table of %s)", dir);
     }
+    if (latencyRun != null && format != ReportWriter.Format.HTML) {
+      throw AblateException.badInput("--latency-run prices the HTML report's plots: give "
+          + "--format html");
+    }
     PrintStream out = cli.console(common).out();
     // A report reads kilobytes: the repository's files directly, without a Spark session.
     MetricsRepository repo = open(Sessions.hadoopConf(
@@ -96,23 +110,75 @@ final class ReportCommand implements Callable<Integer> {
     MetricsRepository.Table runsTable = repo.runRows();
     List<RunRecord> records = MetricsRepository.records(runsTable);
     Selection selection = select(runs, records, dir);
-    List<ReportWriter.Table> report = new ArrayList<>();
-    for (String t : table == null ? tables : List.of(table)) {
-      report.add(collect(t.equals(MetricsRepository.RUNS) ? runsTable
-          : repo.rowsOfRuns(t, selection.of(records)), t, selection));
+    List<ReportWriter.Table> report = collectAll(repo, runsTable, records, selection,
+        table == null ? tables : List.of(table));
+    if (latencyRun != null && records.stream().noneMatch(r -> r.runId().value()
+        .equals(RunId.of(latencyRun).value()))) {
+      throw AblateException.badInput("--latency-run: run id '%s' is not in %s", latencyRun, dir);
     }
-    String text = ReportWriter.render(format, report);
+    String text = format == ReportWriter.Format.HTML
+        ? HtmlReport.render(new HtmlReport.Page(repo, dir, selection.caption(), records, report,
+            latencyRun))
+        : ReportWriter.render(format, report);
     if (file == null) {
       out.print(text);
     } else {
-      try {
-        Files.writeString(Path.of(file), text, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw AblateException.badInput("cannot write --out %s: %s", file, e);
-      }
+      write(Path.of(file), text);
       out.printf("Report written to %s (%s)%n", file, format.name().toLowerCase());
     }
     return 0;
+  }
+
+  /** The report's tables: each of {@code names} (runs, or a metric table) for the selection. */
+  private static List<ReportWriter.Table> collectAll(MetricsRepository repo,
+      MetricsRepository.Table runsTable, List<RunRecord> records, Selection selection,
+      List<String> names) {
+    List<ReportWriter.Table> report = new ArrayList<>();
+    for (String t : names) {
+      report.add(collect(t.equals(MetricsRepository.RUNS) ? runsTable
+          : repo.rowsOfRuns(t, selection.of(records)), t, selection));
+    }
+    return report;
+  }
+
+  /** The HTML report of every succeeded run of repository {@code dir}, written to {@code out}. */
+  static void writeHtml(Configuration conf, String dir, Path out) {
+    MetricsRepository repo = open(conf, dir);
+    List<String> tables = new ArrayList<>(List.of(MetricsRepository.RUNS));
+    tables.addAll(repo.tables());
+    MetricsRepository.Table runsTable = repo.runRows();
+    List<RunRecord> records = MetricsRepository.records(runsTable);
+    Selection selection = select("all", records, dir);
+    write(out, HtmlReport.render(new HtmlReport.Page(repo, dir, selection.caption(), records,
+        collectAll(repo, runsTable, records, selection, tables), null)));
+  }
+
+  /**
+   * Writes {@code text} to {@code file} whole or not at all: into a temporary file beside it, then
+   * moved over it, so a reader (a browser, a pipeline) never sees half a report.
+   */
+  static void write(Path file, String text) {
+    Path parent = file.toAbsolutePath().getParent();
+    Path tmp = null;
+    try {
+      // Not createTempFile: its owner-only permissions would stay on the report.
+      tmp = parent.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "."
+          + System.nanoTime() + ".tmp");
+      Files.writeString(tmp, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
+          java.nio.file.StandardOpenOption.WRITE);
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw AblateException.badInput("cannot write --out %s: %s", file, e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // nothing left to lose: the report is either in place or the error is on its way
+        }
+      }
+    }
   }
 
   /** The repository, which must exist and have a runs table (reading creates nothing). */

@@ -17,7 +17,7 @@ import org.apache.spark.sql.types.StructType;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Renders report tables. Markdown is for reading (doubles to 6 significant digits); CSV (RFC 4180:
+ * Renders report tables (HTML: {@link HtmlReport}). Markdown is for reading (doubles to 6 significant digits); CSV (RFC 4180:
  * a header row, CRLF line ends, fields with {@code , " CR LF} quoted, quotes doubled, null empty)
  * and JSON Lines are for tools: doubles there print with enough digits to read back the same
  * value, and NaN and infinities, which JSON numbers cannot hold, as the strings {@code "NaN"},
@@ -29,7 +29,7 @@ final class ReportWriter {
 
   /** The output formats of {@code ablate report}. */
   enum Format {
-    MD, CSV, JSON;
+    MD, CSV, JSON, HTML;
 
     static Format parse(String s) {
       for (Format f : values()) {
@@ -37,11 +37,8 @@ final class ReportWriter {
           return f;
         }
       }
-      if (s.equals("html")) {
-        throw AblateException.badInput("--format html is not supported yet; valid: md, csv, json "
-            + "(render the md output to HTML with any Markdown tool)");
-      }
-      throw AblateException.badInput("--format %s is not a report format; valid: md, csv, json", s);
+      throw AblateException.badInput("--format %s is not a report format; valid: md, csv, json, "
+          + "html", s);
     }
   }
 
@@ -63,6 +60,7 @@ final class ReportWriter {
       case MD -> markdown(tables);
       case CSV -> csv(tables.get(0));
       case JSON -> jsonLines(tables);
+      case HTML -> throw new IllegalArgumentException("html needs the repository: HtmlReport");
     };
   }
 

@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public final class Thresholds {
   public static final String DEFAULTS = "psi=0.1:0.25,w1_norm=0.1:0.2";
-  static final List<String> METRICS = List.of("psi", "ks", "js", "w1", "w1_norm",
+  public static final List<String> METRICS = List.of("psi", "ks", "js", "w1", "w1_norm",
       "mean_shift_sigma", "std_ratio", "q01_delta", "q50_delta", "q99_delta", "q999_delta",
       "sparsity_delta", "outlier_rate_delta");
 
@@ -130,6 +130,11 @@ public final class Thresholds {
       }
     }
     return new Verdict(status, String.join("; ", reasons), severity);
+  }
+
+  /** Whether {@code metric} has a warn or an alert level (it can set a key's status). */
+  public boolean judges(String metric) {
+    return levels.containsKey(metric);
   }
 
   /** The levels as given back in the syntax above (for the run's args). */

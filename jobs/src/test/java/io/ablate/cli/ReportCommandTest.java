@@ -219,6 +219,60 @@ class ReportCommandTest {
   }
 
   @Test
+  void htmlIsOnePageWithPlotsPricedByLatencyRowsAndEveryTableBelowThem() throws Exception {
+    Path dir = tmp.resolve("html");
+    Files.createDirectories(dir);
+    Path file = dir.resolve("report.html");
+    CliTest.Result r = CliTest.run("report", "--metrics", repo, "--runs", "all", "--format",
+        "html", "--out", file.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("Report written to " + file + " (html)"), r.out());
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      assertEquals(List.of(file), files.toList(), "no temporary file left beside it");
+    }
+    String html = Files.readString(file);
+    assertTrue(html.startsWith("<!DOCTYPE html>"), html);
+    assertTrue(html.contains("<title>Ablate report: " + repo + "</title>"), html);
+    // Self-contained: nothing fetched, no script.
+    assertFalse(html.contains("<script") || html.contains("src=\"") || html.contains("href=\"http")
+        || html.contains("<link"), html);
+    int accuracy = html.indexOf("<h2>Accuracy</h2>");
+    int latency = html.indexOf("<h2>Latency</h2>");
+    int runs = html.indexOf("<h2>Runs</h2>");
+    assertTrue(accuracy > 0 && latency > accuracy && runs > latency, html);
+    // Run B is priced by its own latency rows: gelu_tanh at 0.125 ns per value, its worst layer's
+    // SNR 98.765432 (its only layer); relu has no latency row anywhere, so it is listed instead.
+    String sectionA = html.substring(html.indexOf("<h3>Run " + A + "</h3>"),
+        html.indexOf("<h3>Run " + B + "</h3>"));
+    String sectionB = html.substring(html.indexOf("<h3>Run " + B + "</h3>"), latency);
+    assertTrue(sectionB.contains("gelu_tanh (simd): cost (ns per value, p50) 0.125, worst-layer "
+        + "SNR (dB) " + io.ablate.report.Svg.num(98.765432) + "; on the Pareto front"), sectionB);
+    assertTrue(sectionB.contains("from the latency rows of this run."), sectionB);
+    assertTrue(sectionB.contains("No latency rows for silu, relu in this run"), sectionB);
+    // Run A has none of its own: the newest run that has them prices it.
+    assertTrue(sectionA.contains("from the latency rows of run " + B + "."), sectionA);
+    assertTrue(sectionA.contains("gelu_tanh (simd): cost (ns per value, p50) 0.125, worst-layer "
+        + "SNR (dB) " + io.ablate.report.Svg.num(140.25)), sectionA);
+    // The heatmap: relu in layer 1 of run A had no error at all (+Inf dB); run A has two models,
+    // so the rows name them.
+    assertTrue(sectionA.contains(io.ablate.report.Svg.esc("relu · " + ODD_MODEL
+        + "/ckpt-0, layer 1: +∞")), sectionA);
+    // Text from the data is escaped, in plots and tables alike.
+    assertFalse(html.contains(ODD_MODEL), "raw model name");
+    assertTrue(html.contains("m,&quot;1&quot;|2"), html);
+    // Every table is in the page below its plots: 5 accuracy rows (A and B), the failed run too.
+    assertTrue(html.contains("accuracy (all succeeded runs): 5 rows"), html);
+    assertTrue(html.contains("<tr class=\"failed\">"), html);
+    assertTrue(html.contains("disk full"), html);
+
+    // --latency-run prices every accuracy run with one run's rows.
+    Path chosen = dir.resolve("chosen.html");
+    assertEquals(0, CliTest.run("report", "--metrics", repo, "--runs", A, "--format", "html",
+        "--latency-run", B, "--out", chosen.toString()).code());
+    assertTrue(Files.readString(chosen).contains("from the latency rows of run " + B + "."));
+  }
+
+  @Test
   void badInputExitsWithTwoAndSaysWhatIsValid() {
     assertBad("does not exist", "--metrics", tmp.resolve("nope").toString());
     assertBad("table 'acc' is not in " + repo + "; tables: runs, accuracy, latency",
@@ -227,9 +281,12 @@ class ReportCommandTest {
         + FAILED + " (3 in all", "--metrics", repo, "--runs", A + ",nope");
     assertBad("run id 'a/b' is not valid", "--metrics", repo, "--runs", "a/b");
     // Rejected before any Spark session starts.
-    assertBad("--format xml is not a report format; valid: md, csv, json", "--metrics", repo,
+    assertBad("--format xml is not a report format; valid: md, csv, json, html", "--metrics", repo,
         "--format", "xml");
-    assertBad("--format html is not supported yet", "--metrics", repo, "--format", "html");
+    assertBad("--latency-run: run id 'nope' is not in " + repo, "--metrics", repo, "--format",
+        "html", "--latency-run", "nope");
+    assertBad("--latency-run prices the HTML report's plots: give --format html", "--metrics",
+        repo, "--latency-run", B);
     assertBad("--format csv writes one table: give --table NAME", "--metrics", repo,
         "--format", "csv");
     assertBad("Unknown options: '--tabel', 'runs'", "--metrics", repo, "--tabel", "runs");
