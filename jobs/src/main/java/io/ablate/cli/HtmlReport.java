@@ -140,6 +140,7 @@ final class HtmlReport {
       tr.warn td{background:#fff3e0}
       p.note{color:#555;font-size:.9em}
       code{font-size:.95em}
+      header p,figcaption,p.note{overflow-wrap:anywhere}
       """;
 
   private static String title(String table) {

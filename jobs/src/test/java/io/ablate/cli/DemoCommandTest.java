@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ablate.repository.MetricsRepository;
+import io.ablate.testing.HeadlessChromium;
 import io.ablate.testing.LocalSpark;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ class DemoCommandTest {
   }
 
   @Test
-  void runsTheAblationJobOnTheCommittedSampleAndPrintsTheTable() {
+  void runsTheAblationJobOnTheCommittedSampleAndPrintsTheTable() throws Exception {
     Path dir = tmp.resolve("demo");
     String out = dir.resolve("metrics").toString();
     CliTest.Result r = CliTest.run("demo", "--master", "local[2]", "--out", dir.toString());
@@ -66,8 +67,8 @@ class DemoCommandTest {
       throw new java.io.UncheckedIOException(e);
     }
     try (java.util.stream.Stream<Path> inside = java.nio.file.Files.list(dir)) {
-      assertEquals(Set.of(dir.resolve("metrics"), dir.resolve("data")),
-          inside.collect(java.util.stream.Collectors.toSet()));
+      assertEquals(Set.of(dir.resolve("metrics"), dir.resolve("data"),
+          dir.resolve(DemoCommand.REPORT)), inside.collect(java.util.stream.Collectors.toSet()));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -183,6 +184,49 @@ class DemoCommandTest {
     assertTrue(r.out().contains("jobs/bin/ablate report --metrics " + out), r.out());
     assertTrue(r.out().contains("Alert in layers [1, 3] (generated\nwith drift in [1, 3])"),
         r.out());
+    Path report = dir.resolve(DemoCommand.REPORT);
+    assertTrue(r.out().contains("Report with plots: " + report), r.out());
+    reportDrawsInABrowser(report);
+  }
+
+  /**
+   * The demo's report in headless Chromium: no errors, the title and a heading per table, every
+   * plot drawn with marks (the trade-off plots among them: the demo times its kernels), nothing
+   * wider than a phone's screen; screenshots under target/ to look at.
+   */
+  private static void reportDrawsInABrowser(Path report) throws Exception {
+    Path shots = Path.of("target", "report-screenshots");
+    java.nio.file.Files.createDirectories(shots);
+    try (HeadlessChromium browser = HeadlessChromium.start(1200, 900);
+        HeadlessChromium.Page page = browser.open(report)) {
+      assertEquals(List.of(), page.consoleErrors());
+      assertTrue(String.valueOf(page.evaluate("document.title")).startsWith("Ablate report: "));
+      assertEquals(List.of("Accuracy", "Drift", "Prompt evaluation", "Latency", "Profiles",
+          "Prompt results", "Runs"), page.evaluate(
+              "Array.from(document.querySelectorAll('h2')).map(h => h.textContent)"));
+      // Marks per plot, by plot label: none may be empty.
+      @SuppressWarnings("unchecked")
+      Map<String, Object> marks = (Map<String, Object>) page.evaluate("Object.fromEntries("
+          + "Array.from(document.querySelectorAll('svg.plot')).map((s, i) => "
+          + "[i + ' ' + s.getAttribute('aria-label'), s.querySelectorAll('.mark').length]))");
+      assertTrue(marks.size() >= 10, marks.toString());
+      marks.forEach((plot, n) -> assertTrue(((Number) n).intValue() > 0, plot + ": no marks"));
+      for (String kind : List.of("SNR against cost", "Largest error against cost",
+          "SNR by variant and layer", "Drift by key and statistic", "Distributions of",
+          "Exact match by task", "Mean KL against the baseline", "Nanoseconds per value")) {
+        assertTrue(marks.keySet().stream().anyMatch(k -> k.contains(kind)), kind + " in "
+            + marks.keySet());
+      }
+      // The drift step alerts in two layers: one distribution plot each, two lines in each.
+      assertEquals(DemoCommand.DRIFT_LAYERS.size(), marks.keySet().stream()
+          .filter(k -> k.contains("Distributions of")).count(), marks.keySet().toString());
+      page.screenshot(shots.resolve("demo-report.png"));
+      page.setViewport(360, 800);
+      assertTrue(((Number) page.evaluate("document.documentElement.scrollWidth")).intValue()
+          <= 360, "the page is wider than a 360 px window");
+      page.screenshot(shots.resolve("demo-report-narrow.png"));
+      assertEquals(List.of(), page.consoleErrors());
+    }
   }
 
   @Test
