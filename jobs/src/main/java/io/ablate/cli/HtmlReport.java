@@ -422,9 +422,11 @@ final class HtmlReport {
         + "of prompts)", Scale.linear(0, 1), exact), "Exact match of the greedy output per task "
             + "(task * is every task), one bar per variant config (higher is better).");
     if (!kl.isEmpty()) {
+      // KL spans decades between configs (1e-5 for a close approximation, 1 for relu): log.
       figure(sb, Charts.hbars("Mean KL against the baseline", "mean KL(baseline ‖ config) "
-          + "(nats per token)", Scale.linear(withZero(kl)), kl), "Mean KL divergence of the "
-              + "next-token distributions from the baseline's, per task (lower is closer).");
+          + "(nats per token, log)", Scale.log(withZero(kl)), kl), "Mean KL divergence of the "
+              + "next-token distributions from the baseline's, per task (lower is closer; a "
+              + "bar at the left end is 0 or below the axis).");
     }
     if (!nll.isEmpty()) {
       figure(sb, Charts.hbars("NLL against the baseline", "mean NLL − baseline's (nats per "

@@ -160,7 +160,9 @@ public final class Charts {
     double cell = Math.max(44, Math.min(90, (WIDTH - left - 10) / Math.max(1, cols.size())));
     double rowH = 22;
     double head = 18 + CHAR * cols.stream().mapToInt(String::length).max().orElse(4) * 0.72;
-    double width = left + cell * cols.size() + 10;
+    // The last column's label leans right, past the grid.
+    double width = left + cell * cols.size() + 10
+        + CHAR * cols.stream().mapToInt(String::length).max().orElse(4) * 0.77;
     double height = head + rowH * rows.size() + 30;
     StringBuilder sb = Svg.open(width, height, label);
     for (int c = 0; c < cols.size(); c++) {
