@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Option;
 
@@ -51,9 +50,9 @@ final class ResultsFile {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Option(names = OPTION, paramLabel = "FILE",
-      description = "Also write what the command's runs landed as one JSON document (each run's "
-          + "record and rows; schema: results.schema.json), replaced atomically; written once a "
-          + "run began, even if it failed.")
+      description = "Also write the runs this command made, each with its record and rows, as "
+          + "one JSON document (contracts.md, Results file); written once a run began, even if "
+          + "it then failed. Its directory must exist.")
   String file;
 
   /** A command's work: it makes runs, each announced to {@code listener} as it begins. */
@@ -93,21 +92,26 @@ final class ResultsFile {
         listener.phase(description);
       }
     };
-    Configuration conf = Sessions.hadoopConf(settings);
     String command = common.command.name();
     int code;
     try {
       code = work.run(tracking);
     } catch (Exception e) {
       try {
-        write(target, command, AblateException.exitCodeOf(e), conf, metrics, began, since);
+        write(target, command, AblateException.exitCodeOf(e), repository(settings, metrics),
+            began, since);
       } catch (RuntimeException w) {
         e.addSuppressed(w);
       }
       throw e;
     }
-    write(target, command, code, conf, metrics, began, since);
+    write(target, command, code, repository(settings, metrics), began, since);
     return code;
+  }
+
+  /** The repository, opened without Spark (the command's session, if any, has stopped). */
+  private static MetricsRepository repository(Sessions.Settings settings, String metrics) {
+    return MetricsRepository.open(Sessions.hadoopConf(settings), metrics);
   }
 
   /** The file to write, once its directory is known to exist. */
@@ -129,10 +133,12 @@ final class ResultsFile {
     return target;
   }
 
-  /** Writes the document of the runs in {@code began} that this command made; none: no file. */
-  private static void write(Path target, String command, int exitCode, Configuration conf,
-      String metrics, List<RunId> began, Instant since) {
-    MetricsRepository repo = MetricsRepository.open(conf, metrics);
+  /**
+   * Writes the document of the runs in {@code began} (in that order) that started at {@code since}
+   * or later; with none, no file.
+   */
+  static void write(Path target, String command, int exitCode, MetricsRepository repo,
+      List<RunId> began, Instant since) {
     List<MetricsRepository.Table> records = new ArrayList<>();
     for (RunId id : began) {
       MetricsRepository.Table record = repo.rows(MetricsRepository.RUNS, Set.of(id.value()));
