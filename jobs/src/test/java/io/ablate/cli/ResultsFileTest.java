@@ -359,7 +359,7 @@ class ResultsFileTest {
   }
 
   /** The document in {@code file}, which must be valid against the schema. */
-  private static JsonNode valid(Path file) {
+  static JsonNode valid(Path file) {
     JsonNode doc;
     try {
       doc = JSON.readTree(file.toFile());
