@@ -98,20 +98,24 @@ final class ResultsFile {
       code = work.run(tracking);
     } catch (Exception e) {
       try {
-        write(target, command, AblateException.exitCodeOf(e), repository(settings, metrics),
-            began, since);
+        write(target, command, AblateException.exitCodeOf(e), settings, metrics, began, since);
       } catch (RuntimeException w) {
         e.addSuppressed(w);
       }
       throw e;
     }
-    write(target, command, code, repository(settings, metrics), began, since);
+    write(target, command, code, settings, metrics, began, since);
     return code;
   }
 
-  /** The repository, opened without Spark (the command's session, if any, has stopped). */
-  private static MetricsRepository repository(Sessions.Settings settings, String metrics) {
-    return MetricsRepository.open(Sessions.hadoopConf(settings), metrics);
+  /** {@link #write(Path, String, int, MetricsRepository, List, Instant)} if a run began. */
+  private static void write(Path target, String command, int exitCode,
+      Sessions.Settings settings, String metrics, List<RunId> began, Instant since) {
+    if (!began.isEmpty()) {
+      // Without Spark: the command's session, if it had one, has stopped.
+      write(target, command, exitCode,
+          MetricsRepository.open(Sessions.hadoopConf(settings), metrics), began, since);
+    }
   }
 
   /** The file to write, once its directory is known to exist. */
