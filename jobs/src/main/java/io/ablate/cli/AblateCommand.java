@@ -71,23 +71,25 @@ final class AblateCommand implements Callable<Integer> {
   static final String WARM_UP_PROPERTY = "ablate.warm-up";
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     AblationJob.Options options = new AblationJob.Options(in.input, run.metrics,
         variants.variants(), reference, gatedReference, run.runId(), in.onBadFile, latencyPass(),
         in.engine);
     Console console = cli.console(common);
     Sessions.Settings settings = sparkOptions.settings("local[*]", common.specConfs());
-    if (settings.local() && !"off".equals(System.getProperty(WARM_UP_PROPERTY))) {
-      AblationJob.warmUp(options); // the tasks run in this JVM
-    }
-    SparkSession spark = Sessions.create("ablate", settings);
-    try {
-      console.progressOf(spark);
-      show(console, AblationJob.run(spark, options, console.listener()));
-      return 0;
-    } finally {
-      spark.stop();
-    }
+    return run.results.run(common, run.metrics, settings, console.listener(), listener -> {
+      if (settings.local() && !"off".equals(System.getProperty(WARM_UP_PROPERTY))) {
+        AblationJob.warmUp(options); // the tasks run in this JVM
+      }
+      SparkSession spark = Sessions.create("ablate", settings);
+      try {
+        console.progressOf(spark);
+        show(console, AblationJob.run(spark, options, listener));
+        return 0;
+      } finally {
+        spark.stop();
+      }
+    });
   }
 
   /** The latency pass of {@code --latency}; its options are errors without it. */

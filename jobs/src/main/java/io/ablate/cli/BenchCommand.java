@@ -7,6 +7,7 @@ import io.ablate.bench.FfnBench;
 import io.ablate.bench.FfnReport;
 import io.ablate.bench.FfnShape;
 import io.ablate.bench.KernelBench;
+import io.ablate.job.JobListener;
 import io.ablate.job.RunArgs;
 import io.ablate.job.RunLifecycle;
 import io.ablate.latency.LatencyRow;
@@ -133,6 +134,9 @@ final class BenchCommand implements Callable<Integer> {
   RunId runId;
 
   @Mixin
+  ResultsFile results;
+
+  @Mixin
   SparkOptions sparkOptions;
 
   @Mixin
@@ -156,6 +160,13 @@ final class BenchCommand implements Callable<Integer> {
     }
     RunId id = runId == null ? RunId.generate() : runId;
     Sessions.Settings settings = sparkOptions.settings("local[2]", common.specConfs());
+    return results.run(common, metrics, settings, JobListener.NONE,
+        listener -> run(parts, chosen, id, settings, listener));
+  }
+
+  /** Runs the parts, recording their figures as run {@code id} with --metrics; the exit code. */
+  private int run(List<BenchPart> parts, Set<String> chosen, RunId id,
+      Sessions.Settings settings, JobListener listener) throws Exception {
     PrintStream out = cli.console(common).out();
     String machine = KernelBench.machineDescription();
     // The command as given, for the tables' headings: what a reader runs to reproduce them.
@@ -172,6 +183,7 @@ final class BenchCommand implements Callable<Integer> {
         String args = new RunArgs().put("quick", quick).put("only", String.join(",", chosen))
             .json();
         RunRecord record = RunRecord.start(id, "bench", args, "", "", spark);
+        listener.runStarted(id.value(), "bench parts " + String.join(", ", chosen));
         RunLifecycle.inRun(MetricsRepository.open(spark, metrics), record, run -> {
           BenchSuite.run(parts, ctx);
           run.write(Tables.LATENCY, Tables.LATENCY_SCHEMA,

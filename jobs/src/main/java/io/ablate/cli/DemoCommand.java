@@ -83,13 +83,16 @@ final class DemoCommand implements Callable<Integer> {
   Converters.VariantList variants;
 
   @Mixin
+  ResultsFile results;
+
+  @Mixin
   SparkOptions sparkOptions;
 
   @Mixin
   CommonOptions common;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     Path sample = AblateHome.resolve(SAMPLE);
     if (!Files.isDirectory(sample)) {
       throw AblateException.badInput("sample dataset %s not found: run from the Ablate repository "
@@ -105,29 +108,31 @@ final class DemoCommand implements Callable<Integer> {
         runId, ActivationDataset.OnBadFile.FAIL, new LatencyPass(variants.variants(),
             LatencyPass.DEFAULT_BATCH, LatencyPass.DEFAULT_REPS), Engine.AUTO);
     Console console = cli.console(common);
-    SparkSession spark = Sessions.create("demo",
-        sparkOptions.settings("local[*]", common.specConfs()));
-    try {
-      console.progressOf(spark);
-      JobListener listener = console.listener();
-      console.note("Demo: the ablation job on %s, into %s (%s)", sample, dir,
-          spark.sparkContext().master());
-      AblationJob.Result result = AblationJob.run(spark, ablation, listener);
-      AblateCommand.show(console, result);
-      console.noteText(howToRead(result.accuracy()));
-      driftStep(spark, console, dir, runId);
-      Path tiny = AblateHome.resolve(TINY_MODEL);
-      if (Files.isDirectory(tiny)) {
-        modelLevel(spark, console, tiny, AblateHome.resolve(TEST_PROMPTS), dir, variants.variants());
+    Sessions.Settings settings = sparkOptions.settings("local[*]", common.specConfs());
+    return results.run(common, metrics, settings, console.listener(), listener -> {
+      SparkSession spark = Sessions.create("demo", settings);
+      try {
+        console.progressOf(spark);
+        console.note("Demo: the ablation job on %s, into %s (%s)", sample, dir,
+            spark.sparkContext().master());
+        AblationJob.Result result = AblationJob.run(spark, ablation, listener);
+        AblateCommand.show(console, result);
+        console.noteText(howToRead(result.accuracy()));
+        driftStep(spark, console, listener, dir, runId);
+        Path tiny = AblateHome.resolve(TINY_MODEL);
+        if (Files.isDirectory(tiny)) {
+          modelLevel(spark, console, listener, tiny, AblateHome.resolve(TEST_PROMPTS), dir,
+              variants.variants());
+        }
+        Path report = dir.resolve(REPORT);
+        ReportCommand.writeHtml(spark.sparkContext().hadoopConfiguration(), metrics, report);
+        console.out().printf("Report with plots: %s%nSee it again: jobs/bin/ablate report "
+            + "--metrics %s --runs all --format html --out FILE.html%n", report, metrics);
+        return 0;
+      } finally {
+        spark.stop();
       }
-      Path report = dir.resolve(REPORT);
-      ReportCommand.writeHtml(spark.sparkContext().hadoopConfiguration(), metrics, report);
-      console.out().printf("Report with plots: %s%nSee it again: jobs/bin/ablate report "
-          + "--metrics %s --runs all --format html --out FILE.html%n", report, metrics);
-      return 0;
-    } finally {
-      spark.stop();
-    }
+    });
   }
 
   /**
@@ -135,7 +140,8 @@ final class DemoCommand implements Callable<Integer> {
    * by 2 in {@link #DRIFT_LAYERS} only, each profiled as its own run; then drift between them,
    * whose table should name exactly those layers as alert.
    */
-  private static void driftStep(SparkSession spark, Console console, Path dir, RunId runId) {
+  private static void driftStep(SparkSession spark, Console console, JobListener listener,
+      Path dir, RunId runId) {
     console.note("%nDrift: two checkpoints of a synthetic model, the second with its activations "
         + "scaled by 2 in layers %s only; each profiled, then compared.", DRIFT_LAYERS);
     String metrics = dir.resolve("metrics").toString();
@@ -146,16 +152,16 @@ final class DemoCommand implements Callable<Integer> {
       GenerateJob.run(spark, new GenerateJob.Options(new Generator.Spec(1000, 256, 4,
           "demo-model", "ckpt-" + c, c, false, Dtype.F32, 0, drifted ? 2 : 1, 0.25,
           drifted ? DRIFT_LAYERS : List.of(), List.of(ActivationDataset.DEFAULT_SITE), 2), data,
-          true), console.listener());
+          true), listener);
       RunId id = RunId.of(runId.value() + "-ckpt-" + c);
       runs.add(id.value());
       ProfileCommand.show(console, ProfileJob.run(spark, new ProfileJob.Options(data, metrics,
           List.of(), QuantileSketch.DEFAULT_K, id, ActivationDataset.OnBadFile.FAIL, Engine.AUTO),
-          console.listener()));
+          listener));
     }
     DriftJob.Result drift = DriftJob.run(spark, DriftJob.Options.of(metrics, runs.get(0),
         runs.get(1), Thresholds.defaults(), RunId.of(runId.value() + "-drift")),
-        console.listener());
+        listener);
     DriftCommand.show(console, drift);
     List<Integer> alerted = drift.rows().stream()
         .filter(r -> r.verdict().status().equals("alert")).map(r -> r.key().layer()).sorted()
@@ -174,8 +180,8 @@ final class DemoCommand implements Callable<Integer> {
    * The model-level part: the tiny GPT-2 model's prompt evaluation under a few variant configs,
    * then its captured FFN inputs through the ablation job and the profile job.
    */
-  private static void modelLevel(SparkSession spark, Console console, Path tiny, Path prompts,
-      Path dir, List<Variant> variants) {
+  private static void modelLevel(SparkSession spark, Console console, JobListener listener,
+      Path tiny, Path prompts, Path dir, List<Variant> variants) {
     String metrics = dir.resolve("metrics").toString();
     ModelConfig config = EvalJob.Options.config(tiny.toString());
     int parallelism = spark.sparkContext().defaultParallelism();
@@ -184,21 +190,21 @@ final class DemoCommand implements Callable<Integer> {
         config, prompts, PROMPTS_PER_TASK);
     EvalCommand.show(console, EvalJob.run(spark, new EvalJob.Options(tiny.toString(),
         prompts.toString(), metrics, new PromptEval(abs, List.of(MODEL_CONFIGS.split(";")), 16,
-        parallelism, 16), RunId.generate(), PROMPTS_PER_TASK), console.listener()), parallelism);
+        parallelism, 16), RunId.generate(), PROMPTS_PER_TASK), listener), parallelism);
     String acts = dir.resolve("data").resolve("captured").toString();
     CaptureJob.run(spark, new CaptureJob.Options(abs, prompts.toString(), acts, new int[0],
-        Dtype.BF16, parallelism, PROMPTS_PER_TASK, true), console.listener());
+        Dtype.BF16, parallelism, PROMPTS_PER_TASK, true), listener);
     console.note("Captured its FFN inputs (ffn.pre, bf16) into %s; the ablation job on them:",
         acts);
     AblateCommand.show(console, AblationJob.run(spark, new AblationJob.Options(acts, metrics,
         variants, Catalogue.variant(REFERENCE), Catalogue.variant(GATED_REFERENCE), RunId.generate(),
-        ActivationDataset.OnBadFile.FAIL, null, Engine.AUTO), console.listener()));
+        ActivationDataset.OnBadFile.FAIL, null, Engine.AUTO), listener));
     console.note("%nProfiles of the captured FFN inputs (one row per layer: the distribution the "
         + "activation sees on real prompts;%nprofile again after retraining and compare with "
         + "'ablate drift'):");
     ProfileCommand.show(console, ProfileJob.run(spark, new ProfileJob.Options(acts, metrics,
         List.of(), QuantileSketch.DEFAULT_K, RunId.generate(), ActivationDataset.OnBadFile.FAIL,
-        Engine.AUTO), console.listener()));
+        Engine.AUTO), listener));
   }
 
   /** What the columns mean, then per reference the closest and the furthest variant. */

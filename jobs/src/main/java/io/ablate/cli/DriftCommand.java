@@ -60,13 +60,14 @@ final class DriftCommand implements Callable<Integer> {
   CommonOptions common;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     DriftJob.Options options = new DriftJob.Options(run.metrics, baseline, candidate,
         thresholds, common.range("--bins", bins, 2, 1000), epsilon, run.runId());
     Console console = cli.console(common);
+    Sessions.Settings settings = sparkOptions.settings("local[*]", common.specConfs());
     // Profiles are kilobytes: the comparison reads and writes them without a Spark session.
-    return show(console, DriftJob.run(Sessions.hadoopConf(
-        sparkOptions.settings("local[*]", common.specConfs())), options, console.listener()));
+    return run.results.run(common, run.metrics, settings, console.listener(),
+        listener -> show(console, DriftJob.run(Sessions.hadoopConf(settings), options, listener)));
   }
 
   /** The drift table worst first, the counts, where the rows are; returns the exit code. */

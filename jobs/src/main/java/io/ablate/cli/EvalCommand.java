@@ -69,7 +69,7 @@ final class EvalCommand implements Callable<Integer> {
   CommonOptions common;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     ModelConfig config = EvalJob.Options.config(model);
     String configs = variants != null ? variants
         : config.gated() ? EvalJob.GATED_DEFAULT : EvalJob.ELEMENTWISE_DEFAULT;
@@ -80,16 +80,18 @@ final class EvalCommand implements Callable<Integer> {
             common.range("--max-new-tokens", maxNewTokens, 1, 4096)),
         run.runId(), common.range("--per-task", perTask, 0, Integer.MAX_VALUE));
     Console console = cli.console(common);
-    SparkSession spark = Sessions.create("eval",
-        sparkOptions.settings("local[*]", common.specConfs()));
-    try {
-      console.progressOf(spark);
-      show(console, EvalJob.run(spark, options, console.listener()),
-          spark.sparkContext().defaultParallelism());
-      return 0;
-    } finally {
-      spark.stop();
-    }
+    Sessions.Settings settings = sparkOptions.settings("local[*]", common.specConfs());
+    return run.results.run(common, run.metrics, settings, console.listener(), listener -> {
+      SparkSession spark = Sessions.create("eval", settings);
+      try {
+        console.progressOf(spark);
+        show(console, EvalJob.run(spark, options, listener),
+            spark.sparkContext().defaultParallelism());
+        return 0;
+      } finally {
+        spark.stop();
+      }
+    });
   }
 
   /** The variant config × task table, where the time went, where the metrics are. */

@@ -64,7 +64,7 @@ final class ProfileCommand implements Callable<Integer> {
   CommonOptions common;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     ProfileJob.Options options = new ProfileJob.Options(in.input, run.metrics,
         variants.variants(), common.range("--sketch-k", sketchK, QuantileSketch.MIN_K,
             QuantileSketch.MAX_K), run.runId(), in.onBadFile, in.engine);
@@ -75,24 +75,26 @@ final class ProfileCommand implements Callable<Integer> {
         driftAgainst, options.runId().value(),
         thresholds == null ? Thresholds.defaults() : thresholds, RunId.generate());
     Console console = cli.console(common);
-    SparkSession spark = Sessions.create("profile",
-        sparkOptions.settings("local[*]", common.specConfs()));
-    try {
-      console.progressOf(spark);
-      show(console, ProfileJob.run(spark, options, console.listener()));
-      if (drift == null) {
-        return 0;
+    Sessions.Settings settings = sparkOptions.settings("local[*]", common.specConfs());
+    return run.results.run(common, run.metrics, settings, console.listener(), listener -> {
+      SparkSession spark = Sessions.create("profile", settings);
+      try {
+        console.progressOf(spark);
+        show(console, ProfileJob.run(spark, options, listener));
+        if (drift == null) {
+          return 0;
+        }
+        if (driftAgainst.trim().equals(ProfileRef.PREVIOUS)
+            && !DriftJob.hasPrevious(spark, run.metrics, options.runId())) {
+          console.note("No earlier profile run of this model in %s: nothing to compare with "
+              + "yet (the next run will be compared with this one)", run.metrics);
+          return 0;
+        }
+        return DriftCommand.show(console, DriftJob.run(spark, drift, listener));
+      } finally {
+        spark.stop();
       }
-      if (driftAgainst.trim().equals(ProfileRef.PREVIOUS)
-          && !DriftJob.hasPrevious(spark, run.metrics, options.runId())) {
-        console.note("No earlier profile run of this model in %s: nothing to compare with yet "
-            + "(the next run will be compared with this one)", run.metrics);
-        return 0;
-      }
-      return DriftCommand.show(console, DriftJob.run(spark, drift, console.listener()));
-    } finally {
-      spark.stop();
-    }
+    });
   }
 
   /** The profiles table and where it is. */

@@ -172,7 +172,11 @@ final class ReportWriter {
     return exact(v);
   }
 
-  private static void json(JsonGenerator g, Object v) throws IOException {
+  /**
+   * Writes a value as the JSON formats show it (JSON Lines here, results files too): doubles with
+   * every digit, NaN and infinities as strings, timestamps ISO-8601 UTC, binary base64.
+   */
+  static void json(JsonGenerator g, Object v) throws IOException {
     if (v == null) {
       g.writeNull();
     } else if (v instanceof Double d) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -145,12 +146,14 @@ public final class MetricsRepository {
 
   /**
    * The rows of {@code table}, as {@link #read}, on the driver and without Spark: of the succeeded
-   * runs among {@code runIds} (null: every succeeded run), in run id order. {@code runs} is every
-   * run's latest record ({@link #runRows}).
+   * runs among {@code runIds} (null: every succeeded run), in run id order. {@code runs} is the
+   * latest record of each run among {@code runIds}, whatever its status (null: {@link #runRows}).
    */
   public Table rows(String table, Set<String> runIds) {
     if (RUNS.equals(table)) {
-      return runRows();
+      return runIds == null ? runRows() : new Table(RunRecordRows.TABLE_SCHEMA, new TreeSet<>(
+          runIds).stream().map(id -> latestRecord(partition(RUNS, RunId.of(id))))
+          .filter(Objects::nonNull).toList());
     }
     // The records of the runs asked for only: each is a file to read.
     return rowsOfRuns(table, runIds == null ? runRecords() : runIds.stream().map(RunId::of)
@@ -385,6 +388,11 @@ public final class MetricsRepository {
 
   Path root() {
     return root;
+  }
+
+  /** Where a run's rows of {@code table} are (or would be): {@code DIR/TABLE/run_id=ID}. */
+  public String location(String table, RunId id) {
+    return partition(table, id).toString();
   }
 
   Path partition(String table, RunId id) {

@@ -34,6 +34,9 @@ class DemoCommandTest {
   @TempDir
   Path tmp;
 
+  @TempDir
+  Path elsewhere;
+
   @BeforeEach
   void home() {
     // As the launcher does: the sample is found under ablate.home (tests run in jobs/).
@@ -49,7 +52,9 @@ class DemoCommandTest {
   void runsTheAblationJobOnTheCommittedSampleAndPrintsTheTable() throws Exception {
     Path dir = tmp.resolve("demo");
     String out = dir.resolve("metrics").toString();
-    CliTest.Result r = CliTest.run("demo", "--master", "local[2]", "--out", dir.toString());
+    Path results = elsewhere.resolve("results.json");
+    CliTest.Result r = CliTest.run("demo", "--master", "local[2]", "--out", dir.toString(),
+        "--output-json", results.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     // Progress, on stderr: each stage's completion is printed once, named after the job's phase.
     java.util.Map<String, Long> done = r.err().lines()
@@ -102,6 +107,15 @@ class DemoCommandTest {
       }
       assertEquals(DemoCommand.DRIFT_LAYERS, alerted, repo.read("drift").collectAsList().toString());
       assertEquals(4, repo.read("drift").count());
+      // The results file: every run of the demo, in the order they began, all succeeded.
+      com.fasterxml.jackson.databind.JsonNode doc = ResultsFileTest.valid(results);
+      assertEquals("demo", doc.get("command").asText());
+      assertEquals(0, doc.get("exit_code").asInt());
+      List<String> made = new ArrayList<>();
+      doc.get("runs").forEach(run -> made.add(run.at("/run/run_id").asText()));
+      assertEquals(repo.runs().orderBy("started_at").collectAsList().stream()
+          .map(run -> run.<String>getAs("run_id")).toList(), made);
+      doc.get("runs").forEach(run -> assertEquals("succeeded", run.at("/run/status").asText()));
       String sampleRun = repo.runs().where("job = 'ablate' AND inputs LIKE '%data-samples/activations'")
           .first().getAs("run_id");
       if (model) {

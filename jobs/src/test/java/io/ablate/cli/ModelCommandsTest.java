@@ -61,9 +61,16 @@ class ModelCommandsTest {
     String test = Path.of(prompts, "test.jsonl").toString();
     CliTest.Result e = CliTest.run("eval", "--master", "local[2]", "--model", model.toString(),
         "--prompts", test, "--metrics", metrics, "--variants", "baseline;gelu_tanh;*:gelu@int8",
-        "--batch", "3", "--partitions", "2", "--max-new-tokens", "6", "--run-id", "e1");
+        "--batch", "3", "--partitions", "2", "--max-new-tokens", "6", "--run-id", "e1",
+        "--output-json", dir.resolve("eval.json").toString());
     assertEquals(0, e.code(), e.err());
     assertTrue(e.out().contains("variant_config") && e.out().contains("*:gelu@int8"), e.out());
+    // Its results file: every prompt_eval row; prompt_results (a row per prompt) counted only.
+    com.fasterxml.jackson.databind.JsonNode tables = ResultsFileTest.valid(
+        dir.resolve("eval.json")).at("/runs/0/tables");
+    assertEquals(18, tables.at("/prompt_eval/rows").size());
+    assertEquals(30, tables.at("/prompt_results/row_count").asInt());
+    assertFalse(tables.get("prompt_results").has("rows"));
 
     String acts = dir.resolve("acts").toString();
     CliTest.Result cap = CliTest.run("capture", "--master", "local[2]", "--model",
