@@ -143,8 +143,10 @@ public final class DjlModel implements AutoCloseable {
         NDArray att = attention(q, k, v, m, l, cache, cos, sin);
         x = x.add(linear(att, pre + "self_attn.o_proj.weight"));
         NDArray n = rmsNorm(x, pre + "post_attention_layernorm.weight");
-        NDArray g = ffn.gated(l, linear(n, pre + "mlp.gate_proj.weight"),
-            linear(n, pre + "mlp.up_proj.weight"));
+        NDArray g = c.gated()
+            ? ffn.gated(l, linear(n, pre + "mlp.gate_proj.weight"),
+                linear(n, pre + "mlp.up_proj.weight"))
+            : ffn.elementwise(l, linear(n, pre + "mlp.up_proj.weight"));
         x = x.add(linear(g, pre + "mlp.down_proj.weight"));
       }
     }

@@ -9,6 +9,7 @@ import io.ablate.activation.Variant;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -30,13 +31,21 @@ public record ModelConfig(Arch arch, int vocabSize, int hidden, int layers, int 
   public enum Arch {
     /** Learned positions, LayerNorm, FFN {@code W2·act(W1·x + b1) + b2}. */
     GPT2,
-    /** RMSNorm, rotary positions, gated FFN {@code Wd·(act(Wg·x) ⊙ Wu·x)}, grouped-query attention. */
+    /**
+     * RMSNorm, rotary positions, grouped-query attention, and a gated FFN {@code Wd·(act(Wg·x) ⊙
+     * Wu·x)}; with an elementwise activation (Ablate's own models, see {@link #gated}), {@code
+     * Wd·act(Wu·x)}: the same backbone for both kinds of FFN.
+     */
     LLAMA
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public ModelConfig {
+    if (arch == Arch.GPT2 && Catalogue.variant(activation).gated()) {
+      throw AblateException.badInput("config: a GPT-2 FFN is elementwise, not %s; a gated FFN "
+          + "needs the llama architecture", activation);
+    }
     if (hidden % heads != 0 || heads % kvHeads != 0) {
       throw AblateException.badInput("config: hidden size %d must be a multiple of the %d heads, "
           + "and the heads a multiple of the %d key/value heads", hidden, heads, kvHeads);
@@ -52,9 +61,18 @@ public record ModelConfig(Arch arch, int vocabSize, int hidden, int layers, int 
     return Catalogue.variant(activation);
   }
 
+  /**
+   * Whether the FFN is gated: its activation's kind. GPT-2 FFNs are elementwise; Hugging Face's
+   * LLaMA FFNs gated, and Ablate also writes and reads LLaMA models with an elementwise FFN (no
+   * {@code gate_proj}: key {@code ablate_activation} in config.json), so that activations of both
+   * kinds can be trained on one backbone.
+   */
   public boolean gated() {
-    return arch == Arch.LLAMA;
+    return baseline().gated();
   }
+
+  /** The key with the catalogue name of the activation a model was trained with (Ablate's own). */
+  static final String ABLATE_ACTIVATION = "ablate_activation";
 
   /** Reads {@code dir/config.json}. */
   public static ModelConfig read(Path dir) {
@@ -77,7 +95,7 @@ public record ModelConfig(Arch arch, int vocabSize, int hidden, int layers, int 
             req(file, c, "n_head"), req(file, c, "n_head"),
             c.hasNonNull("n_inner") ? c.get("n_inner").asInt() : 4 * d,
             req(file, c, "n_positions"), c.path("layer_norm_epsilon").asDouble(1e-5), 0,
-            gpt2Activation(file, act), true);
+            ablateActivation(file, c, gpt2Activation(file, act)), true);
       }
       case "llama": {
         int heads = req(file, c, "num_attention_heads");
@@ -86,11 +104,26 @@ public record ModelConfig(Arch arch, int vocabSize, int hidden, int layers, int 
             req(file, c, "num_hidden_layers"), heads,
             c.path("num_key_value_heads").asInt(heads), req(file, c, "intermediate_size"),
             c.path("max_position_embeddings").asInt(2048), c.path("rms_norm_eps").asDouble(1e-6),
-            c.path("rope_theta").asDouble(10000), llamaActivation(file, act),
+            c.path("rope_theta").asDouble(10000),
+            c.has(ABLATE_ACTIVATION) ? ablateActivation(file, c, null) : llamaActivation(file, act),
             c.path("tie_word_embeddings").asBoolean(false));
       }
       default:
         throw AblateException.badInput("%s: model_type '%s'; valid: gpt2, llama", file, type);
+    }
+  }
+
+  /** The catalogue variant named by {@link #ABLATE_ACTIVATION}, else {@code otherwise}. */
+  private static String ablateActivation(Path file, JsonNode c, String otherwise) {
+    if (!c.has(ABLATE_ACTIVATION)) {
+      return otherwise;
+    }
+    String name = c.get(ABLATE_ACTIVATION).asText();
+    try {
+      return Catalogue.variant(name).name();
+    } catch (AblateException e) {
+      throw AblateException.badInput("%s: %s '%s': %s", file, ABLATE_ACTIVATION, name,
+          e.getMessage());
     }
   }
 
@@ -146,11 +179,22 @@ public record ModelConfig(Arch arch, int vocabSize, int hidden, int layers, int 
             case "geglu" -> "gelu";
             case "geglu_tanh" -> "gelu_pytorch_tanh";
             case "reglu" -> "relu";
-            default -> throw new IllegalStateException(activation);
+            // Hugging Face has no name for this FFN: ablate_activation below says what it is.
+            default -> "silu";
           });
+    }
+    if (!isHuggingFaceFfn()) {
+      c.put(ABLATE_ACTIVATION, activation);
     }
     Files.createDirectories(dir);
     JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("config.json").toFile(), c);
+  }
+
+  /** Whether Hugging Face's own keys describe this FFN (else only Ablate reads it right). */
+  private boolean isHuggingFaceFfn() {
+    return arch == Arch.GPT2
+        ? List.of("gelu_tanh", "gelu", "relu", "silu").contains(activation)
+        : List.of("swiglu", "geglu", "geglu_tanh", "reglu").contains(activation);
   }
 
   @Override

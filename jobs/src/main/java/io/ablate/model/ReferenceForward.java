@@ -74,6 +74,19 @@ public final class ReferenceForward {
         rope(k, c.kvHeads());
         add(x, linear(attention(q, k, v), p + "self_attn.o_proj.weight"));
         double[][] m = rmsNorm(x, p + "post_attention_layernorm.weight");
+        if (!c.gated()) {
+          double[][] h = linear(m, p + "mlp.up_proj.weight");
+          for (int t = 0; probe != null && t < n; t++) {
+            probe.accept(l, t, h[t].clone());
+          }
+          for (double[] row : h) {
+            for (int i = 0; i < row.length; i++) {
+              row[i] = act.eval(row[i]);
+            }
+          }
+          add(x, linear(h, p + "mlp.down_proj.weight"));
+          continue;
+        }
         double[][] g = linear(m, p + "mlp.gate_proj.weight");
         double[][] u = linear(m, p + "mlp.up_proj.weight");
         double[] in = new double[2];

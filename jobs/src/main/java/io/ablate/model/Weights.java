@@ -84,7 +84,9 @@ public final class Weights {
         m.put(p + "self_attn.v_proj.weight", new int[] {c.kvHeads() * hd, d});
         m.put(p + "self_attn.o_proj.weight", new int[] {d, c.heads() * hd});
         m.put(p + "post_attention_layernorm.weight", new int[] {d});
-        m.put(p + "mlp.gate_proj.weight", new int[] {inner, d});
+        if (c.gated()) {
+          m.put(p + "mlp.gate_proj.weight", new int[] {inner, d});
+        }
         m.put(p + "mlp.up_proj.weight", new int[] {inner, d});
         m.put(p + "mlp.down_proj.weight", new int[] {d, inner});
       }

@@ -17,7 +17,8 @@ class ForwardAgreementTest {
 
   @Test
   void djlLogitsAgreeWithTheFloat64ForwardForBothArchitectures() {
-    for (ModelConfig c : List.of(TinyModels.gpt2(), TinyModels.llama())) {
+    for (ModelConfig c : List.of(TinyModels.gpt2(), TinyModels.llama(),
+        TinyModels.llamaElementwise())) {
       Weights w = Weights.random(c, 11, 0.3);
       ReferenceForward ref = new ReferenceForward(w);
       for (String vc : List.of("baseline", c.gated() ? "geglu_tanh" : "0:gelu_tanh,1:relu")) {

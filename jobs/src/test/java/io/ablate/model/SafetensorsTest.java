@@ -2,6 +2,7 @@ package io.ablate.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,8 +71,11 @@ class SafetensorsTest {
 
   @Test
   void modelDirectoryRoundTripsBothArchitectures() throws Exception {
-    for (ModelConfig c : List.of(TinyModels.gpt2(), TinyModels.llama())) {
-      Path m = dir.resolve(c.arch().name());
+    ModelConfig swish = new ModelConfig(ModelConfig.Arch.LLAMA, 20, 16, 2, 4, 2, 24, 40, 1e-6,
+        10000, "swish(beta=1.5)", false);
+    for (ModelConfig c : List.of(TinyModels.gpt2(), TinyModels.llama(),
+        TinyModels.llamaElementwise(), swish)) {
+      Path m = dir.resolve(c.arch().name() + "-" + c.activation().replaceAll("\\W", "_"));
       ModelDir.write(m, Weights.random(c, 3, 0.2), CharVocab.of("0123456789+="),
           Safetensors.Dtype.F32);
       ModelDir loaded = ModelDir.load(m);
@@ -80,9 +84,12 @@ class SafetensorsTest {
           loaded.weights().all().get(1).data());
       assertEquals("12+3=", loaded.tokenizer().decode(loaded.tokenizer().encode("12+3="), 0, 5));
     }
-    Files.delete(dir.resolve("GPT2").resolve("model.safetensors"));
-    AblateException e = assertThrows(AblateException.class,
-        () -> ModelDir.load(dir.resolve("GPT2")));
+    // An elementwise LLaMA FFN has no gate projection.
+    assertFalse(ModelDir.load(dir.resolve("LLAMA-gelu")).weights().all().stream()
+        .anyMatch(t -> t.name().contains("gate_proj")));
+    Path gpt2 = dir.resolve("GPT2-gelu");
+    Files.delete(gpt2.resolve("model.safetensors"));
+    AblateException e = assertThrows(AblateException.class, () -> ModelDir.load(gpt2));
     assertTrue(e.getMessage().contains("has neither model.safetensors nor "
         + "model.safetensors.index.json"), e.getMessage());
   }

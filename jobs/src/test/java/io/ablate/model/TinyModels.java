@@ -13,4 +13,10 @@ final class TinyModels {
     return new ModelConfig(ModelConfig.Arch.LLAMA, 20, 16, 2, 4, 2, 24, 40, 1e-6, 10000, "swiglu",
         false);
   }
+
+  /** The LLaMA backbone with an elementwise FFN (Ablate's own: up, act, down; no gate). */
+  static ModelConfig llamaElementwise() {
+    return new ModelConfig(ModelConfig.Arch.LLAMA, 20, 16, 2, 4, 2, 24, 40, 1e-6, 10000, "gelu",
+        false);
+  }
 }
