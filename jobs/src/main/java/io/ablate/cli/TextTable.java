@@ -21,6 +21,11 @@ public final class TextTable {
     return this;
   }
 
+  /** The number of rows. */
+  public int size() {
+    return rows.size();
+  }
+
   public String render() {
     int[] w = widths();
     StringBuilder sb = new StringBuilder();

@@ -25,7 +25,7 @@ import java.util.Locale;
  */
 public record ModelConfig(Arch arch, int vocabSize, int hidden, int layers, int heads, int kvHeads,
     int intermediate, int maxPositions, double normEps, double ropeTheta, String activation,
-    boolean tiedEmbeddings) {
+    boolean tiedEmbeddings) implements java.io.Serializable {
 
   /** The two decoder architectures. */
   public enum Arch {

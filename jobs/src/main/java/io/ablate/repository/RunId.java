@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * {@code A-Z a-z 0-9 . _ -}, which keeps it a safe directory name on every file system and a
  * partition value that Spark never has to escape.
  */
-public record RunId(String value) implements Comparable<RunId> {
+public record RunId(String value) implements Comparable<RunId>, java.io.Serializable {
   /** The longest id accepted. */
   public static final int MAX_LENGTH = 128;
 

@@ -20,6 +20,8 @@ public final class Tables {
   public static final String DRIFT = "drift";
   public static final String PROMPT_EVAL = "prompt_eval";
   public static final String PROMPT_RESULTS = "prompt_results";
+  public static final String TRAINING = "training";
+  public static final String TRAINING_SUMMARY = "training_summary";
 
   /** One row per (key, variant) of an ablation run: the error against the float64 reference. */
   public static final StructType ACCURACY_SCHEMA = new StructType()
@@ -103,17 +105,46 @@ public final class Tables {
       .add("max_kl", DataTypes.DoubleType).add("top1_agreement", DataTypes.DoubleType)
       .add("generated_tokens", DataTypes.IntegerType).add("prefill_ms", DataTypes.DoubleType);
 
+  /**
+   * One row per (training, logged step, layer) of a sweep: the step's loss and optimiser figures
+   * (repeated on each layer's row) and the layer's FFN activation statistics.
+   */
+  public static final StructType TRAINING_SCHEMA = new StructType()
+      .add("variant", DataTypes.StringType).add("seed", DataTypes.LongType)
+      .add("lr", DataTypes.DoubleType).add("step", DataTypes.IntegerType)
+      .add("layer", DataTypes.IntegerType).add("loss", DataTypes.DoubleType)
+      .add("grad_norm", DataTypes.DoubleType).add("learning_rate", DataTypes.DoubleType)
+      .add("tokens_per_s", DataTypes.DoubleType).add("act_in_mean", DataTypes.DoubleType)
+      .add("act_in_std", DataTypes.DoubleType).add("act_in_max_abs", DataTypes.DoubleType)
+      .add("act_out_mean", DataTypes.DoubleType).add("act_out_std", DataTypes.DoubleType)
+      .add("act_out_zero_frac", DataTypes.DoubleType);
+
+  /** One row per training of a sweep: its configuration and outcome. */
+  public static final StructType TRAINING_SUMMARY_SCHEMA = new StructType()
+      .add("variant", DataTypes.StringType).add("seed", DataTypes.LongType)
+      .add("lr", DataTypes.DoubleType).add("ffn_kind", DataTypes.StringType)
+      .add("d_ff", DataTypes.IntegerType).add("params", DataTypes.LongType)
+      .add("steps_run", DataTypes.IntegerType).add("final_train_loss", DataTypes.DoubleType)
+      .add("test_loss", DataTypes.DoubleType).add("exact_match", DataTypes.DoubleType)
+      .add("exact_match_by_task", DataTypes.StringType)
+      .add("target_loss", DataTypes.DoubleType).add("steps_to_target", DataTypes.IntegerType)
+      .add("diverged", DataTypes.BooleanType).add("diverged_at", DataTypes.IntegerType)
+      .add("wall_s", DataTypes.DoubleType).add("model_dir", DataTypes.StringType);
+
   /** The key columns of each table, {@code run_id} first: a row is unique by them. */
-  public static final Map<String, List<String>> KEYS = Map.of(
-      RUNS, List.of("run_id"),
-      ACCURACY, List.of("run_id", "model", "checkpoint", "layer", "site", "variant", "precision",
-          "reference", "impl"),
-      LATENCY, List.of("run_id", "variant", "precision", "impl", "batch_elems", "host",
-          "executor_id", "device"),
-      PROFILES, List.of("run_id", "model", "checkpoint", "layer", "site", "variant"),
-      DRIFT, List.of("run_id", "baseline", "candidate", "model", "layer", "site", "variant"),
-      PROMPT_EVAL, List.of("run_id", "model", "variant_config", "task"),
-      PROMPT_RESULTS, List.of("run_id", "variant_config", "prompt_id"));
+  public static final Map<String, List<String>> KEYS = Map.ofEntries(
+      Map.entry(RUNS, List.of("run_id")),
+      Map.entry(ACCURACY, List.of("run_id", "model", "checkpoint", "layer", "site", "variant",
+          "precision", "reference", "impl")),
+      Map.entry(LATENCY, List.of("run_id", "variant", "precision", "impl", "batch_elems", "host",
+          "executor_id", "device")),
+      Map.entry(PROFILES, List.of("run_id", "model", "checkpoint", "layer", "site", "variant")),
+      Map.entry(DRIFT, List.of("run_id", "baseline", "candidate", "model", "layer", "site",
+          "variant")),
+      Map.entry(PROMPT_EVAL, List.of("run_id", "model", "variant_config", "task")),
+      Map.entry(PROMPT_RESULTS, List.of("run_id", "variant_config", "prompt_id")),
+      Map.entry(TRAINING, List.of("run_id", "variant", "lr", "seed", "step", "layer")),
+      Map.entry(TRAINING_SUMMARY, List.of("run_id", "variant", "lr", "seed")));
 
   /** The columns of a metric table, or null for a table not in this list. */
   public static StructType schema(String table) {
@@ -124,6 +155,8 @@ public final class Tables {
       case DRIFT -> DRIFT_SCHEMA;
       case PROMPT_EVAL -> PROMPT_EVAL_SCHEMA;
       case PROMPT_RESULTS -> PROMPT_RESULTS_SCHEMA;
+      case TRAINING -> TRAINING_SCHEMA;
+      case TRAINING_SUMMARY -> TRAINING_SUMMARY_SCHEMA;
       default -> null;
     };
   }

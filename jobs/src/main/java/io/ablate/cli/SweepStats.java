@@ -1,0 +1,50 @@
+package io.ablate.cli;
+
+import java.util.List;
+import java.util.Locale;
+import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
+import org.apache.commons.math3.stat.inference.TTest;
+import org.apache.spark.sql.Row;
+
+/** The statistics a sweep's summary prints: spread over seeds and Welch's t-test. */
+final class SweepStats {
+  private SweepStats() {}
+
+  /** A − B: the difference of the means, Welch's t and its two-sided p (NaN with < 2 each). */
+  record Welch(double diff, double t, double p) {}
+
+  /** The finite values of a double column (a diverged training's NaN is not a number). */
+  static double[] finite(List<Row> rows, String column) {
+    return rows.stream().map(r -> r.<Double>getAs(column))
+        .filter(v -> v != null && Double.isFinite(v)).mapToDouble(Double::doubleValue).toArray();
+  }
+
+  static String meanSd(double[] v) {
+    if (v.length == 0) {
+      return "-";
+    }
+    SummaryStatistics s = new SummaryStatistics();
+    for (double x : v) {
+      s.addValue(x);
+    }
+    return String.format(Locale.ROOT, "%.4f ± %.4f", s.getMean(),
+        v.length > 1 ? s.getStandardDeviation() : Double.NaN);
+  }
+
+  static Welch welch(double[] a, double[] b) {
+    double diff = mean(a) - mean(b);
+    if (a.length < 2 || b.length < 2) {
+      return new Welch(diff, Double.NaN, Double.NaN);
+    }
+    TTest test = new TTest();
+    return new Welch(diff, test.t(a, b), test.tTest(a, b));
+  }
+
+  private static double mean(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x;
+    }
+    return v.length == 0 ? Double.NaN : s / v.length;
+  }
+}
