@@ -2,8 +2,10 @@ package io.ablate.cli;
 
 import io.ablate.AblateException;
 import io.ablate.activation.Variant;
+import io.ablate.gate.Gate;
 import io.ablate.job.AblationJob;
 import io.ablate.latency.LatencyPass;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -47,6 +49,13 @@ final class AblateCommand implements Callable<Integer> {
   Variant gatedReference;
 
 
+  @Option(names = "--gate", paramLabel = "GATE", split = ";", converter = Converters.OneGate.class,
+      description = "A threshold every accuracy row must meet, else exit 3 (the run is still "
+          + "recorded): [VARIANT:]METRIC OP NUMBER, OP one of >=, <=, >, <, METRIC a numeric "
+          + "column of the accuracy table (e.g. snr_db>=40, gelu@int8:max_abs_err<=1e-3). "
+          + "Repeatable, or ';'-separated; every check goes into the gates table.")
+  List<Gate> gates;
+
   @Option(names = "--latency",
       description = "Also time every variant's kernels (scalar, simd, djl, gpu) on the executors, "
           + "on their partitions' data: the latency table.")
@@ -74,7 +83,7 @@ final class AblateCommand implements Callable<Integer> {
   public Integer call() {
     AblationJob.Options options = new AblationJob.Options(in.input, run.metrics,
         variants.variants(), reference, gatedReference, run.runId(), in.onBadFile, latencyPass(),
-        in.engine);
+        in.engine, AblationJob.gates(gates == null ? List.of() : gates, variants.variants()));
     Console console = cli.console(common);
     Sessions.Settings settings = sparkOptions.settings("local[*]", common.specConfs());
     if (settings.local() && !"off".equals(System.getProperty(WARM_UP_PROPERTY))) {
@@ -83,8 +92,7 @@ final class AblateCommand implements Callable<Integer> {
     SparkSession spark = Sessions.create("ablate", settings);
     try {
       console.progressOf(spark);
-      show(console, AblationJob.run(spark, options, console.listener()));
-      return 0;
+      return show(console, AblationJob.run(spark, options, console.listener()));
     } finally {
       spark.stop();
     }
@@ -105,13 +113,16 @@ final class AblateCommand implements Callable<Integer> {
             : latencyReps, 1, 100_000));
   }
 
-  /** The result tables and where the metrics are. */
-  static void show(Console console, AblationJob.Result r) {
+  /** The result tables, the gates' verdict and where the metrics are; returns the exit code. */
+  static int show(Console console, AblationJob.Result r) {
     console.out().print(Render.accuracy(r.accuracy()));
     if (r.latency() != null) {
       console.out().print(Render.latency(r.latency()));
     }
-    console.note("Metrics in %s (tables runs, accuracy%s; run_id %s)", r.metrics(),
-        r.latency() == null ? "" : ", latency", r.runId().value());
+    console.out().print(Render.gates(r.gates()));
+    console.note("Metrics in %s (tables runs, accuracy%s%s; run_id %s)", r.metrics(),
+        r.latency() == null ? "" : ", latency", r.gates().gates().isEmpty() ? "" : ", gates",
+        r.runId().value());
+    return r.gates().tripped() ? DriftCommand.ALERT : 0;
   }
 }

@@ -20,6 +20,8 @@ public final class Tables {
   public static final String DRIFT = "drift";
   public static final String PROMPT_EVAL = "prompt_eval";
   public static final String PROMPT_RESULTS = "prompt_results";
+  public static final String GATES = "gates";
+  public static final String COMPARISONS = "comparisons";
 
   /** One row per (key, variant) of an ablation run: the error against the float64 reference. */
   public static final StructType ACCURACY_SCHEMA = new StructType()
@@ -103,6 +105,26 @@ public final class Tables {
       .add("max_kl", DataTypes.DoubleType).add("top1_agreement", DataTypes.DoubleType)
       .add("generated_tokens", DataTypes.IntegerType).add("prefill_ms", DataTypes.DoubleType);
 
+  /**
+   * One row per (gate, checked row) of a run given {@code --gate}: every check, pass or fail. A
+   * missing value (null or NaN) is stored as null and fails.
+   */
+  public static final StructType GATES_SCHEMA = new StructType()
+      .add("gate", DataTypes.StringType).add("table_name", DataTypes.StringType)
+      .add("subject", DataTypes.StringType).add("key", DataTypes.StringType)
+      .add("metric", DataTypes.StringType).add("op", DataTypes.StringType)
+      .add("threshold", DataTypes.DoubleType).add("value", DataTypes.DoubleType)
+      .add("status", DataTypes.StringType).add("reason", DataTypes.StringType);
+
+  /** One row per (key, metric) of an {@code ablate compare} run: both values and how they differ. */
+  public static final StructType COMPARISONS_SCHEMA = new StructType()
+      .add("baseline", DataTypes.StringType).add("candidate", DataTypes.StringType)
+      .add("table_name", DataTypes.StringType).add("subject", DataTypes.StringType)
+      .add("key", DataTypes.StringType).add("metric", DataTypes.StringType)
+      .add("baseline_value", DataTypes.DoubleType).add("candidate_value", DataTypes.DoubleType)
+      .add("delta", DataTypes.DoubleType).add("ratio", DataTypes.DoubleType)
+      .add("status", DataTypes.StringType).add("gate", DataTypes.StringType);
+
   /** The key columns of each table, {@code run_id} first: a row is unique by them. */
   public static final Map<String, List<String>> KEYS = Map.of(
       RUNS, List.of("run_id"),
@@ -113,7 +135,9 @@ public final class Tables {
       PROFILES, List.of("run_id", "model", "checkpoint", "layer", "site", "variant"),
       DRIFT, List.of("run_id", "baseline", "candidate", "model", "layer", "site", "variant"),
       PROMPT_EVAL, List.of("run_id", "model", "variant_config", "task"),
-      PROMPT_RESULTS, List.of("run_id", "variant_config", "prompt_id"));
+      PROMPT_RESULTS, List.of("run_id", "variant_config", "prompt_id"),
+      GATES, List.of("run_id", "gate", "table_name", "subject", "key", "metric"),
+      COMPARISONS, List.of("run_id", "table_name", "subject", "key", "metric"));
 
   /** The columns of a metric table, or null for a table not in this list. */
   public static StructType schema(String table) {
@@ -124,6 +148,8 @@ public final class Tables {
       case DRIFT -> DRIFT_SCHEMA;
       case PROMPT_EVAL -> PROMPT_EVAL_SCHEMA;
       case PROMPT_RESULTS -> PROMPT_RESULTS_SCHEMA;
+      case GATES -> GATES_SCHEMA;
+      case COMPARISONS -> COMPARISONS_SCHEMA;
       default -> null;
     };
   }
