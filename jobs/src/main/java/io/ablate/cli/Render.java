@@ -8,6 +8,7 @@ import io.ablate.eval.PromptEval;
 import io.ablate.gate.Gate;
 import io.ablate.gate.GateCheck;
 import io.ablate.gate.GateResults;
+import io.ablate.job.CompareJob;
 import io.ablate.job.EvalJob;
 import io.ablate.latency.LatencyPass;
 import io.ablate.latency.LatencyRow;
@@ -103,6 +104,22 @@ final class Render {
         split.decodeMs() / 1e3, split.generatedTokens(),
         split.generatedTokens() / Math.max(1e-9, (split.prefillMs() + split.decodeMs()) / 1e3),
         split.scoreMs() / 1e3, Math.max(0, wall * slots - busy), slots);
+  }
+
+  /** One row per key and metric of a comparison, in the job's order (regressions first). */
+  static String comparisons(List<CompareJob.Comparison> rows) {
+    TextTable t = new TextTable("status", "subject", "key", "metric", "baseline", "candidate",
+        "delta", "ratio", "gate");
+    for (CompareJob.Comparison c : rows) {
+      t.row(c.status(), c.subject(), c.key(), c.metric(), g(c.baselineValue()),
+          g(c.candidateValue()), g(c.delta()), g(c.ratio()), c.gate());
+    }
+    return t.render();
+  }
+
+  /** A value that may be missing, to six significant digits; "-" when missing. */
+  private static String g(Double v) {
+    return v == null ? "-" : Gate.number(v);
   }
 
   /**

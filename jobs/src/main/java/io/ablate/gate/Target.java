@@ -43,12 +43,12 @@ public record Target(String subject, String key, Map<String, Double> values,
 
   /**
    * Key columns as text, in the order given: {@code model=m checkpoint=c layer=3 site=ffn.pre};
-   * a column whose value is null is left out.
+   * a column whose value is null, or that the row does not have, is left out.
    */
   public static String keyText(Row row, List<String> columns) {
     StringJoiner out = new StringJoiner(" ");
     for (String c : columns) {
-      Object v = row.get(row.fieldIndex(c));
+      Object v = row.schema().getFieldIndex(c).isDefined() ? row.get(row.fieldIndex(c)) : null;
       if (v != null) {
         out.add(c + "=" + v);
       }
