@@ -19,9 +19,11 @@ import picocli.CommandLine.ParentCommand;
     description = "Accuracy of activation variants against a float64 reference over an "
         + "activation dataset, one pass, into the accuracy table of a metrics repository (with "
         + "--latency, also the kernels' timings into the latency table).",
-    footer = {"", "Example:",
+    footer = {"", "Examples:",
         "  ablate ablate --input data-samples/activations --metrics /tmp/metrics \\",
-        "      --variants 'gelu_tanh;silu;gelu@bf16;swiglu@int8'"})
+        "      --variants 'gelu_tanh;silu;gelu@bf16;swiglu@int8'",
+        "  ablate ablate --input data-samples/activations --metrics /tmp/metrics \\",
+        "      --gate 'cos_sim>=0.998' --gate 'gelu_tanh:max_abs_err<=1e-3'"})
 final class AblateCommand implements Callable<Integer> {
   @ParentCommand
   Cli cli;

@@ -16,9 +16,9 @@ import picocli.CommandLine.ParentCommand;
         + "joined on their keys: per row and metric both values, the difference and the ratio, "
         + "into the comparisons table; with gates, exit 3 when a row regressed.",
     footer = {"", "Examples:",
-        "  ablate compare --metrics /data/metrics --baseline previous --candidate latest \\",
+        "  ablate compare --metrics DIR --baseline previous --candidate latest \\",
         "      --table accuracy --gate 'snr_db_delta>=-1' --gate 'max_abs_err_ratio<=1.5'",
-        "  ablate compare --metrics /data/metrics --baseline RUN_CPU --candidate RUN_GPU \\",
+        "  ablate compare --metrics DIR --baseline RUN_CPU --candidate RUN_GPU \\",
         "      --table latency --gate 'ns_per_elem_p50_ratio<=1.10'"})
 final class CompareCommand implements Callable<Integer> {
   @ParentCommand

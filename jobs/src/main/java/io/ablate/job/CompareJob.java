@@ -13,6 +13,7 @@ import io.ablate.repository.RunId;
 import io.ablate.repository.RunRecord;
 import io.ablate.repository.Tables;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.UnaryOperator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -136,7 +136,7 @@ public final class CompareJob {
       }
       compared.add(m.trim());
     }
-    String subjectColumn = table.equals(Tables.PROMPT_EVAL) ? "variant_config" : "variant";
+    String subjectColumn = subjectColumn(table);
     List<String> keyColumns = keyColumns(table, subjectColumn);
     Map<List<Object>, List<Row>> before = byKey(repo.rowsOfRuns(table, List.of(baseline)).rows(),
         subjectColumn, keyColumns);
@@ -145,9 +145,7 @@ public final class CompareJob {
     Set<String> subjects = new TreeSet<>();
     before.keySet().forEach(k -> subjects.add((String) k.get(0)));
     after.keySet().forEach(k -> subjects.add((String) k.get(0)));
-    Gates gates = Gates.bind(o.gates(), Tables.COMPARISONS, columns,
-        EnumSet.allOf(Metric.Form.class), subjectColumn.replace('_', ' '), subjects,
-        canonical(table));
+    Gates gates = gates(o.gates(), table, subjects);
     compared.addAll(gates.columns()); // a gate's metric is compared, asked for or not
 
     String b = baseline.runId().value();
@@ -172,6 +170,22 @@ public final class CompareJob {
     }, r -> r.gates().tripped() ? AblateException.Kind.GATE_TRIPPED.exitCode() : 0);
   }
 
+  /**
+   * {@code gates} bound to the joined rows of {@code table}: a metric is X (a numeric column: the
+   * candidate's value), X_delta or X_ratio; a subject one of {@code subjects} (variants in any
+   * spelling the catalogue reads; variant configs as written). Bad input otherwise.
+   */
+  public static Gates gates(List<Gate> gates, String table, Collection<String> subjects) {
+    return Gates.bind(gates, Tables.COMPARISONS, Gates.metricColumns(table, Tables.schema(table)),
+        EnumSet.allOf(Metric.Form.class), subjectColumn(table).replace('_', ' '), subjects,
+        table.equals(Tables.PROMPT_EVAL) ? String::trim : text -> Catalogue.variant(text).name());
+  }
+
+  /** The column that says what a row is about: its variant, or its variant config. */
+  static String subjectColumn(String table) {
+    return table.equals(Tables.PROMPT_EVAL) ? "variant_config" : "variant";
+  }
+
   /** The join's key columns after the subject: the table's key less placement, plus detail. */
   static List<String> keyColumns(String table, String subjectColumn) {
     List<String> out = new ArrayList<>(Target.otherKeys(table, subjectColumn));
@@ -180,12 +194,6 @@ public final class CompareJob {
       out.addAll(LATENCY_DETAIL);
     }
     return out;
-  }
-
-  /** Variant subjects in any spelling the catalogue reads; variant configs as written. */
-  private static UnaryOperator<String> canonical(String table) {
-    return table.equals(Tables.PROMPT_EVAL) ? String::trim
-        : text -> Catalogue.variant(text).name();
   }
 
   /** A run's rows by key (subject first), in the order read. */
