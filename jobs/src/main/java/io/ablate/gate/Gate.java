@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 /**
  * A threshold on a metric: {@code [SUBJECT:]METRIC OP NUMBER}, e.g. {@code snr_db>=40}, {@code
  * gelu@int8:max_abs_err<=1e-3}, {@code *:gelu@int8:mean_kl_delta<=0.01}. OP is one of {@code >=},
- * {@code <=}, {@code >}, {@code <}; NUMBER any Java double literal ({@code 1e-3}, {@code -Infinity};
- * not NaN); spaces around the parts are allowed. The subject is everything before the last
+ * {@code <=}, {@code >}, {@code <}; NUMBER any Java double literal ({@code 1e-3}, {@code
+ * -Infinity}; not NaN); spaces around the parts are allowed. The subject is everything before the last
  * {@code :} ahead of the metric (variant configs hold colons themselves), and names the rows the
  * gate is about; without one the gate holds for every row. What the metric and subject name is up
  * to the table the gate is bound to ({@link Gates#bind}).

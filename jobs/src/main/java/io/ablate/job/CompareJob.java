@@ -63,7 +63,7 @@ public final class CompareJob {
       Tables.LATENCY, List.of("host", "executor_id"));
   /** Columns that tell latency rows of a benchmark apart beyond the table's key. */
   static final List<String> LATENCY_DETAIL = List.of("scope", "shape", "tokens", "stage", "mode");
-  /** A reference to the latest run; {@code previous}: the baseline run before the candidate. */
+  /** A run by its place: the latest with rows to compare, or the one before the candidate. */
   public static final String LATEST = "latest";
   public static final String PREVIOUS = "previous";
 
@@ -76,10 +76,11 @@ public final class CompareJob {
   /**
    * What to compare.
    *
+   * @param metrics the metrics repository
    * @param baseline a run id or {@code previous}
    * @param candidate a run id or {@code latest}
    * @param table one of {@link #TABLES}, or null for the one both runs have
-   * @param metrics numeric columns to compare, or empty for {@link #DEFAULT_METRICS}
+   * @param metricNames numeric columns to compare, or empty for {@link #DEFAULT_METRICS}
    */
   public record Options(String metrics, String baseline, String candidate, String table,
       List<String> metricNames, List<Gate> gates, RunId runId) {
@@ -102,7 +103,7 @@ public final class CompareJob {
    *
    * @param baselineValue null when the row is in the candidate only or the value is missing
    * @param candidateValue null when the row is in the baseline only or the value is missing
-   * @param gate the gates the row missed, ';'-separated, or null
+   * @param gate the gates the row missed, separated by "; ", or null
    */
   public record Comparison(String subject, String key, String metric, Double baselineValue,
       Double candidateValue, Double delta, Double ratio, String status, String gate) {

@@ -116,7 +116,7 @@ public final class Tables {
       .add("threshold", DataTypes.DoubleType).add("value", DataTypes.DoubleType)
       .add("status", DataTypes.StringType).add("reason", DataTypes.StringType);
 
-  /** One row per (key, metric) of an {@code ablate compare} run: both values and how they differ. */
+  /** One row per (key, metric) of an {@code ablate compare} run: both values, how they differ. */
   public static final StructType COMPARISONS_SCHEMA = new StructType()
       .add("baseline", DataTypes.StringType).add("candidate", DataTypes.StringType)
       .add("table_name", DataTypes.StringType).add("subject", DataTypes.StringType)

@@ -72,7 +72,8 @@ class GateCommandsTest {
     Map<String, Row> passed = rows(metrics, Tables.GATES, "pass", "gate", "subject", "key");
     assertEquals(12, passed.size());
     assertTrue(passed.values().stream().allMatch(r -> r.getAs("status").equals("pass")
-        && r.getAs("reason") == null && r.getAs("table_name").equals("accuracy")), passed.toString());
+        && r.getAs("reason") == null && r.getAs("table_name").equals("accuracy")),
+        passed.toString());
 
     // int8 rounds gelu's outputs to 1/127 of their range: far above 1e-3; gelu_tanh stays within.
     CliTest.Result fail = run(base, "--run-id", "fail", "--gate", "max_abs_err<=1e-3");
