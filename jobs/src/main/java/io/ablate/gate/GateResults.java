@@ -11,9 +11,6 @@ import org.apache.spark.sql.Row;
  * @param gates the gates, in the order given (empty: the run had none)
  */
 public record GateResults(List<Gate> gates, List<GateCheck> checks) {
-  /** No gates, no checks. */
-  public static final GateResults NONE = new GateResults(List.of(), List.of());
-
   public GateResults {
     gates = List.copyOf(gates);
     checks = List.copyOf(checks);

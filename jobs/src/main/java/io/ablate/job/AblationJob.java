@@ -82,7 +82,7 @@ public final class AblationJob {
    * What ran.
    *
    * @param latency the latency pass's rows and notes, or null without one
-   * @param gates the gates' checks of the accuracy rows ({@link GateResults#NONE} without gates)
+   * @param gates the gates' checks of the accuracy rows (none without gates)
    */
   public record Result(RunId runId, String metrics, int files, int skippedFiles,
       List<AccuracyPass.Result> accuracy, LatencyPass.Result latency, GateResults gates) {}

@@ -103,8 +103,7 @@ public final class EvalJob {
    *
    * @param prompts the number of prompts evaluated (under each config)
    * @param seconds the run's wall time
-   * @param gates the gates' checks of the {@code prompt_eval} rows ({@link GateResults#NONE}
-   *     without gates)
+   * @param gates the gates' checks of the {@code prompt_eval} rows (none without gates)
    */
   public record Result(RunId runId, String metrics, String modelName, ModelConfig config,
       PromptEval eval, List<PromptEval.Summary> summaries, PromptEval.TimeSplit split,
