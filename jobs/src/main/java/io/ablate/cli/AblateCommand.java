@@ -2,8 +2,10 @@ package io.ablate.cli;
 
 import io.ablate.AblateException;
 import io.ablate.activation.Variant;
+import io.ablate.gate.Gate;
 import io.ablate.job.AblationJob;
 import io.ablate.latency.LatencyPass;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -17,9 +19,11 @@ import picocli.CommandLine.ParentCommand;
     description = "Accuracy of activation variants against a float64 reference over an "
         + "activation dataset, one pass, into the accuracy table of a metrics repository (with "
         + "--latency, also the kernels' timings into the latency table).",
-    footer = {"", "Example:",
+    footer = {"", "Examples:",
         "  ablate ablate --input data-samples/activations --metrics /tmp/metrics \\",
-        "      --variants 'gelu_tanh;silu;gelu@bf16;swiglu@int8'"})
+        "      --variants 'gelu_tanh;silu;gelu@bf16;swiglu@int8'",
+        "  ablate ablate --input data-samples/activations --metrics /tmp/metrics \\",
+        "      --gate 'cos_sim>=0.998' --gate 'gelu_tanh:max_abs_err<=1e-3'"})
 final class AblateCommand implements Callable<Integer> {
   @ParentCommand
   Cli cli;
@@ -46,6 +50,13 @@ final class AblateCommand implements Callable<Integer> {
       description = "Reference of ffn.gate_up sites (default: ${DEFAULT-VALUE}).")
   Variant gatedReference;
 
+
+  @Option(names = "--gate", paramLabel = "GATE", split = ";", converter = Converters.OneGate.class,
+      description = "A threshold every accuracy row must meet, else exit 3 (the run is still "
+          + "recorded): [VARIANT:]METRIC OP NUMBER, OP one of >=, <=, >, <, METRIC a numeric "
+          + "column of the accuracy table (e.g. snr_db>=40, gelu@int8:max_abs_err<=1e-3). "
+          + "Repeatable, or ';'-separated; every check goes into the gates table.")
+  List<Gate> gates;
 
   @Option(names = "--latency",
       description = "Also time every variant's kernels (scalar, simd, djl, gpu) on the executors, "
@@ -74,7 +85,7 @@ final class AblateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     AblationJob.Options options = new AblationJob.Options(in.input, run.metrics,
         variants.variants(), reference, gatedReference, run.runId(), in.onBadFile, latencyPass(),
-        in.engine);
+        in.engine, AblationJob.gates(gates == null ? List.of() : gates, variants.variants()));
     Console console = cli.console(common);
     Sessions.Settings settings = sparkOptions.settings("local[*]", common.specConfs());
     return run.results.run(common, run.metrics, settings, console.listener(), listener -> {
@@ -84,8 +95,7 @@ final class AblateCommand implements Callable<Integer> {
       SparkSession spark = Sessions.create("ablate", settings);
       try {
         console.progressOf(spark);
-        show(console, AblationJob.run(spark, options, listener));
-        return 0;
+        return show(console, AblationJob.run(spark, options, listener));
       } finally {
         spark.stop();
       }
@@ -107,13 +117,16 @@ final class AblateCommand implements Callable<Integer> {
             : latencyReps, 1, 100_000));
   }
 
-  /** The result tables and where the metrics are. */
-  static void show(Console console, AblationJob.Result r) {
+  /** The result tables, the gates' verdict and where the metrics are; returns the exit code. */
+  static int show(Console console, AblationJob.Result r) {
     console.out().print(Render.accuracy(r.accuracy()));
     if (r.latency() != null) {
       console.out().print(Render.latency(r.latency()));
     }
-    console.note("Metrics in %s (tables runs, accuracy%s; run_id %s)", r.metrics(),
-        r.latency() == null ? "" : ", latency", r.runId().value());
+    console.out().print(Render.gates(r.gates()));
+    console.note("Metrics in %s (tables runs, accuracy%s%s; run_id %s)", r.metrics(),
+        r.latency() == null ? "" : ", latency", r.gates().gates().isEmpty() ? "" : ", gates",
+        r.runId().value());
+    return r.gates().tripped() ? DriftCommand.ALERT : 0;
   }
 }

@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
         + "drift.",
     subcommands = {HelpCommand.class, DemoCommand.class, VariantsCommand.class,
         GenerateCommand.class, AblateCommand.class, ProfileCommand.class, DriftCommand.class,
-        ExplainGpuCommand.class, BenchCommand.class, ReportCommand.class, PromptsCommand.class,
-        TrainCommand.class, SweepCommand.class, EvalCommand.class, CaptureCommand.class,
+        CompareCommand.class, ExplainGpuCommand.class, BenchCommand.class, ReportCommand.class,
+        PromptsCommand.class, TrainCommand.class, SweepCommand.class, EvalCommand.class,
+        CaptureCommand.class,
         GpuCheckCommand.class},
     footer = {"", "'ablate COMMAND --help' shows a command's options and an example.",
         "Exit codes: 0 success, 2 bad usage or input, 3 a gate tripped, 1 anything else."})

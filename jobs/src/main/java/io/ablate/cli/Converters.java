@@ -100,6 +100,14 @@ final class Converters {
     }
   }
 
+  /** A gate: {@code [SUBJECT:]METRIC OP NUMBER}. */
+  static final class OneGate implements ITypeConverter<io.ablate.gate.Gate> {
+    @Override
+    public io.ablate.gate.Gate convert(String v) {
+      return checked(() -> io.ablate.gate.Gate.parse(v));
+    }
+  }
+
   /** metric=warn:alert,... over the defaults. */
   static final class Gate implements ITypeConverter<Thresholds> {
     @Override

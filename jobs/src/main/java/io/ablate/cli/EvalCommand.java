@@ -1,10 +1,12 @@
 package io.ablate.cli;
 
 import io.ablate.eval.PromptEval;
+import io.ablate.gate.Gate;
 import io.ablate.job.EvalJob;
 import io.ablate.model.ModelConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -61,6 +63,14 @@ final class EvalCommand implements Callable<Integer> {
       description = "Only the first N prompts of each task by id (default: all).")
   int perTask;
 
+  @Option(names = "--gate", paramLabel = "GATE", split = ";", converter = Converters.OneGate.class,
+      description = "A threshold every prompt_eval row must meet, else exit 3 (the run is still "
+          + "recorded): [CONFIG:]METRIC OP NUMBER, OP one of >=, <=, >, <, METRIC a numeric "
+          + "column of prompt_eval or X_delta (the row's X minus the baseline config's, same "
+          + "model and task), e.g. exact_match_delta>=-0.01, '*:gelu@int8:mean_kl<=1e-3'. "
+          + "Repeatable, or ';'-separated; every check goes into the gates table.")
+  List<Gate> gates;
+
 
   @Mixin
   SparkOptions sparkOptions;
@@ -73,32 +83,37 @@ final class EvalCommand implements Callable<Integer> {
     ModelConfig config = EvalJob.Options.config(model);
     String configs = variants != null ? variants
         : config.gated() ? EvalJob.GATED_DEFAULT : EvalJob.ELEMENTWISE_DEFAULT;
-    EvalJob.Options options = new EvalJob.Options(model, prompts, run.metrics,
-        new PromptEval(Path.of(model).toAbsolutePath().toString(),
-            Arrays.asList(configs.split(";")), common.range("--batch", batch, 1, 4096),
-            common.range("--partitions", partitions, 0, 100_000),
-            common.range("--max-new-tokens", maxNewTokens, 1, 4096)),
-        run.runId(), common.range("--per-task", perTask, 0, Integer.MAX_VALUE));
+    PromptEval eval = new PromptEval(Path.of(model).toAbsolutePath().toString(),
+        Arrays.asList(configs.split(";")), common.range("--batch", batch, 1, 4096),
+        common.range("--partitions", partitions, 0, 100_000),
+        common.range("--max-new-tokens", maxNewTokens, 1, 4096));
+    EvalJob.Options options = new EvalJob.Options(model, prompts, run.metrics, eval, run.runId(),
+        common.range("--per-task", perTask, 0, Integer.MAX_VALUE),
+        EvalJob.gates(gates == null ? List.of() : gates, eval));
     Console console = cli.console(common);
     Sessions.Settings settings = sparkOptions.settings("local[*]", common.specConfs());
     return run.results.run(common, run.metrics, settings, console.listener(), listener -> {
       SparkSession spark = Sessions.create("eval", settings);
       try {
         console.progressOf(spark);
-        show(console, EvalJob.run(spark, options, listener),
+        return show(console, EvalJob.run(spark, options, listener),
             spark.sparkContext().defaultParallelism());
-        return 0;
       } finally {
         spark.stop();
       }
     });
   }
 
-  /** The variant config × task table, where the time went, where the metrics are. */
-  static void show(Console console, EvalJob.Result r, int slots) {
+  /**
+   * The variant config × task table, the gates' verdict, where the time went, where the metrics
+   * are; returns the exit code.
+   */
+  static int show(Console console, EvalJob.Result r, int slots) {
     console.out().print(Render.eval(r));
+    console.out().print(Render.gates(r.gates()));
     console.note("%s", Render.evalTime(r, slots));
-    console.note("Metrics in %s (tables runs, prompt_eval, prompt_results; run_id %s)",
-        r.metrics(), r.runId().value());
+    console.note("Metrics in %s (tables runs, prompt_eval, prompt_results%s; run_id %s)",
+        r.metrics(), r.gates().gates().isEmpty() ? "" : ", gates", r.runId().value());
+    return r.gates().tripped() ? DriftCommand.ALERT : 0;
   }
 }

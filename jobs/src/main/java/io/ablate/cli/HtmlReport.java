@@ -41,7 +41,7 @@ final class HtmlReport {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Tables with a section of plots, in page order; any other table gets its table only. */
   private static final List<String> PLOTTED = List.of(Tables.ACCURACY, Tables.DRIFT,
-      Tables.PROMPT_EVAL, Tables.LATENCY, "comparisons", "gates");
+      Tables.PROMPT_EVAL, Tables.LATENCY, Tables.COMPARISONS, Tables.GATES);
 
   /**
    * What a page shows.
@@ -79,7 +79,7 @@ final class HtmlReport {
           case Tables.DRIFT -> drift(body, page, run.getKey(), run.getValue());
           case Tables.PROMPT_EVAL -> promptEval(body, run.getValue());
           case Tables.LATENCY -> latency(body, run.getValue());
-          case "comparisons" -> comparisons(body, run.getValue());
+          case Tables.COMPARISONS -> comparisons(body, run.getValue());
           default -> { } // gates: the table says it all
         }
       }
@@ -149,8 +149,8 @@ final class HtmlReport {
       case Tables.DRIFT -> "Drift";
       case Tables.PROMPT_EVAL -> "Prompt evaluation";
       case Tables.LATENCY -> "Latency";
-      case "comparisons" -> "Comparisons";
-      case "gates" -> "Gates";
+      case Tables.COMPARISONS -> "Comparisons";
+      case Tables.GATES -> "Gates";
       case Tables.PROFILES -> "Profiles";
       case Tables.PROMPT_RESULTS -> "Prompt results";
       default -> table;

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -34,7 +35,8 @@ import org.yaml.snakeyaml.nodes.Tag;
  * <pre>
  * command: ablate              # optional; must match the command given, or names it
  * input: data-samples/activations
- * variants: [gelu_tanh, silu]  # a list: variants joined with ';', other options with ','
+ * variants: [gelu_tanh, silu]  # a list: variants and gates joined with ';', others with ','
+ * gate: [snr_db>=40, max_abs_err<=1e-3]   # a repeatable option: one item per occurrence
  * overwrite: true              # a flag: true or false
  * conf:                        # a mapping, or a list of key=value
  *   spark.sql.shuffle.partitions: 8
@@ -116,7 +118,14 @@ record JobSpec(String file, String command, Map<String, String> values,
     return new JobSpec(file, command, values, origins, confs);
   }
 
-  /** A list value: the variant list syntax separates with ';', every other list option with ','. */
+  /**
+   * Options whose items may hold ',' (variant parameters, per-layer variant configs) and are
+   * separated by ';': the variant list, and {@code --gate}, which splits its value at ';' so
+   * that a list reaches it as one occurrence per item.
+   */
+  private static final Set<String> SEMICOLON_LISTS = Set.of("variants", "gate");
+
+  /** A list value, its items joined with ';' ({@link #SEMICOLON_LISTS}) or ','. */
   private static String joined(String file, String name, SequenceNode list) {
     List<String> items = new ArrayList<>();
     for (Node n : list.getValue()) {
@@ -125,7 +134,7 @@ record JobSpec(String file, String command, Map<String, String> values,
     if (items.isEmpty()) {
       throw AblateException.badInput("job spec %s: '%s' is an empty list", at(file, list), name);
     }
-    return String.join(name.equals("variants") ? ";" : ",", items);
+    return String.join(SEMICOLON_LISTS.contains(name) ? ";" : ",", items);
   }
 
   /** {@code conf} as a mapping of Spark keys to values, or as a list of {@code key=value}. */

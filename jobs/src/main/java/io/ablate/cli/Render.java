@@ -5,6 +5,10 @@ import io.ablate.accuracy.ErrorStats;
 import io.ablate.drift.Drift;
 import io.ablate.drift.DriftMetrics;
 import io.ablate.eval.PromptEval;
+import io.ablate.gate.Gate;
+import io.ablate.gate.GateCheck;
+import io.ablate.gate.GateResults;
+import io.ablate.job.CompareJob;
 import io.ablate.job.EvalJob;
 import io.ablate.latency.LatencyPass;
 import io.ablate.latency.LatencyRow;
@@ -100,6 +104,48 @@ final class Render {
         split.decodeMs() / 1e3, split.generatedTokens(),
         split.generatedTokens() / Math.max(1e-9, (split.prefillMs() + split.decodeMs()) / 1e3),
         split.scoreMs() / 1e3, Math.max(0, wall * slots - busy), slots);
+  }
+
+  /** One row per key and metric of a comparison, in the job's order (regressions first). */
+  static String comparisons(List<CompareJob.Comparison> rows) {
+    TextTable t = new TextTable("status", "subject", "key", "metric", "baseline", "candidate",
+        "delta", "ratio", "gate");
+    for (CompareJob.Comparison c : rows) {
+      t.row(c.status(), c.subject(), c.key(), c.metric(), g(c.baselineValue()),
+          g(c.candidateValue()), g(c.delta()), g(c.ratio()), c.gate());
+    }
+    return t.render();
+  }
+
+  /** A value that may be missing, to six significant digits; "-" when missing. */
+  private static String g(Double v) {
+    return v == null ? "-" : Gate.number(v);
+  }
+
+  /**
+   * After a gated command's output: the failed checks as a table ("2 gate failures:"), or one
+   * line saying how many rows passed which gates; nothing without gates.
+   */
+  static String gates(GateResults results) {
+    if (results.gates().isEmpty()) {
+      return "";
+    }
+    List<GateCheck> failures = results.failures();
+    if (failures.isEmpty()) {
+      StringBuilder sb = new StringBuilder();
+      results.rowsPerGate().forEach((gate, rows) -> sb.append(sb.length() == 0 ? "" : ", ")
+          .append(gate).append(" (").append(rows).append(rows == 1 ? " row)" : " rows)"));
+      return String.format(Locale.ROOT, "All %d gate checks passed: %s.%n",
+          results.checks().size(), sb);
+    }
+    TextTable t = new TextTable("gate", "subject", "key", "value", "threshold");
+    for (GateCheck c : failures) {
+      t.row(c.gate().text(), c.subject(), c.key(),
+          c.value() == null ? "missing" : Gate.number(c.value()),
+          c.gate().op().symbol() + " " + Gate.number(c.gate().threshold()));
+    }
+    return String.format(Locale.ROOT, "%d gate failure%s:%n", failures.size(),
+        failures.size() == 1 ? "" : "s") + t.render();
   }
 
   /** A number for a table cell; NaN as "-". */

@@ -44,8 +44,6 @@ import picocli.CommandLine.ParentCommand;
         "  ablate report --metrics /tmp/metrics --runs all --format html --out report.html"})
 final class ReportCommand implements Callable<Integer> {
   private static final String RUN_ID = "run_id";
-  /** How many run ids an error message lists. */
-  private static final int LISTED = 5;
 
   @ParentCommand
   Cli cli;
@@ -236,10 +234,7 @@ final class ReportCommand implements Callable<Integer> {
       }
       String id = RunId.of(s.trim()).value();
       if (!known.contains(id)) {
-        List<String> newest = known.subList(Math.max(0, known.size() - LISTED), known.size());
-        throw AblateException.badInput("run id '%s' is not in %s; newest runs: %s (%d in all; "
-            + "'ablate report --metrics %s --table runs' lists them)", id, dir,
-            newest.isEmpty() ? "none" : String.join(", ", newest), known.size(), dir);
+        throw MetricsRepository.unknownRun(id, dir, runs);
       }
       ids.add(id);
     }

@@ -40,8 +40,6 @@ import picocli.CommandLine.Option;
 final class ResultsFile {
   /** The document's layout version: a change that breaks readers increments it. */
   static final int SCHEMA_VERSION = 1;
-  /** The table of gate checks: its rows are the document's {@code gates}, not one of its tables. */
-  static final String GATES = "gates";
   /** The per-prompt table, thousands of rows a run: its rows are counted, not listed. */
   private static final Set<String> COUNTED = Set.of(Tables.PROMPT_RESULTS);
   /** The runs columns that hold JSON objects, written as objects. */
@@ -202,7 +200,7 @@ final class ResultsFile {
           selection);
       if (t.rows().isEmpty()) {
         continue; // the run wrote nothing there
-      } else if (name.equals(GATES)) {
+      } else if (name.equals(Tables.GATES)) {
         gates = t;
         continue;
       }

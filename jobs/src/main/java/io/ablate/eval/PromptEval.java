@@ -42,12 +42,15 @@ public record PromptEval(String modelDir, List<String> configs, int batch, int p
       .add("batch_ms", DataTypes.DoubleType).add("batch_size", DataTypes.IntegerType)
       .add("score_ms", DataTypes.DoubleType).add("load_ms", DataTypes.DoubleType);
 
+  /** The config every other is compared with: the model's own activation. */
+  public static final String BASELINE = "baseline";
+
   /** The configs evaluated, baseline first. */
   public List<String> evaluated() {
     List<String> out = new ArrayList<>();
-    out.add("baseline");
+    out.add(BASELINE);
     for (String c : configs) {
-      if (!c.trim().equals("baseline")) {
+      if (!c.trim().equals(BASELINE)) {
         out.add(c.trim());
       }
     }

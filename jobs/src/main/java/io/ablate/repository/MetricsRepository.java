@@ -322,6 +322,37 @@ public final class MetricsRepository {
     }
   }
 
+  /**
+   * The ids of the runs with a partition in metric table {@code table} (of any status: use their
+   * records to tell), from the directory listing alone.
+   */
+  public Set<String> runIdsWithRows(String table) {
+    checkTable(table);
+    Set<String> out = new TreeSet<>();
+    for (FileStatus s : list(new Path(root, table))) {
+      String name = s.getPath().getName();
+      if (s.isDirectory() && name.startsWith(RunRecordRows.RUN_ID + "=")) {
+        out.add(name.substring(RunRecordRows.RUN_ID.length() + 1));
+      }
+    }
+    return out;
+  }
+
+  /** How many run ids {@link #unknownRun} lists. */
+  private static final int LISTED = 5;
+
+  /**
+   * Bad input for a run id that is not among {@code runs} (every run's record of the repository
+   * {@code dir}, sorted by id): names the newest runs and how to list them all.
+   */
+  public static AblateException unknownRun(String id, String dir, List<RunRecord> runs) {
+    List<String> known = runs.stream().map(r -> r.runId().value()).toList();
+    List<String> newest = known.subList(Math.max(0, known.size() - LISTED), known.size());
+    return AblateException.badInput("run id '%s' is not in %s; newest runs: %s (%d in all; "
+        + "'ablate report --metrics %s --table runs' lists them)", id, dir,
+        newest.isEmpty() ? "none" : String.join(", ", newest), known.size(), dir);
+  }
+
   /** The names of the metric tables in the repository (not {@code runs}), sorted. */
   public List<String> tables() {
     List<String> out = new ArrayList<>();

@@ -22,6 +22,8 @@ public final class Tables {
   public static final String PROMPT_RESULTS = "prompt_results";
   public static final String TRAINING = "training";
   public static final String TRAINING_SUMMARY = "training_summary";
+  public static final String GATES = "gates";
+  public static final String COMPARISONS = "comparisons";
 
   /** One row per (key, variant) of an ablation run: the error against the float64 reference. */
   public static final StructType ACCURACY_SCHEMA = new StructType()
@@ -131,6 +133,26 @@ public final class Tables {
       .add("diverged", DataTypes.BooleanType).add("diverged_at", DataTypes.IntegerType)
       .add("wall_s", DataTypes.DoubleType).add("model_dir", DataTypes.StringType);
 
+  /**
+   * One row per (gate, checked row) of a run given {@code --gate}: every check, pass or fail. A
+   * missing value (null or NaN) is stored as null and fails.
+   */
+  public static final StructType GATES_SCHEMA = new StructType()
+      .add("gate", DataTypes.StringType).add("table_name", DataTypes.StringType)
+      .add("subject", DataTypes.StringType).add("key", DataTypes.StringType)
+      .add("metric", DataTypes.StringType).add("op", DataTypes.StringType)
+      .add("threshold", DataTypes.DoubleType).add("value", DataTypes.DoubleType)
+      .add("status", DataTypes.StringType).add("reason", DataTypes.StringType);
+
+  /** One row per (key, metric) of an {@code ablate compare} run: both values, how they differ. */
+  public static final StructType COMPARISONS_SCHEMA = new StructType()
+      .add("baseline", DataTypes.StringType).add("candidate", DataTypes.StringType)
+      .add("table_name", DataTypes.StringType).add("subject", DataTypes.StringType)
+      .add("key", DataTypes.StringType).add("metric", DataTypes.StringType)
+      .add("baseline_value", DataTypes.DoubleType).add("candidate_value", DataTypes.DoubleType)
+      .add("delta", DataTypes.DoubleType).add("ratio", DataTypes.DoubleType)
+      .add("status", DataTypes.StringType).add("gate", DataTypes.StringType);
+
   /** The key columns of each table, {@code run_id} first: a row is unique by them. */
   public static final Map<String, List<String>> KEYS = Map.ofEntries(
       Map.entry(RUNS, List.of("run_id")),
@@ -144,7 +166,9 @@ public final class Tables {
       Map.entry(PROMPT_EVAL, List.of("run_id", "model", "variant_config", "task")),
       Map.entry(PROMPT_RESULTS, List.of("run_id", "variant_config", "prompt_id")),
       Map.entry(TRAINING, List.of("run_id", "variant", "lr", "seed", "step", "layer")),
-      Map.entry(TRAINING_SUMMARY, List.of("run_id", "variant", "lr", "seed")));
+      Map.entry(TRAINING_SUMMARY, List.of("run_id", "variant", "lr", "seed")),
+      Map.entry(GATES, List.of("run_id", "gate", "table_name", "subject", "key", "metric")),
+      Map.entry(COMPARISONS, List.of("run_id", "table_name", "subject", "key", "metric")));
 
   /** The columns of a metric table, or null for a table not in this list. */
   public static StructType schema(String table) {
@@ -157,6 +181,8 @@ public final class Tables {
       case PROMPT_RESULTS -> PROMPT_RESULTS_SCHEMA;
       case TRAINING -> TRAINING_SCHEMA;
       case TRAINING_SUMMARY -> TRAINING_SUMMARY_SCHEMA;
+      case GATES -> GATES_SCHEMA;
+      case COMPARISONS -> COMPARISONS_SCHEMA;
       default -> null;
     };
   }

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ablate.eval.PromptEval;
+import io.ablate.gate.Gate;
 import io.ablate.job.AblationJob;
+import io.ablate.job.CompareJob;
+import io.ablate.job.EvalJob;
 import io.ablate.repository.MetricsRepository;
 import io.ablate.testing.LocalSpark;
 import java.io.IOException;
@@ -13,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -197,6 +202,74 @@ class JobSpecTest {
     JobSpec demo = JobSpec.load(dir.resolve("ablate-demo.yaml").toString());
     assertEquals(AblationJob.DEFAULT_VARIANTS, demo.values().get("variants"));
     assertEquals("data-samples/activations", demo.values().get("input"));
+  }
+
+  /** The command a committed spec parses into, its values converted (no path is read). */
+  private static Object parsed(String spec) {
+    picocli.CommandLine cl = Main.commandLine(System.out, System.err);
+    String file = CliTest.repoRoot().resolve("conf/jobs").resolve(spec).toString();
+    return cl.parseArgs(Main.withJobSpec(cl, new String[] {"--job", file})).subcommand()
+        .commandSpec().userObject();
+  }
+
+  /**
+   * The nightly specs, one per kind of gate: their gates parse and bind to the tables they check
+   * (metrics and subjects known), as they would before a run.
+   */
+  @Test
+  void theNightlyGateSpecsBindTheirGates() {
+    AblateCommand accuracy = (AblateCommand) parsed("nightly-accuracy.yaml");
+    assertEquals(List.of("cos_sim>=0.998", "snr_db>=24", "gelu_tanh:max_abs_err<=1e-3"),
+        accuracy.gates.stream().map(Gate::text).toList());
+    assertEquals(3, AblationJob.gates(accuracy.gates, accuracy.variants.variants()).gates()
+        .size());
+
+    EvalCommand eval = (EvalCommand) parsed("nightly-eval.yaml");
+    assertEquals("*:gelu@int8", eval.gates.get(1).subject());
+    assertEquals(3, EvalJob.gates(eval.gates, new PromptEval(eval.model,
+        List.of(eval.variants.split(";")), 1, 1, 1)).gates().size());
+
+    CompareCommand compare = (CompareCommand) parsed("nightly-compare.yaml");
+    assertEquals("previous", compare.baseline);
+    assertEquals("latest", compare.candidate);
+    assertEquals(List.of("max_abs_err", "rmse", "snr_db", "cos_sim"), compare.metricNames);
+    assertEquals(Set.of("snr_db", "max_abs_err"),
+        CompareJob.gates(compare.gates, compare.table, List.of()).columns());
+
+    ProfileCommand drift = (ProfileCommand) parsed("nightly-drift.yaml");
+    assertEquals("previous", drift.driftAgainst);
+  }
+
+  /** A YAML list of gates is one --gate per item; the command line's --gate replaces it. */
+  @Test
+  void aListOfGatesIsARepeatedOption() throws IOException {
+    Path spec = write("gates.yaml", """
+        command: ablate
+        input: in
+        metrics: m
+        variants: [gelu_tanh, "swish(beta=1.5)@bf16"]
+        gate:
+          - snr_db>=40
+          - "swish(beta=1.5)@bf16:max_abs_err <= 1e-2"
+        """);
+    picocli.CommandLine cl = Main.commandLine(System.out, System.err);
+    AblateCommand fromSpec = (AblateCommand) cl.parseArgs(Main.withJobSpec(cl,
+        new String[] {"--job", spec.toString()})).subcommand().commandSpec().userObject();
+    assertEquals(List.of("snr_db>=40", "swish(beta=1.5)@bf16:max_abs_err <= 1e-2"),
+        fromSpec.gates.stream().map(Gate::text).toList());
+    assertEquals("swish(beta=1.5)@bf16", fromSpec.gates.get(1).subject());
+    cl = Main.commandLine(System.out, System.err);
+    AblateCommand overridden = (AblateCommand) cl.parseArgs(Main.withJobSpec(cl,
+        new String[] {"--job", spec.toString(), "--gate", "cos_sim>0.99", "--gate",
+            "n>=1;nan_out<=0"})).subcommand().commandSpec().userObject();
+    assertEquals(List.of("cos_sim>0.99", "n>=1", "nan_out<=0"),
+        overridden.gates.stream().map(Gate::text).toList());
+    // A malformed gate in the file names the file and the line.
+    Path bad = write("bad-gate.yaml", "input: in\nmetrics: m\ngate: [snr_db=40]\n");
+    CliTest.Result r = CliTest.run("ablate", "--job", bad.toString());
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("gate 'snr_db=40' is not valid") && r.err().contains("(job spec "
+        + bad + ", line 3)"), r.err());
   }
 
   /**

@@ -61,14 +61,6 @@ class ResultsFileTest {
   private static final Schema SCHEMA = SchemaRegistry
       .withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(read(SCHEMA_FILE));
 
-  /** The gates table as the gate checks write it. */
-  private static final StructType GATES = new StructType()
-      .add("gate", DataTypes.StringType).add("table_name", DataTypes.StringType)
-      .add("subject", DataTypes.StringType).add("key", DataTypes.StringType)
-      .add("metric", DataTypes.StringType).add("op", DataTypes.StringType)
-      .add("threshold", DataTypes.DoubleType).add("value", DataTypes.DoubleType)
-      .add("status", DataTypes.StringType).add("reason", DataTypes.StringType);
-
   @TempDir
   Path dir;
 
@@ -246,7 +238,7 @@ class ResultsFileTest {
           run.write(Tables.ACCURACY, Tables.ACCURACY_SCHEMA, List.of(RowFactory.create("m", "c", 3,
               "ffn.pre", "gelu@int8", "int8", "gelu", "simd", 10L, 0L, 0L, 0L, 0.5, 0.01, 0.02,
               Double.NaN, 3.0, 0.99, Double.POSITIVE_INFINITY, 0.0)));
-          run.write(ResultsFile.GATES, GATES, List.of(
+          run.write(Tables.GATES, Tables.GATES_SCHEMA, List.of(
               RowFactory.create("gelu@int8:snr_db>=30", "accuracy", "gelu@int8",
                   "model=m checkpoint=c layer=3 site=ffn.pre", "snr_db", ">=", 30.0,
                   Double.POSITIVE_INFINITY, "pass", null),
@@ -289,7 +281,7 @@ class ResultsFileTest {
     JsonNode tables = schema.at("/$defs/run_result/properties/tables/properties");
     for (String table : Tables.KEYS.keySet()) {
       StructType columns = Tables.schema(table);
-      if (columns == null || table.equals(ResultsFile.GATES)) {
+      if (columns == null || table.equals(Tables.GATES)) {
         continue; // runs (the run object), and gates (checked by the test above)
       }
       assertTrue(tables.has(table), table + " is not in the schema");
