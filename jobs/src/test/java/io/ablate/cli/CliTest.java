@@ -51,7 +51,8 @@ class CliTest {
     Result unknown = run("ablate-everything");
     assertEquals(2, unknown.code());
     assertTrue(unknown.err().contains("valid: demo, variants, generate, ablate, profile, drift, "
-        + "compare, explain-gpu, bench, report, prompts, train, eval, capture"), unknown.err());
+        + "compare, explain-gpu, bench, report, prompts, train, sweep, eval, capture"),
+        unknown.err());
     Result typo = run("variants", "--fromat", "md");
     assertEquals(2, typo.code());
     assertTrue(typo.err().contains("Unknown options: '--fromat', 'md'"), typo.err());

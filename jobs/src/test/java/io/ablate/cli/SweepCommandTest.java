@@ -1,0 +1,134 @@
+package io.ablate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ablate.model.ModelConfig;
+import io.ablate.model.ModelDir;
+import io.ablate.model.Weights;
+import io.ablate.repository.MetricsRepository;
+import io.ablate.repository.Tables;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ablate sweep} on the committed prompt corpus, tiny: an elementwise and a gated variant,
+ * two seeds, one backbone. The grid's tables and models, the matched parameter counts, and the
+ * same bytes whether the trainings run one at a time or side by side in one JVM.
+ */
+class SweepCommandTest {
+  private static final int STEPS = 30;
+  private static final int LOG_EVERY = 25;
+  private static final int HIDDEN = 16;
+  private static final int FFN = 48;
+
+  @TempDir
+  Path tmp;
+
+  private CliTest.Result sweep(String name, String master) {
+    return CliTest.run("sweep", "--prompts", CliTest.repoRoot().resolve("data-samples/prompts")
+        .toString(), "--metrics", tmp.resolve(name).resolve("metrics").toString(), "--out",
+        tmp.resolve(name).resolve("models").toString(), "--variants", "gelu;swiglu",
+        "--seeds", "2", "--lr", "0.003", "--steps", "" + STEPS, "--batch", "8", "--hidden",
+        "" + HIDDEN, "--layers", "1", "--heads", "2", "--kv-heads", "1", "--ffn", "" + FFN,
+        "--log-every", "" + LOG_EVERY, "--test-per-task", "2", "--run-id", "sweep-" + name,
+        "--master", master);
+  }
+
+  @Test
+  void trainsTheGridWritesItsTablesAndModelsTheSameWhateverRunsBesideIt() throws Exception {
+    CliTest.Result parallel = sweep("parallel", "local[2]");
+    assertEquals(0, parallel.code(), parallel.out() + parallel.err());
+    CliTest.Result serial = sweep("serial", "local[1]");
+    assertEquals(0, serial.code(), serial.out() + serial.err());
+    assertTrue(parallel.out().contains("4 trainings in "), parallel.out());
+    assertTrue(parallel.out().contains("swiglu   gelu"), "the comparison with the first variant: "
+        + parallel.out());
+
+    List<Row> summary = rows("parallel", Tables.TRAINING_SUMMARY);
+    assertEquals(4, summary.size());
+    for (Row r : summary) {
+      boolean gated = r.getAs("variant").equals("swiglu");
+      assertEquals(gated ? "gated" : "elementwise", r.getAs("ffn_kind"));
+      // The usual rule: a gated FFN (three matrices) is 2/3 as wide as an elementwise one (two).
+      assertEquals(gated ? Math.round(2.0 * FFN / 3) : FFN, (int) r.getAs("d_ff"));
+      ModelDir model = ModelDir.load(Path.of(r.<String>getAs("model_dir")));
+      ModelConfig c = model.config();
+      assertEquals(r.getAs("variant"), c.activation());
+      assertEquals(gated, c.gated());
+      long params = Weights.expected(c).values().stream()
+          .mapToLong(s -> IntStream.of(s).asLongStream().reduce(1, (a, b) -> a * b)).sum();
+      assertEquals(params, (long) r.getAs("params"));
+      assertEquals(STEPS, (int) r.getAs("steps_run"));
+      assertFalse(r.<Boolean>getAs("diverged"));
+      double loss = r.getAs("test_loss");
+      assertTrue(loss > 0 && loss < Math.log(c.vocabSize()) + 1, "test loss " + loss);
+      model.close();
+    }
+    // Within 1% of each other: the FFNs' parameters match, the rest of the backbone is the same.
+    long elementwise = summary.get(0).getAs("params");
+    long gated = summary.get(2).getAs("params");
+    assertTrue(Math.abs(elementwise - gated) < 0.01 * elementwise, elementwise + " vs " + gated);
+
+    // One row per training, logged step (0, 25 and the last) and layer.
+    List<Row> steps = rows("parallel", Tables.TRAINING);
+    assertEquals(4 * 3, steps.size());
+    for (Row r : steps) {
+      assertTrue(List.of(0, LOG_EVERY, STEPS - 1).contains((int) r.getAs("step")), r.toString());
+      assertTrue(r.<Double>getAs("grad_norm") > 0, r.toString());
+      assertTrue(r.<Double>getAs("act_in_std") > 0, r.toString());
+      double zeros = r.getAs("act_out_zero_frac");
+      assertTrue(zeros >= 0 && zeros < 0.5, r.toString());
+    }
+
+    // The same bytes with the trainings side by side (2 slots) or one at a time (1 slot).
+    assertEquals(values(steps, "loss"), values(rows("serial", Tables.TRAINING), "loss"));
+    assertEquals(values(summary, "test_loss"),
+        values(rows("serial", Tables.TRAINING_SUMMARY), "test_loss"));
+    for (Row r : summary) {
+      Path a = Path.of(r.<String>getAs("model_dir")).resolve(Weights.FILE);
+      Path b = tmp.resolve("serial").resolve("models").resolve(a.getParent().getFileName())
+          .resolve(Weights.FILE);
+      assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), a.toString());
+    }
+  }
+
+  @Test
+  void badInputIsNamedBeforeAnyTraining() {
+    CliTest.Result noCorpus = CliTest.run("sweep", "--prompts", tmp.toString(), "--metrics",
+        tmp.resolve("m").toString(), "--out", tmp.resolve("o").toString());
+    assertEquals(2, noCorpus.code());
+    assertTrue(noCorpus.err().contains("--prompts " + tmp + " has no train.jsonl"),
+        noCorpus.err());
+    CliTest.Result badLr = CliTest.run("sweep", "--prompts", tmp.toString(), "--metrics",
+        tmp.resolve("m").toString(), "--out", tmp.resolve("o").toString(), "--lr", "0.01,x");
+    assertEquals(2, badLr.code());
+    assertTrue(badLr.err().contains("--lr: 'x' is not a number"), badLr.err());
+    CliTest.Result badVariant = CliTest.run("sweep", "--prompts", tmp.toString(), "--metrics",
+        tmp.resolve("m").toString(), "--out", tmp.resolve("o").toString(), "--variants",
+        "gelu;nope");
+    assertEquals(2, badVariant.code());
+    assertTrue(badVariant.err().contains("nope"), badVariant.err());
+    assertFalse(Files.exists(tmp.resolve("m")), "no repository made");
+  }
+
+  private List<Row> rows(String name, String table) {
+    return MetricsRepository.open(new Configuration(), tmp.resolve(name).resolve("metrics")
+        .toString()).rows(table, null).rows();
+  }
+
+  private static List<Double> values(List<Row> rows, String column) {
+    List<Double> out = new ArrayList<>();
+    rows.forEach(r -> out.add(r.getAs(column)));
+    return out;
+  }
+}
