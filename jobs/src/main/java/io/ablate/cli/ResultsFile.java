@@ -40,8 +40,8 @@ import picocli.CommandLine.Option;
 final class ResultsFile {
   /** The document's layout version: a change that breaks readers increments it. */
   static final int SCHEMA_VERSION = 1;
-  /** The per-prompt table, thousands of rows a run: its rows are counted, not listed. */
-  private static final Set<String> COUNTED = Set.of(Tables.PROMPT_RESULTS);
+  /** Tables of thousands of rows a run (per prompt, per training step): counted, not listed. */
+  static final Set<String> COUNTED = Set.of(Tables.PROMPT_RESULTS, Tables.TRAINING);
   /** The runs columns that hold JSON objects, written as objects. */
   private static final Set<String> JSON_COLUMNS = Set.of("args", "settings");
   private static final String OPTION = "--output-json";
