@@ -41,7 +41,8 @@ final class HtmlReport {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Tables with a section of plots, in page order; any other table gets its table only. */
   private static final List<String> PLOTTED = List.of(Tables.ACCURACY, Tables.DRIFT,
-      Tables.PROMPT_EVAL, Tables.LATENCY, Tables.COMPARISONS, Tables.GATES);
+      Tables.PROMPT_EVAL, Tables.LATENCY, Tables.TRAINING_SUMMARY, Tables.TRAINING,
+      Tables.COMPARISONS, Tables.GATES);
 
   /**
    * What a page shows.
@@ -80,6 +81,8 @@ final class HtmlReport {
           case Tables.PROMPT_EVAL -> promptEval(body, run.getValue());
           case Tables.LATENCY -> latency(body, run.getValue());
           case Tables.COMPARISONS -> comparisons(body, run.getValue());
+          case Tables.TRAINING -> training(body, run.getValue());
+          case Tables.TRAINING_SUMMARY -> trainingSummary(body, run.getValue());
           default -> { } // gates: the table says it all
         }
       }
@@ -150,6 +153,8 @@ final class HtmlReport {
       case Tables.PROMPT_EVAL -> "Prompt evaluation";
       case Tables.LATENCY -> "Latency";
       case Tables.COMPARISONS -> "Comparisons";
+      case Tables.TRAINING -> "Training curves";
+      case Tables.TRAINING_SUMMARY -> "Training sweeps";
       case Tables.GATES -> "Gates";
       case Tables.PROFILES -> "Profiles";
       case Tables.PROMPT_RESULTS -> "Prompt results";
@@ -470,6 +475,76 @@ final class HtmlReport {
           roofline), "How close each kernel comes to the machine's measured streaming "
               + "bandwidth (1 = as fast as a copy of the same bytes).");
     }
+  }
+
+  // ---- training sweeps ----------------------------------------------------------------------
+
+  /** Per variant and learning rate: the training loss over steps, the mean over seeds. */
+  private static void training(StringBuilder sb, List<Row> rows) {
+    // One value per (variant, lr, seed, step): the step's loss repeats on each layer's row.
+    Map<String, TreeMap<Integer, List<Double>>> curves = new TreeMap<>();
+    Set<String> seen = new java.util.HashSet<>();
+    for (Row r : rows) {
+      String step = str(r, "variant") + "|" + str(r, "lr") + "|" + str(r, "seed") + "|"
+          + str(r, "step");
+      if (seen.add(step)) {
+        curves.computeIfAbsent(str(r, "variant") + " lr " + str(r, "lr"), k -> new TreeMap<>())
+            .computeIfAbsent((Integer) value(r, "step"), k -> new ArrayList<>())
+            .add(dbl(r, "loss"));
+      }
+    }
+    List<Charts.Line> lines = new ArrayList<>();
+    List<Double> all = new ArrayList<>();
+    List<Double> steps = new ArrayList<>();
+    curves.forEach((name, bySteps) -> {
+      double[] x = new double[bySteps.size()];
+      double[] y = new double[bySteps.size()];
+      int i = 0;
+      for (Map.Entry<Integer, List<Double>> e : bySteps.entrySet()) {
+        x[i] = e.getKey();
+        y[i] = e.getValue().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        all.add(y[i]);
+        steps.add(x[i]);
+        i++;
+      }
+      lines.add(new Charts.Line(name, x, y));
+    });
+    figure(sb, Charts.steps("Training loss by step", "step", Scale.linear(steps.stream()
+        .mapToDouble(Double::doubleValue).toArray()), "training loss (nats per token, log)",
+        Scale.log(all.stream().mapToDouble(Double::doubleValue).toArray()), lines),
+        "Training loss of each variant and learning rate at the logged steps, the mean over "
+            + "its seeds (a diverged seed's curve ends where it diverged).");
+  }
+
+  /** Per variant and learning rate: test loss, mean ± sd over seeds as a bar and whisker. */
+  private static void trainingSummary(StringBuilder sb, List<Row> rows) {
+    Map<String, List<Double>> losses = new LinkedHashMap<>();
+    Map<String, Integer> diverged = new LinkedHashMap<>();
+    for (Row r : rows) {
+      String key = str(r, "variant") + " lr " + str(r, "lr");
+      losses.computeIfAbsent(key, k -> new ArrayList<>());
+      diverged.merge(key, Boolean.TRUE.equals(value(r, "diverged")) ? 1 : 0, Integer::sum);
+      double v = dbl(r, "test_loss");
+      if (Double.isFinite(v)) {
+        losses.get(key).add(v);
+      }
+    }
+    List<Charts.Bar> bars = new ArrayList<>();
+    losses.forEach((key, v) -> {
+      double mean = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+      double sd = Math.sqrt(v.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum()
+          / Math.max(1, v.size() - 1));
+      String label = key + (diverged.get(key) > 0 ? " (" + diverged.get(key) + " diverged)" : "");
+      bars.add(v.size() > 1 ? new Charts.Bar(label, "test loss", mean, mean - sd, mean + sd)
+          : Charts.Bar.of(label, "test loss", mean));
+    });
+    double[] range = bars.stream().flatMapToDouble(b -> Arrays.stream(new double[] {b.value(),
+        b.lo(), b.hi()})).toArray();
+    figure(sb, Charts.hbars("Test loss by variant and learning rate", "test loss (nats per "
+        + "token), mean over seeds, whisker ± 1 sd", Scale.linear(range), bars),
+        "Mean cross-entropy on the test prompts of each variant and learning rate over its "
+            + "seeds that did not diverge (lower is better); the whisker spans one standard "
+            + "deviation either side of the mean.");
   }
 
   // ---- comparisons -------------------------------------------------------------------------
