@@ -79,6 +79,8 @@ public final class GpuExpansion {
       return let(expand(r.arg()), x -> roundTo(r.format(), x));
     } else if (e instanceof Expr.Let l) {
       return new Expr.Let(l.id(), expand(l.value()), expand(l.body()));
+    } else if (e instanceof Expr.Param p) {
+      throw p.unbound();
     }
     return e; // Var, Const, Ref
   }
@@ -95,7 +97,7 @@ public final class GpuExpansion {
     } else if (e instanceof Expr.Let l) {
       return isGpuNative(l.value()) && isGpuNative(l.body());
     }
-    return !(e instanceof Round);
+    return !(e instanceof Round || e instanceof Expr.Param);
   }
 
   private static Expr small(Expr a, Expr taylor, Expr direct) {
