@@ -256,6 +256,13 @@ public final class DjlModel implements AutoCloseable {
     }
   }
 
+  /** {@link #owned(NDManager, float[], Shape)} for doubles. */
+  static NDArray owned(NDManager manager, double[] data, Shape shape) {
+    try (NDArray wrapped = manager.create(data, shape)) {
+      return wrapped.duplicate();
+    }
+  }
+
   /**
    * A float as a 0-d tensor in PyTorch's own memory, for arithmetic in code that training
    * differentiates: never pass a Number to an op there. DJL's {@code mul(Number)} and the like wrap

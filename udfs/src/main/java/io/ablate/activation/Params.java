@@ -1,19 +1,54 @@
 package io.ablate.activation;
 
+import io.ablate.expr.Expr;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** Checked parameter values of one variant, by name; immutable. */
+/**
+ * Checked parameter values of one variant, by name; immutable. A definition reads a parameter into
+ * its expression with {@link #expr}: a constant, or in {@linkplain #symbolic() symbolic} parameters
+ * an {@link Expr.Param} that training binds to a learnable value. Either way the tree has the same
+ * shape, so the constant form (the reference, the kernels' checks, the GPU form) does not change.
+ */
 public final class Params {
   private final Map<String, double[]> values;
   private final Set<String> lists;
+  private final boolean symbolic;
 
   Params(Map<String, double[]> values, Set<String> lists) {
+    this(values, lists, false);
+  }
+
+  private Params(Map<String, double[]> values, Set<String> lists, boolean symbolic) {
     this.values = Collections.unmodifiableMap(new TreeMap<>(values));
     this.lists = Set.copyOf(lists);
+    this.symbolic = symbolic;
+  }
+
+  /** The same values, read into expressions as {@link Expr.Param}s instead of constants. */
+  public Params symbolic() {
+    return new Params(values, lists, true);
+  }
+
+  public boolean isSymbolic() {
+    return symbolic;
+  }
+
+  /** A number as an expression: {@code Const(get(name))}, or {@code Param(name, 0)} if symbolic. */
+  public Expr expr(String name) {
+    return expr(name, 0);
+  }
+
+  /** Item {@code item} of a list as an expression (a constant, or a parameter if symbolic). */
+  public Expr expr(String name, int item) {
+    double[] v = values.get(name);
+    if (v == null || item < 0 || item >= v.length) {
+      throw new IllegalArgumentException("no parameter " + name + "[" + item + "] in " + text());
+    }
+    return symbolic ? new Expr.Param(name, item) : Expr.c(v[item]);
   }
 
   /** One number. */
@@ -42,7 +77,8 @@ public final class Params {
 
   @Override
   public boolean equals(Object o) {
-    if (!(o instanceof Params other) || !other.values.keySet().equals(values.keySet())) {
+    if (!(o instanceof Params other) || other.symbolic != symbolic
+        || !other.values.keySet().equals(values.keySet())) {
       return false;
     }
     return values.entrySet().stream()

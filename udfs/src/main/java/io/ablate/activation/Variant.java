@@ -59,11 +59,27 @@ public record Variant(Activation activation, Params params, Precision precision)
   }
 
   /**
+   * {@link #definition()} with the parameters as {@link Expr.Param}s (item by item for lists):
+   * the same tree, for training the parameters.
+   */
+  public Expr symbolicDefinition() {
+    return activation.expr(params.symbolic());
+  }
+
+  /**
    * The whole variant as one expression: inputs rounded to the precision, the definition, the output
    * rounded. Empty for dynamically calibrated int8, whose scale depends on the whole tensor.
    */
   public Optional<Expr> expression() {
-    Expr f = definition();
+    return atPrecision(definition());
+  }
+
+  /** {@link #expression()} over {@link #symbolicDefinition()}. */
+  public Optional<Expr> symbolicExpression() {
+    return atPrecision(symbolicDefinition());
+  }
+
+  private Optional<Expr> atPrecision(Expr f) {
     java.util.function.UnaryOperator<Expr> toPrecision;
     if (precision instanceof Precision.Reduced r) {
       toPrecision = e -> Expr.round(r.format(), e);

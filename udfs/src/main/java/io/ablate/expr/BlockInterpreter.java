@@ -126,7 +126,9 @@ public final class BlockInterpreter {
   }
 
   private static Node compile(Expr e, Map<Integer, double[][]> lets) {
-    if (e instanceof Var v) {
+    if (e instanceof Expr.Param p) {
+      throw p.unbound();
+    } else if (e instanceof Var v) {
       int i = v.index();
       return new Node() {
         @Override

@@ -8,8 +8,8 @@ import java.util.Objects;
  * ({@code Expr.x()}, {@code mul(a, b)}, {@code erf(a)}, ...); they read like the formula they define.
  */
 public sealed interface Expr
-    permits Expr.Var, Expr.Const, Expr.Unary, Expr.Binary, Expr.Select, Expr.Round, Expr.Let,
-    Expr.Ref {
+    permits Expr.Var, Expr.Const, Expr.Param, Expr.Unary, Expr.Binary, Expr.Select, Expr.Round,
+    Expr.Let, Expr.Ref {
 
   /** Elementwise functions of one argument. Those marked {@code gpu=false} are expanded for cuDF. */
   enum Fn1 {
@@ -43,6 +43,26 @@ public sealed interface Expr
   record Var(int index) implements Expr {}
 
   record Const(double value) implements Expr {}
+
+  /**
+   * A parameter of the definition left symbolic: item {@code item} of parameter {@code name} (0 for
+   * a number). Only symbolic definitions have it ({@code Params.symbolic()}), which training binds to
+   * learnable tensors; every other form needs values, and rejects it ({@link #unbound}).
+   */
+  record Param(String name, int item) implements Expr {
+    public Param {
+      Objects.requireNonNull(name);
+      if (item < 0) {
+        throw new IllegalArgumentException("negative item " + item + " of parameter " + name);
+      }
+    }
+
+    /** The error of a form that evaluates numbers and met this parameter without a value. */
+    public IllegalArgumentException unbound() {
+      return new IllegalArgumentException("parameter " + name + "[" + item + "] has no value: "
+          + "a symbolic definition (Params.symbolic) can only be differentiated, not evaluated");
+    }
+  }
 
   record Unary(Fn1 fn, Expr arg) implements Expr {
     public Unary {
@@ -253,6 +273,6 @@ public sealed interface Expr
     } else if (e instanceof Let l) {
       return new Let(l.id(), substitute(l.value(), inputs), substitute(l.body(), inputs));
     }
-    return e; // Const, Ref
+    return e; // Const, Param, Ref
   }
 }

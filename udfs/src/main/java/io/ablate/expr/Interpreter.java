@@ -85,6 +85,8 @@ public final class Interpreter {
     } else if (e instanceof Const k) {
       double value = k.value();
       return in -> value;
+    } else if (e instanceof Expr.Param p) {
+      throw p.unbound();
     } else if (e instanceof Unary u) {
       return unary(u.fn(), compile(u.arg(), slots, inputs));
     } else if (e instanceof Binary b) {

@@ -307,6 +307,8 @@ public final class ColumnProgram {
         return new Col(v.index());
       } else if (e instanceof Expr.Const k) {
         return new Lit(k.value());
+      } else if (e instanceof Expr.Param p) {
+        throw p.unbound();
       } else if (e instanceof Expr.Unary u && u.fn() == Expr.Fn1.EXP2) {
         return new Col(emit(new Exp2(materialise(lower(u.arg())))));
       } else if (e instanceof Expr.Unary u && u.fn() == Expr.Fn1.NEG) {

@@ -26,7 +26,7 @@ public final class Elu extends ElementwiseActivation {
 
   @Override
   public Expr expr(Params p) {
-    return select(x(), Cmp.GT, c(0), x(), mul(p.get("alpha"), expm1(x())));
+    return select(x(), Cmp.GT, c(0), x(), mul(p.expr("alpha"), expm1(x())));
   }
 
   @Override

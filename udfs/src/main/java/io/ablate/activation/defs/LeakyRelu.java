@@ -26,7 +26,7 @@ public final class LeakyRelu extends ElementwiseActivation {
 
   @Override
   public Expr expr(Params p) {
-    return select(x(), Cmp.LT, c(0), mul(p.get("alpha"), x()), x());
+    return select(x(), Cmp.LT, c(0), mul(p.expr("alpha"), x()), x());
   }
 
   @Override

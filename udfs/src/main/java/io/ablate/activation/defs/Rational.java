@@ -39,15 +39,16 @@ public final class Rational extends ElementwiseActivation {
 
   @Override
   public Expr expr(Params p) {
-    double[] pc = p.list("p");
-    double[] qc = p.list("q");
-    Expr num = c(pc[pc.length - 1]);
-    for (int k = pc.length - 2; k >= 0; k--) {
-      num = add(c(pc[k]), mul(x(), num));
+    int m = p.list("p").length - 1;
+    int n = p.list("q").length;
+    Expr num = p.expr("p", m);
+    for (int k = m - 1; k >= 0; k--) {
+      num = add(p.expr("p", k), mul(x(), num));
     }
-    Expr den = c(qc[qc.length - 1]);
-    for (int k = qc.length - 2; k >= 0; k--) {
-      den = add(c(qc[k]), mul(x(), den));
+    // q1..qn are items 0..n-1 of q
+    Expr den = p.expr("q", n - 1);
+    for (int k = n - 2; k >= 0; k--) {
+      den = add(p.expr("q", k), mul(x(), den));
     }
     return div(num, add(c(1), abs(mul(x(), den))));
   }

@@ -26,8 +26,8 @@ public final class Softplus extends ElementwiseActivation {
 
   @Override
   public Expr expr(Params p) {
-    Expr bx = mul(p.get("beta"), x());
-    return add(max(x(), c(0)), div(log1p(exp(neg(abs(bx)))), c(p.get("beta"))));
+    Expr bx = mul(p.expr("beta"), x());
+    return add(max(x(), c(0)), div(log1p(exp(neg(abs(bx)))), p.expr("beta")));
   }
 
   @Override

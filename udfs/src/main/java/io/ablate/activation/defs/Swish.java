@@ -25,7 +25,7 @@ public final class Swish extends ElementwiseActivation {
 
   @Override
   public Expr expr(Params p) {
-    return Shapes.minusZeroAtMinusInf(timesSigmoid(x(), mul(p.get("beta"), x())));
+    return Shapes.minusZeroAtMinusInf(timesSigmoid(x(), mul(p.expr("beta"), x())));
   }
 
   @Override
