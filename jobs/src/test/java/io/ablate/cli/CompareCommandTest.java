@@ -105,7 +105,7 @@ class CompareCommandTest {
   }
 
   @Test
-  void joinsOnTheKeyLessWhereTheRowRanGatesAndRecordsTheRun() {
+  void joinsOnTheKeyLessWhereTheRowRanGatesAndRecordsTheRun() throws java.io.IOException {
     CliTest.Result r = compare("--baseline", "b1", "--candidate", "c1", "--table", "accuracy",
         "--metric", "snr_db,max_abs_err", "--gate", "snr_db_delta>=-1", "--run-id", "cmp1");
     assertEquals(3, r.code(), r.out() + r.err());
@@ -164,6 +164,18 @@ class CompareCommandTest {
     assertEquals(RunRecord.NO_SPARK, run.sparkMaster());
     assertTrue(run.args().contains("\"baseline\":\"b1\"") && run.args().contains(
         "\"gate\":\"snr_db_delta>=-1\""), run.args());
+
+    // In the HTML report: a diverging bar per row and metric, the failed check marked.
+    Path html = tmp.resolve("cmp1.html");
+    CliTest.Result report = CliTest.run("report", "--metrics", dir, "--runs", "cmp1",
+        "--format", "html", "--out", html.toString());
+    assertEquals(0, report.code(), report.err());
+    String page = java.nio.file.Files.readString(html);
+    String chart = page.substring(page.indexOf("aria-label=\"Change in accuracy · snr_db\""));
+    chart = chart.substring(0, chart.indexOf("</svg>"));
+    assertEquals(5, chart.split("class=\"mark\"", -1).length - 1, chart);
+    assertTrue(chart.contains("relu " + key0 + " (regressed): -10"), chart);
+    assertTrue(page.contains("<h2>Gates</h2>") && page.contains("<tr class=\"fail\">"), page);
   }
 
   @Test
