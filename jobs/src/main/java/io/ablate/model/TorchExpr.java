@@ -231,7 +231,7 @@ public final class TorchExpr {
     NDArray constant(double value) {
       return constants.computeIfAbsent(value, v -> type == DataType.FLOAT64
           ? DjlModel.owned(manager, new double[] {v}, new Shape())
-          : DjlModel.owned(manager, new float[] {(float) (double) v}, new Shape()));
+          : DjlModel.constant(manager, (float) (double) v));
     }
 
     NDArray lower(Expr e, Scope s) {
