@@ -2,12 +2,12 @@ package io.ablate.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import io.ablate.activation.Variant;
 import io.ablate.expr.Expr;
-import io.ablate.expr.GpuExpansion;
 import io.ablate.precision.FloatFormat;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,43 +18,52 @@ import java.util.Objects;
  * An {@link Expr} as PyTorch operations that autograd differentiates: training computes an
  * activation from the catalogue's one definition, not from a second transcription of it.
  *
- * <p><b>Values.</b> The inputs are widened to float64 and the tree is evaluated in float64 like the
- * reference ({@code Interpreter}), then rounded once to the first input's type: the forward pass is
- * the reference rounded to float32, up to the error of PyTorch's float64 primitives (a few double
- * ulps) and of the two identities below. DJL's {@code toType} is not recorded by autograd, so the
- * widening is a product with a float64 one and the narrowing an in-place addition into −0.
+ * <p><b>Values.</b> The tree is evaluated in its inputs' type: float32 in training, like the rest of
+ * the model (within the variant's float32 bound, as the CPU kernels are); float64 gives the
+ * reference's values ({@code Interpreter}) up to the error of PyTorch's float64 primitives (a few
+ * double ulps) and of the identities below.
  *
  * <p><b>Operators.</b> Each maps to the PyTorch operation of the same name (neg, abs, exp, log,
  * tanh, sqrt, erf, add, sub, mul, div, pow; max and min to {@code maximum}/{@code minimum}, which
  * propagate NaN like {@code Math.max}; comparisons, false with NaN). DJL has no erfc, log1p or
- * expm1: erfc is 1 − erf (absolute error about 1e-16, so relative accuracy is lost where erfc is
- * below about 1e-9, where it only matters as an absolute error); log1p and expm1 are the rewrites of
- * {@link GpuExpansion} (a Taylor polynomial below 1e-4, {@code log(1 + a)} or {@code exp(a) − 1}
- * above: relative error below 3e-12). {@code Let} values are computed once.
+ * expm1: erfc is 1 − erf (absolute error of one ulp of 1, so relative accuracy is lost where erfc
+ * is tiny, in GELU's left tail, where it matters only as an absolute error); log1p and expm1 are
+ * Kahan's identities, {@code log(u)·a/(u − 1)} with u = 1 + a and {@code (u − 1)·a/log(u)} with u =
+ * e<sup>a</sup> (a where u rounds to 1), accurate to a few ulps in either type. {@code Let} values
+ * are computed once.
  *
  * <p><b>Selects</b> are {@code where(condition, ifTrue, ifFalse)}. A branch is computed everywhere,
  * also where it is not taken, and there its value may be infinite (the gated form's
- * {@code up · (1/f)} where {@code f} underflows): autograd would multiply the zero gradient of the
- * branch not taken by an infinite derivative, which is NaN. Each branch therefore reads its inputs
- * through {@code where(condition, v, stopGradient(v))}, which passes no gradient, NaN or not, where
- * the branch is not taken. A condition that is the same everywhere lowers only the branch taken.
+ * {@code up · (1/f)} where {@code f} underflows, elu's e<sup>x</sup> − 1 at large x): autograd would
+ * multiply the zero gradient of the branch not taken by an infinite derivative, which is NaN. Each
+ * branch therefore reads its inputs through {@code where(condition, v, stopGradient(v))}, which
+ * passes no gradient, NaN or not, where the branch is not taken. A condition that is the same
+ * everywhere lowers only the branch taken.
  *
  * <p><b>Rounding</b> ({@code Round}: the precision variants' formats; {@code rint} and
  * {@code floor}: int8's quantisation) is <b>straight-through</b>: the forward value is the exact
- * rounding ({@link FloatFormat#round(double)}, the reference's own, on the host; PyTorch's
- * {@code round}, ties to even, and {@code floor}), the gradient that of the identity (zero where the
- * argument is not finite). So int8's {@code clamp(rint(x/s))·s} has gradient 1 inside the clamp and
- * 0 outside it.
+ * rounding (a format's by {@link FloatFormat}'s own rounding, on the host, as the CPU kernels round
+ * float32 arrays; PyTorch's {@code round}, ties to even, and {@code floor}), the gradient that of the
+ * identity (zero where the argument is not finite). So int8's {@code clamp(rint(x/s))·s} has
+ * gradient 1 inside the clamp and 0 outside it.
  *
  * <p><b>Parameters.</b> A symbolic definition ({@link #learnable}) reads its parameters as
  * {@link Expr.Param}s; {@link #apply(Map, NDArray...)} binds each name to a 1-D tensor of its values
  * (one per list item), whose gradient training computes.
  */
 public final class TorchExpr {
-  /** The argument of the log1p and expm1 rewrites. */
+  /** The argument of the log1p and expm1 identities. */
   private static final Expr.Ref ARG = new Expr.Ref(Expr.LET_IDS.incrementAndGet());
-  private static final Expr LOG1P = GpuExpansion.expand(Expr.log1p(ARG));
-  private static final Expr EXPM1 = GpuExpansion.expand(Expr.expm1(ARG));
+  private static final Expr LOG1P = Expr.let(Expr.add(Expr.c(1), ARG), u ->
+      Expr.select(u, Expr.Cmp.EQ, Expr.c(1), ARG,
+          Expr.select(u, Expr.Cmp.EQ, Expr.c(Double.POSITIVE_INFINITY), u,
+              Expr.mul(Expr.log(u), Expr.div(ARG, Expr.sub(u, Expr.c(1)))))));
+  private static final Expr EXPM1 = Expr.let(Expr.exp(ARG), u ->
+      Expr.select(u, Expr.Cmp.EQ, Expr.c(1), ARG,
+          Expr.select(u, Expr.Cmp.EQ, Expr.c(Double.POSITIVE_INFINITY), u,
+              Expr.let(Expr.sub(u, Expr.c(1)), m ->
+                  Expr.select(m, Expr.Cmp.EQ, Expr.c(-1), m,
+                      Expr.mul(m, Expr.div(ARG, Expr.log(u))))))));
   /** {@link Expr#exp2(double)} clamps its argument here: 2^±1100 is 0 or ∞ in double. */
   private static final double EXP2_LIMIT = 1100;
 
@@ -105,8 +114,8 @@ public final class TorchExpr {
 
   /**
    * The expression over {@code inputs} (input 0 is {@code x} or the gate, 1 is {@code up}),
-   * elementwise, in the first input's shape and type; intermediates and the result belong to the
-   * first input's manager.
+   * elementwise, computed in the inputs' type (float32 or float64) and shape; intermediates and the
+   * result belong to the first input's manager.
    *
    * @param params each parameter's values as a 1-D tensor, by name
    */
@@ -114,11 +123,21 @@ public final class TorchExpr {
     if (inputs.length == 0) {
       throw new IllegalArgumentException("no inputs");
     }
+    DataType type = inputs[0].getDataType();
+    for (NDArray in : inputs) {
+      if (in.getDataType() != type || (type != DataType.FLOAT32 && type != DataType.FLOAT64)) {
+        throw new IllegalArgumentException("inputs of one type, float32 or float64; got "
+            + in.getDataType() + " and " + type);
+      }
+    }
     Lowering lowering = new Lowering(inputs, params);
     NDArray y = lowering.lower(expr, lowering.root);
-    NDArray first = inputs[0];
-    NDArray out = first.getManager().full(first.getShape(), -0f, first.getDataType());
-    return out.addi(y); // −0 + y is y, sign of zero included
+    for (NDArray in : inputs) {
+      if (y == in) {
+        return y.mul(lowering.constant(1)); // a tensor of its own, not the caller's
+      }
+    }
+    return y.getShape().equals(inputs[0].getShape()) ? y : y.broadcast(inputs[0].getShape());
   }
 
   /** One application: the inputs, the parameters, and what has been computed of them. */
@@ -126,8 +145,8 @@ public final class TorchExpr {
     final NDManager manager;
     final NDArray[] inputs;
     final Map<String, NDArray> params;
-    /** A float64 one with a dimension: PyTorch promotes a float32 tensor times it to float64. */
-    final NDArray one;
+    /** The computing type: the inputs'. */
+    final DataType type;
     final Map<Double, NDArray> constants = new HashMap<>();
     final Scope root = new Scope(null, null, false);
 
@@ -135,7 +154,7 @@ public final class TorchExpr {
       this.manager = inputs[0].getManager();
       this.inputs = inputs;
       this.params = params;
-      this.one = DjlModel.owned(manager, new double[] {1}, new Shape(1));
+      this.type = inputs[0].getDataType();
     }
 
     /**
@@ -186,7 +205,7 @@ public final class TorchExpr {
           throw new IllegalArgumentException("the expression reads input " + v.index() + " of "
               + inputs.length + " given");
         }
-        return widen(inputs[v.index()]);
+        return inputs[v.index()];
       } else if (leaf instanceof Expr.Param p) {
         NDArray t = params.get(p.name());
         if (t == null || t.getShape().dimension() != 1 || p.item() >= t.size()) {
@@ -194,7 +213,12 @@ public final class TorchExpr {
               + "bound (give each parameter as a 1-D tensor of its values); bound: "
               + params.keySet());
         }
-        return widen(t.get(manager, p.item()));
+        NDArray item = t.get(manager, p.item());
+        // A one with a dimension: PyTorch gives a 0-d tensor times it the one's type (and
+        // records it, where DJL's toType is not recorded by autograd).
+        return item.getDataType() == type ? item
+            : item.mul(type == DataType.FLOAT64 ? DjlModel.owned(manager, new double[] {1},
+                new Shape(1)) : DjlModel.owned(manager, new float[] {1}, new Shape(1)));
       }
       throw new IllegalArgumentException("reference to an unbound value " + leaf);
     }
@@ -204,13 +228,10 @@ public final class TorchExpr {
       return JniUtils.where((PtNDArray) condition, (PtNDArray) ifTrue, (PtNDArray) ifFalse);
     }
 
-    private NDArray widen(NDArray t) {
-      return t.mul(one);
-    }
-
-    private NDArray constant(double value) {
-      return constants.computeIfAbsent(value,
-          v -> DjlModel.owned(manager, new double[] {v}, new Shape()));
+    NDArray constant(double value) {
+      return constants.computeIfAbsent(value, v -> type == DataType.FLOAT64
+          ? DjlModel.owned(manager, new double[] {v}, new Shape())
+          : DjlModel.constant(manager, (float) (double) v));
     }
 
     NDArray lower(Expr e, Scope s) {
@@ -237,7 +258,7 @@ public final class TorchExpr {
       switch (fn) {
         case NEG: return a.neg();
         case ABS: return a.abs();
-        case EXP: return a.exp();
+        case EXP: return exp(a);
         case LOG: return a.log();
         case TANH: return a.tanh();
         case SQRT: return a.sqrt();
@@ -287,6 +308,21 @@ public final class TorchExpr {
           lower(c.ifFalse(), new Scope(s, condition, false)));
     }
 
+    /**
+     * e<sup>a</sup>, ∞ where it overflows; there the differentiated exponential is taken at 0
+     * instead. A definition's overflowing exponential feeds a tiny term such as x/(1 + e<sup>−k</sup>),
+     * whose derivative autograd would multiply by ∞, giving NaN (silu below x ≈ −89 in float32).
+     */
+    private NDArray exp(NDArray a) {
+      NDArray y = a.exp();
+      NDArray overflow = y.isInfinite();
+      if (!overflow.any().getBoolean()) {
+        return y;
+      }
+      NDArray finite = overflow.logicalNot();
+      return where(finite, where(finite, a, constant(0)).exp(), y.stopGradient());
+    }
+
     /** 2^trunc(a) for |a| ≤ 1100, as {@link Expr#exp2(double)}; NaN for NaN. */
     private NDArray exp2(NDArray a) {
       NDArray clamped = a.maximum(constant(-EXP2_LIMIT)).minimum(constant(EXP2_LIMIT));
@@ -295,8 +331,16 @@ public final class TorchExpr {
       return constant(2).pow(straightThrough(clamped, whole));
     }
 
-    /** {@code a} rounded to {@code format} by the reference's own rounding. */
+    /**
+     * {@code a} rounded to {@code format} by {@link FloatFormat}: in float32 its array rounding,
+     * which the CPU kernels use; in float64 its rounding of doubles, which the reference uses.
+     */
     private NDArray rounded(FloatFormat format, NDArray a) {
+      if (type == DataType.FLOAT32) {
+        float[] v = a.toFloatArray();
+        format.round(v, 0, v, 0, v.length);
+        return DjlModel.owned(manager, v, a.getShape());
+      }
       double[] v = a.toDoubleArray();
       for (int i = 0; i < v.length; i++) {
         v[i] = format.round(v[i]);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.ablate.activation.AccuracyBound;
@@ -16,6 +17,7 @@ import io.ablate.activation.Params;
 import io.ablate.activation.Variant;
 import io.ablate.expr.Interpreter;
 import io.ablate.kernel.Inputs;
+import io.ablate.precision.FloatFormat;
 import io.ablate.precision.Precision;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,10 +25,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.DoubleUnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -107,35 +111,106 @@ class TorchExprTest {
     return new float[][] {gate, up};
   }
 
+  static Stream<Arguments> variantsAndTypes() {
+    return variants().stream().flatMap(v -> Stream.of(DataType.FLOAT32, DataType.FLOAT64)
+        .map(t -> Arguments.of(v, t)));
+  }
+
+  /**
+   * In float32 (training's type) the values are within the variant's bound, with two exceptions
+   * the float32 CPU kernels do not have, or have too: a precision variant's function computed in
+   * float32 may land on the other side of a rounding boundary of its format, one step off, at a
+   * few inputs (under 1%, the rule of the CPU kernels' precision test); and rational, whose kernels
+   * evaluate its polynomials in double, is within the error of Horner's rule in float32
+   * ({@link #rationalFloat32Error}) up to |x| = 1e7 (beyond ≈ 5e7 its powers overflow). In float64
+   * they are
+   * the reference rounded to float32 (to one ulp, and to the bit for the precision variants,
+   * wherever the value is not tiny), with the reference's sign of zero.
+   */
   @ParameterizedTest
-  @MethodSource("variants")
-  void forwardIsTheDefinitionWithinItsBound(String name) {
+  @MethodSource("variantsAndTypes")
+  void forwardIsTheDefinitionWithinItsBound(String name, DataType type) {
     Variant v = Catalogue.variant(name);
     SplittableRandom rnd = new SplittableRandom(SEED ^ name.hashCode());
     float[][] in = valueInputs(rnd);
-    float[] got;
+    double[] got;
     try (NDManager m = manager.newSubManager()) {
-      NDArray x = DjlModel.owned(m, in[0], new Shape(in[0].length));
-      NDArray up = DjlModel.owned(m, in[1], new Shape(in[1].length));
-      got = (v.gated() ? TorchExpr.of(v).apply(x, up) : TorchExpr.of(v).apply(x)).toFloatArray();
+      NDArray x = DjlModel.owned(m, in[0], new Shape(in[0].length)).toType(type, false);
+      NDArray up = DjlModel.owned(m, in[1], new Shape(in[1].length)).toType(type, false);
+      NDArray y = v.gated() ? TorchExpr.of(v).apply(x, up) : TorchExpr.of(v).apply(x);
+      assertEquals(type, y.getDataType());
+      got = y.toType(DataType.FLOAT64, false).toDoubleArray();
     }
     Interpreter.Compiled ref = Interpreter.compile(v.expression().orElseThrow());
     AccuracyBound bound = v.activation().bound();
+    boolean exact = type == DataType.FLOAT64;
+    boolean rounded = !(v.precision() instanceof Precision.Float32);
+    int stepsOff = 0;
     for (int i = 0; i < got.length; i++) {
       double want = v.gated() ? ref.eval(new double[] {in[0][i], in[1][i]}) : ref.eval(in[0][i]);
-      String at = name + " at x = " + in[0][i] + (v.gated() ? ", up = " + in[1][i] : "")
-          + " (seed " + SEED + "): want " + want + ", got " + got[i];
-      assertTrue(bound.accepts(want, got[i], v.gated() ? Math.abs(in[1][i]) : 1), at);
-      if (want == 0) {
-        assertEquals(Double.doubleToRawLongBits(want) < 0, Float.floatToRawIntBits(got[i]) < 0,
+      float g = (float) got[i];
+      float w = (float) want;
+      String at = name + " in " + type + " at x = " + in[0][i]
+          + (v.gated() ? ", up = " + in[1][i] : "") + " (seed " + SEED + "): want " + want
+          + ", got " + got[i];
+      boolean rational = v.activation().name().equals("rational");
+      if (!exact && rational) {
+        if (Math.abs(in[0][i]) <= 1e7 && !Double.isNaN(want)) {
+          assertTrue(Math.abs(g - want) <= rationalFloat32Error(v.params(), in[0][i], want), at);
+        }
+      } else if (!bound.accepts(want, g, v.gated() ? Math.abs(in[1][i]) : 1)) {
+        double step = step(v.precision(), Math.max(Math.abs(g), Math.abs(w)));
+        assertTrue(!exact && rounded && Math.abs(g - w) <= step, at);
+        stepsOff++;
+      }
+      if (exact && want == 0) {
+        assertEquals(Double.doubleToRawLongBits(want) < 0, Float.floatToRawIntBits(g) < 0,
             "sign of zero, " + at);
       }
-      float rounded = (float) want;
-      if (Math.abs(want) >= 1e-6 && Float.isFinite(rounded)) {
-        // evaluated in float64: the reference rounded to float32, up to a double rounding
-        assertTrue(Math.abs(got[i] - rounded) <= Math.ulp(rounded), at);
+      if (exact && Math.abs(want) >= 1e-6 && Float.isFinite(w)) {
+        // the reference rounded to float32: up to a double rounding, and exactly when rounded
+        assertTrue(rounded ? g == w : Math.abs(g - w) <= Math.ulp(w), at);
       }
     }
+    assertTrue(stepsOff <= 0.01 * got.length, name + ": " + stepsOff + " of " + got.length
+        + " values one step of the format off (seed " + SEED + ")");
+  }
+
+  /**
+   * The error bound of rational in float32, where the kernels' 1 ulp (they evaluate in double)
+   * does not hold: Horner's rule over k coefficients errs by at most about 2k·u·Σ|c_j|·|x|^j
+   * (u = 2⁻²⁴, one more u per coefficient rounded to float32), so the numerator adds that over the
+   * denominator D = 1 + |x·Q(x)|, the denominator its relative error times the value, and the
+   * division one rounding.
+   */
+  private static double rationalFloat32Error(Params p, double x, double value) {
+    double[] pc = p.list("p");
+    double[] qc = p.list("q");
+    double u = 0x1p-24;
+    double sp = 0;
+    for (int j = 0; j < pc.length; j++) {
+      sp += Math.abs(pc[j]) * Math.pow(Math.abs(x), j);
+    }
+    double sq = 0;
+    double xq = 0;
+    for (int j = 0; j < qc.length; j++) {
+      sq += Math.abs(qc[j]) * Math.pow(Math.abs(x), j + 1);
+      xq += qc[j] * Math.pow(x, j + 1);
+    }
+    double d = 1 + Math.abs(xq);
+    double v = Math.abs(value);
+    return 2 * u * ((pc.length + 1) * sp + (qc.length + 2) * v * (1 + sq)) / d + u * v;
+  }
+
+  /** One step of the precision's grid at magnitude {@code a}: its quantum, or int8's scale. */
+  private static double step(Precision p, double a) {
+    if (p instanceof Precision.Reduced r) {
+      FloatFormat f = r.format();
+      return Math.scalb(1.0, Math.max(Math.getExponent(a), f.minExponent()) - f.mantissaBits());
+    } else if (p instanceof Precision.Int8 q) {
+      return q.scale();
+    }
+    return 0;
   }
 
   /** Central difference of g at t, or NaN where a kink lies within one step (see the class). */
@@ -204,7 +279,10 @@ class TorchExprTest {
     List<float[]> points = new ArrayList<>(); // x, up
     List<double[]> expected = new ArrayList<>(); // d/dx, d/dup, d/d each parameter item
     for (int i = 0; i < n; i++) {
-      float x = (float) (i % 2 == 0 ? rnd.nextGaussian() * 2 : rnd.nextDouble(-8, 8));
+      // a tenth far out, where exponentials overflow float32 (not for int8: beyond its clamp)
+      float x = (float) (i % 10 == 9 && !(v.precision() instanceof Precision.Int8)
+          ? (rnd.nextBoolean() ? 1 : -1) * rnd.nextDouble(20, 100)
+          : i % 2 == 0 ? rnd.nextGaussian() * 2 : rnd.nextDouble(-8, 8));
       float u = (float) (rnd.nextGaussian() * 2);
       double px = toPrecision.eval(x);
       double pu = toPrecision.eval(u);

@@ -10,8 +10,13 @@
  *       cuDF lacks (erf, log1p, expm1, max/min, rounding to small float formats) into ones it has; the
  *       result is lowered to cuDF AST by {@code io.ablate.gpu.CudfLowering} and, because there is no GPU
  *       everywhere, can be evaluated on the CPU by the same interpreter, so one accuracy suite checks it.</li>
+ *   <li>the <b>training form</b>: {@code io.ablate.model.TorchExpr} lowers it to PyTorch operations
+ *       that autograd differentiates.</li>
  * </ul>
- * NaN and infinities follow IEEE 754 arithmetic; definitions route NaN to NaN explicitly (comparisons
+ * A definition's parameters are constants in it; a symbolic definition, for training them, has
+ * {@link io.ablate.expr.Expr.Param} nodes instead, which only the training form binds.
+ *
+ * <p>NaN and infinities follow IEEE 754 arithmetic; definitions route NaN to NaN explicitly (comparisons
  * with NaN are false) and never throw on any input.
  */
 package io.ablate.expr;
