@@ -71,7 +71,14 @@ public final class SweepJob {
       variants = List.copyOf(variants);
       lrs = List.copyOf(lrs);
       for (String v : variants) {
-        Catalogue.variant(v); // bad input names it, before Spark
+        // Bad input names it, before Spark: an unknown variant, or one with no differentiable
+        // form (dynamically calibrated int8, whose scale is a whole tensor's).
+        Variant variant = Catalogue.variant(v);
+        if (variant.expression().isEmpty()) {
+          throw AblateException.badInput("%s cannot be trained: its int8 scale is calibrated per "
+              + "tensor, so it has no single expression to differentiate; give a fixed scale, "
+              + "e.g. %s", v, variant.name().replaceAll("@int8.*", "@int8(scale=0.05)"));
+        }
       }
       for (String file : List.of("train.jsonl", "test.jsonl", CharVocab.FILE)) {
         if (!java.nio.file.Files.isRegularFile(Path.of(prompts, file))) {

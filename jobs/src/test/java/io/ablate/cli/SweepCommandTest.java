@@ -118,6 +118,12 @@ class SweepCommandTest {
         "gelu;nope");
     assertEquals(2, badVariant.code());
     assertTrue(badVariant.err().contains("nope"), badVariant.err());
+    CliTest.Result dynamic = CliTest.run("sweep", "--prompts", tmp.toString(), "--metrics",
+        tmp.resolve("m").toString(), "--out", tmp.resolve("o").toString(), "--variants",
+        "gelu;swiglu@int8");
+    assertEquals(2, dynamic.code());
+    assertTrue(dynamic.err().contains("swiglu@int8 cannot be trained: its int8 scale is "
+        + "calibrated per tensor"), dynamic.err());
     assertFalse(Files.exists(tmp.resolve("m")), "no repository made");
   }
 
