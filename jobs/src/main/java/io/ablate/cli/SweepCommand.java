@@ -48,7 +48,9 @@ final class SweepCommand implements Callable<Integer> {
 
   @Option(names = "--variants", paramLabel = "LIST", defaultValue = "gelu;relu;silu;swiglu;"
       + "geglu;reglu", description = "Activations to train with, ';'-separated, elementwise or "
-          + "gated (default: ${DEFAULT-VALUE}).")
+          + "gated; an item may be a per-layer mix (0-1:swiglu,2-3:gelu) and may learn its "
+          + "parameters per layer: swish(beta=learn), rational(p=learn,q=learn) (started at a "
+          + "fit of gelu) (default: ${DEFAULT-VALUE}).")
   String variants;
 
   @Option(names = "--seeds", paramLabel = "N", defaultValue = "3",

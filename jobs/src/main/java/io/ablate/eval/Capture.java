@@ -41,8 +41,10 @@ public record Capture(String modelDir, String model, String checkpoint, int[] la
         .add("data", DataTypes.BinaryType, false).add("dtype", DataTypes.StringType, false);
   }
 
+  /** The site a model's vectors are captured at: one per FFN kind it has, comma-separated. */
   public static String site(ModelConfig c) {
-    return c.gated() ? ActivationDataset.GATED_SITE : ActivationDataset.DEFAULT_SITE;
+    return c.mixedKinds() ? ActivationDataset.DEFAULT_SITE + "," + ActivationDataset.GATED_SITE
+        : c.gated() ? ActivationDataset.GATED_SITE : ActivationDataset.DEFAULT_SITE;
   }
 
   public Dataset<Row> run(Dataset<Row> prompts) {
@@ -56,7 +58,6 @@ public record Capture(String modelDir, String model, String checkpoint, int[] la
     PromptRunner runner = ExecutorModels.get(modelDir, 1);
     ModelConfig c = runner.modelDir().config();
     VariantConfig base = VariantConfig.parse("baseline", c);
-    String site = site(c);
     boolean[] keep = new boolean[c.layers()];
     Arrays.fill(keep, layers.length == 0);
     for (int l : layers) {
@@ -80,6 +81,7 @@ public record Capture(String modelDir, String model, String checkpoint, int[] la
             System.arraycopy(up, off, gu, len, len);
             data = dtype.encode(gu, 0, 2 * len);
           }
+          String site = up == null ? ActivationDataset.DEFAULT_SITE : ActivationDataset.GATED_SITE;
           out.add(RowFactory.create(model, checkpoint, layer, site, p.id(), row, data,
               dtype.label()));
         });

@@ -1,12 +1,14 @@
 package io.ablate.job;
 
 import io.ablate.AblateException;
-import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.eval.Prompt;
 import io.ablate.eval.PromptFiles;
 import io.ablate.eval.PromptRunner;
 import io.ablate.model.CharVocab;
+import io.ablate.model.Ffn;
+import io.ablate.model.LearnableFfn;
+import io.ablate.model.VariantConfig;
 import io.ablate.model.ModelConfig;
 import io.ablate.model.ModelDir;
 import io.ablate.model.ObservedFfn;
@@ -71,13 +73,15 @@ public final class SweepJob {
       variants = List.copyOf(variants);
       lrs = List.copyOf(lrs);
       for (String v : variants) {
-        // Bad input names it, before Spark: an unknown variant, or one with no differentiable
-        // form (dynamically calibrated int8, whose scale is a whole tensor's).
-        Variant variant = Catalogue.variant(v);
-        if (variant.expression().isEmpty()) {
-          throw AblateException.badInput("%s cannot be trained: its int8 scale is calibrated per "
-              + "tensor, so it has no single expression to differentiate; give a fixed scale, "
-              + "e.g. %s", v, variant.name().replaceAll("@int8.*", "@int8(scale=0.05)"));
+        // Bad input names it, before Spark: an unknown variant, a mix that misses a layer, or a
+        // variant with no differentiable form (dynamically calibrated int8, whose scale is a
+        // whole tensor's).
+        for (Variant variant : initial(v, layers).layerActivations()) {
+          if (variant.expression().isEmpty()) {
+            throw AblateException.badInput("%s cannot be trained: its int8 scale is calibrated "
+                + "per tensor, so it has no single expression to differentiate; give a fixed "
+                + "scale, e.g. %s", v, variant.name().replaceAll("@int8.*", "@int8(scale=0.05)"));
+          }
         }
       }
       for (String file : List.of("train.jsonl", "test.jsonl", CharVocab.FILE)) {
@@ -96,23 +100,44 @@ public final class SweepJob {
     public List<Point> grid(int vocabSize, int maxLen) {
       List<Point> points = new ArrayList<>();
       for (String name : variants) {
-        Variant v = Catalogue.variant(name);
-        int width = v.gated() ? (int) Math.round(2.0 * ffn / 3) : ffn;
+        LearnableFfn.Spec spec = LearnableFfn.resolve(name, layers);
+        ModelConfig shape = initial(name, layers);
+        // A gated FFN gets the parameters of an elementwise one; a model of both kinds is
+        // described by its elementwise width (ModelConfig.intermediate(int)).
+        int width = shape.gated() ? ModelConfig.gatedWidth(ffn) : ffn;
         ModelConfig config = new ModelConfig(ModelConfig.Arch.LLAMA, vocabSize, hidden, layers,
-            heads, kvHeads, width, 2 * maxLen, 1e-6, 10000, v.name(), false);
+            heads, kvHeads, width, 2 * maxLen, 1e-6, 10000, spec.initial(), false);
+        String label = spec.learnsAny() || VariantConfig.isMix(name) ? name.trim()
+            : config.activation();
         for (double lr : lrs) {
           for (int s = 1; s <= seeds; s++) {
-            points.add(new Point(points.size(), v.name(), s, lr, config));
+            points.add(new Point(points.size(), label, s, lr, config, spec.learns()));
           }
         }
       }
       return points;
     }
+
+    /** A variant's starting activation in a model of the sweep's shape (its widths aside). */
+    private static ModelConfig initial(String variant, int layers) {
+      return new ModelConfig(ModelConfig.Arch.LLAMA, 8, 8, layers, 1, 1, 8, 8, 1e-6, 10000,
+          LearnableFfn.resolve(variant, layers).initial(), false);
+    }
   }
 
   /** One training of the grid. */
-  public record Point(int index, String variant, long seed, double lr, ModelConfig config)
-      implements Serializable {
+  public record Point(int index, String variant, long seed, double lr, ModelConfig config,
+      boolean[] learns) implements Serializable {
+    /** The FFN activation this training runs: learnable where the variant learns. */
+    Ffn ffn() {
+      for (boolean b : learns) {
+        if (b) {
+          return new LearnableFfn(config, learns);
+        }
+      }
+      return new TorchFfn(config);
+    }
+
     /** A directory name for its model: variant, learning rate, seed. */
     public String slug() {
       return String.format(Locale.ROOT, "%03d-%s-lr%s-s%d", index,
@@ -181,9 +206,9 @@ public final class SweepJob {
     int[] toTarget = {-1};
     long[] tokensSoFar = {0};
     double[] lastLosses = new double[Math.max(1, o.steps() / 20)];
+    Ffn ffn = p.ffn();
     Trainer.Outcome outcome = Trainer.train(p.config(), data,
-        new Trainer.Settings(p.seed(), o.steps(), o.batch(), p.lr(), 0.02),
-        new TorchFfn(p.config()), s -> {
+        new Trainer.Settings(p.seed(), o.steps(), o.batch(), p.lr(), 0.02), ffn, s -> {
           lastLosses[s.step() % lastLosses.length] = s.loss();
           tokensSoFar[0] += s.tokens();
           if (toTarget[0] < 0 && s.loss() <= o.targetLoss()) {
@@ -193,19 +218,25 @@ public final class SweepJob {
           for (ObservedFfn.LayerStats l : s.layers()) {
             rows.add(new Object[] {p.variant(), p.seed(), p.lr(), s.step(), l.layer(), s.loss(),
                 s.gradNorm(), s.lr(), tokensSoFar[0] / Math.max(1e-9, s.seconds()),
-                l.inMean(), l.inStd(), l.inMaxAbs(), l.outMean(), l.outStd(), l.outZeroFrac()});
+                l.inMean(), l.inStd(), l.inMaxAbs(), l.outMean(), l.outStd(), l.outZeroFrac(),
+                activation(ffn, p.config(), l.layer())});
           }
         }, step -> step % o.logEvery() == 0 || step == o.steps() - 1);
     RUNNING.remove(p.index());
     double trainSeconds = (System.nanoTime() - t0) / 1e9;
     Path dir = Path.of(o.out()).resolve(p.slug());
-    ModelDir.write(dir, outcome.weights(), vocab, Safetensors.Dtype.F32);
+    // The trained model runs what it learned: each layer's variant with its learned values.
+    ModelConfig trained = ffn instanceof LearnableFfn learnable
+        ? p.config().withActivation(VariantConfig.mixText(
+            learnable.trained(outcome.activationParameters())))
+        : p.config();
+    Weights weights = outcome.weights().reconfigured(trained);
+    ModelDir.write(dir, weights, vocab, Safetensors.Dtype.F32);
     double testLoss = Double.NaN;
     double exact = Double.NaN;
     String byTask = "{}";
     if (!outcome.diverged()) {
-      testLoss = Trainer.meanLoss(outcome.weights(), examples(vocab, test), 64,
-          new TorchFfn(p.config()));
+      testLoss = Trainer.meanLoss(weights, examples(vocab, test), 64, new TorchFfn(trained));
       Map<String, double[]> em;
       try (ModelDir model = ModelDir.load(dir)) {
         em = PromptRunner.exactMatch(model, test, 32);
@@ -228,13 +259,22 @@ public final class SweepJob {
     }
     finalLoss /= window;
     long params = Weights.expected(p.config()).values().stream()
-        .mapToLong(shape -> IntStream.of(shape).asLongStream().reduce(1, (a, b) -> a * b)).sum();
-    Object[] summary = {p.variant(), p.seed(), p.lr(), p.config().gated() ? "gated"
-        : "elementwise", p.config().intermediate(), params, outcome.stepsRun(),
+        .mapToLong(shape -> IntStream.of(shape).asLongStream().reduce(1, (a, b) -> a * b)).sum()
+        + outcome.activationParameters().values().stream().mapToLong(v -> v.length).sum();
+    Object[] summary = {p.variant(), p.seed(), p.lr(), p.config().mixedKinds() ? "mixed"
+        : p.config().gated() ? "gated" : "elementwise", p.config().intermediate(), params,
+        outcome.stepsRun(),
         outcome.diverged() ? Double.NaN : finalLoss, testLoss, exact, byTask,
         o.targetLoss(), toTarget[0] < 0 ? null : toTarget[0], outcome.diverged(),
-        outcome.diverged() ? outcome.divergedAt() : null, trainSeconds, dir.toString()};
+        outcome.diverged() ? outcome.divergedAt() : null, trainSeconds, dir.toString(),
+        trained.activation()};
     return new Trained(p.index(), rows, summary, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Layer {@code l}'s activation as the training runs it now (learned values included). */
+  private static String activation(Ffn ffn, ModelConfig config, int l) {
+    return (ffn instanceof LearnableFfn learnable ? learnable.current(l)
+        : config.layerActivation(l)).name();
   }
 
   static List<Trainer.Example> examples(CharVocab vocab, List<Prompt> prompts) {

@@ -1,5 +1,6 @@
 package io.ablate.model;
 
+import io.ablate.activation.Variant;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -28,9 +29,16 @@ public final class DjlModel implements AutoCloseable {
   private final NDArray ropeSin;
   private final NDArray normEps;
   private final NDArray attentionScale;
+  /** Whether each layer's FFN is gated. */
+  private final boolean[] gated;
 
   private DjlModel(Weights w, NDManager manager, boolean trainable) {
     this.c = w.config();
+    Variant[] acts = c.layerActivations();
+    this.gated = new boolean[acts.length];
+    for (int l = 0; l < acts.length; l++) {
+      gated[l] = acts[l].gated();
+    }
     this.manager = manager;
     this.normEps = constant(manager, (float) c.normEps());
     this.attentionScale = constant(manager, (float) (1 / Math.sqrt(c.headDim())));
@@ -143,7 +151,7 @@ public final class DjlModel implements AutoCloseable {
         NDArray att = attention(q, k, v, m, l, cache, cos, sin);
         x = x.add(linear(att, pre + "self_attn.o_proj.weight"));
         NDArray n = rmsNorm(x, pre + "post_attention_layernorm.weight");
-        NDArray g = c.gated()
+        NDArray g = gated[l]
             ? ffn.gated(l, linear(n, pre + "mlp.gate_proj.weight"),
                 linear(n, pre + "mlp.up_proj.weight"))
             : ffn.elementwise(l, linear(n, pre + "mlp.up_proj.weight"));

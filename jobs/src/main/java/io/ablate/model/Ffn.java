@@ -1,6 +1,8 @@
 package io.ablate.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.Map;
 
 /** How the DJL forward pass computes each layer's FFN activation. */
 public interface Ffn {
@@ -9,4 +11,12 @@ public interface Ffn {
 
   /** {@code act(gate) · up} of a gated FFN. */
   NDArray gated(int layer, NDArray gate, NDArray up);
+
+  /**
+   * The activation's own trainable parameters, created in {@code manager} when a training starts
+   * (by name; none unless the activation learns: {@link LearnableFfn}).
+   */
+  default Map<String, NDArray> parameters(NDManager manager) {
+    return Map.of();
+  }
 }

@@ -21,7 +21,11 @@ import java.util.Locale;
  * rms_norm_eps}, {@code rope_theta}, {@code hidden_act} ({@code silu}: SwiGLU), {@code
  * tie_word_embeddings}.
  *
- * @param activation the FFN's own activation as a catalogue variant name (the {@code baseline})
+ * @param activation the FFN's own activation as a catalogue variant name (the {@code baseline}),
+ *     or, for the LLaMA architecture, a per-layer mix in {@link VariantConfig}'s syntax covering
+ *     every layer ({@code 0-1:swiglu,2-3:gelu}): each layer's FFN is then of its activation's kind
+ * @param intermediate the FFN width; in a mix of gated and elementwise layers, the elementwise
+ *     layers' width, the gated layers' being round(2/3 of it) ({@link #intermediate(int)})
  */
 public record ModelConfig(Arch arch, int vocabSize, int hidden, int layers, int heads, int kvHeads,
     int intermediate, int maxPositions, double normEps, double ropeTheta, String activation,
@@ -42,6 +46,15 @@ public record ModelConfig(Arch arch, int vocabSize, int hidden, int layers, int 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public ModelConfig {
+    if (VariantConfig.isMix(activation)) {
+      Variant[] each = VariantConfig.mix(activation, layers);
+      boolean one = java.util.Arrays.stream(each).allMatch(v -> v.name().equals(each[0].name()));
+      activation = one ? each[0].name() : VariantConfig.mixText(each);
+    }
+    if (arch == Arch.GPT2 && VariantConfig.isMix(activation)) {
+      throw AblateException.badInput("config: a per-layer mix of activations (%s) needs the llama "
+          + "architecture", activation);
+    }
     if (arch == Arch.GPT2 && Catalogue.variant(activation).gated()) {
       throw AblateException.badInput("config: a GPT-2 FFN is elementwise, not %s; a gated FFN "
           + "needs the llama architecture", activation);
@@ -56,19 +69,77 @@ public record ModelConfig(Arch arch, int vocabSize, int hidden, int layers, int 
     return hidden / heads;
   }
 
-  /** The baseline activation as a catalogue variant. */
+  /**
+   * The baseline activation as a catalogue variant: the model's only one ({@link
+   * #layerActivation} for a per-layer mix, which has none).
+   */
   public Variant baseline() {
+    if (isMix()) {
+      throw new IllegalStateException("a per-layer mix has no single activation: " + activation);
+    }
     return Catalogue.variant(activation);
   }
 
+  /** Whether the layers run different activations ({@code activation} is a per-layer mix). */
+  public boolean isMix() {
+    return VariantConfig.isMix(activation);
+  }
+
+  /** Each layer's own activation. */
+  public Variant[] layerActivations() {
+    if (!isMix()) {
+      Variant[] all = new Variant[layers];
+      java.util.Arrays.fill(all, baseline());
+      return all;
+    }
+    return VariantConfig.mix(activation, layers);
+  }
+
+  /** Layer {@code l}'s own activation. */
+  public Variant layerActivation(int l) {
+    return layerActivations()[l];
+  }
+
+  /** Whether layer {@code l}'s FFN is gated (its activation's kind). */
+  public boolean gated(int l) {
+    return layerActivation(l).gated();
+  }
+
+  /** Whether the model mixes gated and elementwise FFNs. */
+  public boolean mixedKinds() {
+    Variant[] all = layerActivations();
+    return java.util.Arrays.stream(all).anyMatch(Variant::gated)
+        && !java.util.Arrays.stream(all).allMatch(Variant::gated);
+  }
+
   /**
-   * Whether the FFN is gated: its activation's kind. GPT-2 FFNs are elementwise; Hugging Face's
+   * Layer {@code l}'s FFN width: {@code intermediate}, except the gated layers of a model that
+   * mixes kinds, which are round(2/3 of it) wide: the rule that gives a gated FFN (three matrices)
+   * the parameters of an elementwise one (two).
+   */
+  public int intermediate(int l) {
+    return mixedKinds() && gated(l) ? gatedWidth(intermediate) : intermediate;
+  }
+
+  /** A gated FFN's width for the parameters of an elementwise one {@code elementwise} wide. */
+  public static int gatedWidth(int elementwise) {
+    return (int) Math.round(2.0 * elementwise / 3);
+  }
+
+  /**
+   * Whether every layer's FFN is gated: its activation's kind. GPT-2 FFNs are elementwise; Hugging Face's
    * LLaMA FFNs gated, and Ablate also writes and reads LLaMA models with an elementwise FFN (no
    * {@code gate_proj}: key {@code ablate_activation} in config.json), so that activations of both
    * kinds can be trained on one backbone.
    */
   public boolean gated() {
-    return baseline().gated();
+    return java.util.Arrays.stream(layerActivations()).allMatch(Variant::gated);
+  }
+
+  /** This configuration with another activation (a name or a per-layer mix). */
+  public ModelConfig withActivation(String other) {
+    return new ModelConfig(arch, vocabSize, hidden, layers, heads, kvHeads, intermediate,
+        maxPositions, normEps, ropeTheta, other, tiedEmbeddings);
   }
 
   /** The key with the catalogue name of the activation a model was trained with (Ablate's own). */
@@ -120,7 +191,7 @@ public record ModelConfig(Arch arch, int vocabSize, int hidden, int layers, int 
     }
     String name = c.get(ABLATE_ACTIVATION).asText();
     try {
-      return Catalogue.variant(name).name();
+      return VariantConfig.isMix(name) ? name : Catalogue.variant(name).name();
     } catch (AblateException e) {
       throw AblateException.badInput("%s: %s '%s': %s", file, ABLATE_ACTIVATION, name,
           e.getMessage());
@@ -192,7 +263,7 @@ public record ModelConfig(Arch arch, int vocabSize, int hidden, int layers, int 
 
   /** Whether Hugging Face's own keys describe this FFN (else only Ablate reads it right). */
   private boolean isHuggingFaceFfn() {
-    return arch == Arch.GPT2
+    return !isMix() && arch == Arch.GPT2
         ? List.of("gelu_tanh", "gelu", "relu", "silu").contains(activation)
         : List.of("swiglu", "geglu", "geglu_tanh", "reglu").contains(activation);
   }

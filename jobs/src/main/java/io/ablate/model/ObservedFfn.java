@@ -46,6 +46,11 @@ public final class ObservedFfn implements Ffn {
   }
 
   @Override
+  public java.util.Map<String, NDArray> parameters(ai.djl.ndarray.NDManager manager) {
+    return delegate.parameters(manager);
+  }
+
+  @Override
   public NDArray elementwise(int layer, NDArray h) {
     NDArray y = delegate.elementwise(layer, h);
     measure(layer, h, y);

@@ -74,7 +74,7 @@ public final class ReferenceForward {
         rope(k, c.kvHeads());
         add(x, linear(attention(q, k, v), p + "self_attn.o_proj.weight"));
         double[][] m = rmsNorm(x, p + "post_attention_layernorm.weight");
-        if (!c.gated()) {
+        if (!c.gated(l)) {
           double[][] h = linear(m, p + "mlp.up_proj.weight");
           for (int t = 0; probe != null && t < n; t++) {
             probe.accept(l, t, h[t].clone());

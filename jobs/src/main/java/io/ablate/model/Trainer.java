@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
 /**
  * Trains a decoder with DJL on (prompt, answer) pairs: teacher forcing, cross-entropy on the answer
  * tokens and the EOS only, {@link Adam} (each gradient element clipped to ±1) with linear warm-up
- * and cosine decay, the model's own activation as differentiable PyTorch ops ({@link TorchFfn}).
+ * and cosine decay, the model's own activation as differentiable PyTorch ops ({@link TorchFfn}),
+ * or one whose own parameters learn with the weights ({@link LearnableFfn}).
  * Reproducible by seed, across JVMs: the initial weights and the batch order come from it, PyTorch
  * runs the forward and backward passes deterministically for a fixed thread count on tensors it
  * owns ({@link DjlModel#owned}, {@link DjlModel#constant}), and the update is computed on the JVM.
@@ -72,10 +73,13 @@ public final class Trainer {
   /**
    * How a training ended.
    *
+   * @param activationParameters the learned values of the activation's own parameters ({@link
+   *     Ffn#parameters}), by name; empty when it has none
    * @param divergedAt the step whose loss diverged (not finite, or above twice the first step's),
    *     where training stopped; -1 if it did not
    */
-  public record Outcome(Weights weights, int stepsRun, int divergedAt) {
+  public record Outcome(Weights weights, Map<String, float[]> activationParameters, int stepsRun,
+      int divergedAt) {
     public boolean diverged() {
       return divergedAt >= 0;
     }
@@ -96,11 +100,14 @@ public final class Trainer {
     long t0 = System.nanoTime();
     try (NDManager base = engine.newBaseManager()) {
       DjlModel model = DjlModel.trainable(init, base);
+      ObservedFfn observed = new ObservedFfn(ffn);
+      Map<String, NDArray> learned = observed.parameters(base);
+      Map<String, NDArray> trained = new LinkedHashMap<>(model.parameters());
+      trained.putAll(learned);
       Map<String, Adam> adam = new LinkedHashMap<>();
-      for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+      for (Map.Entry<String, NDArray> e : trained.entrySet()) {
         adam.put(e.getKey(), new Adam(Math.toIntExact(e.getValue().size()), CLIP));
       }
-      ObservedFfn observed = new ObservedFfn(ffn);
       int v = config.vocabSize();
       double first = Double.NaN;
       int divergedAt = -1;
@@ -114,7 +121,7 @@ public final class Trainer {
         float loss = step(base, model, observed, batch, v, true);
         double lr = learningRate(s, step);
         double squares = 0;
-        for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+        for (Map.Entry<String, NDArray> e : trained.entrySet()) {
           squares += update(base, e.getValue(), adam.get(e.getKey()), lr);
         }
         first = step == 0 ? loss : first;
@@ -131,7 +138,9 @@ public final class Trainer {
         Tensor t = init.get(e.getKey());
         out.put(e.getKey(), new Tensor(t.name(), t.shape(), e.getValue().toFloatArray()));
       }
-      return new Outcome(init.with(out), step, divergedAt);
+      Map<String, float[]> values = new LinkedHashMap<>();
+      learned.forEach((name, t) -> values.put(name, t.toFloatArray()));
+      return new Outcome(init.with(out), values, step, divergedAt);
     }
   }
 

@@ -4,14 +4,14 @@ import io.ablate.AblateException;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.activation.VariantSpec;
-import java.util.Arrays;
 
 /**
  * Which FFN activation each layer runs: {@code baseline} (the model's own), one variant for every
  * layer ({@code gelu_tanh}), or comma-separated {@code LAYERS:VARIANT} items where LAYERS is
  * {@code *}, a layer {@code 1} or a range {@code 0-3} ({@code 0-3:gelu_tanh,4-7:gelu}, {@code
  * *:gelu@int8}, {@code 1:relu}); later items override earlier ones, layers not named keep the
- * baseline. A variant must fit the FFN: elementwise for a non-gated FFN, gated for a gated one.
+ * baseline (each layer's own activation, which a model trained with a per-layer mix has). A
+ * variant must fit the layer's FFN: elementwise for a non-gated FFN, gated for a gated one.
  *
  * @param text the configuration as given (its name in {@code prompt_eval})
  * @param perLayer the variant of each layer (never null: the baseline where none is named)
@@ -21,33 +21,80 @@ public record VariantConfig(String text, Variant[] perLayer) {
   /** Resolves {@code text} for {@code config}; bad input names the item and what is valid. */
   public static VariantConfig parse(String text, ModelConfig config) {
     String t = text.trim();
-    Variant base = config.baseline();
-    Variant[] layers = new Variant[config.layers()];
-    Arrays.fill(layers, base);
+    Variant[] own = config.layerActivations();
     if (t.isEmpty()) {
       throw AblateException.badInput("empty variant config; e.g. baseline, gelu_tanh, "
           + "0-1:gelu_tanh, *:gelu@int8");
     }
+    Variant[] layers = own.clone();
     if (!t.equals("baseline")) {
-      for (String raw : VariantSpec.splitTopLevel(t, ",")) {
-        String item = raw.trim();
-        int colon = colonOutsideParens(item);
-        String sel = colon < 0 ? "*" : item.substring(0, colon).trim();
-        String name = colon < 0 ? item : item.substring(colon + 1).trim();
-        Variant v = name.equals("baseline") ? base : Catalogue.variant(name);
-        if (v.gated() != config.gated()) {
-          throw AblateException.badInput("variant config '%s': %s is %s but the model's FFN (%s) "
-              + "is %s: swap elementwise for elementwise, gated for gated", text, v.name(),
-              v.gated() ? "gated" : "elementwise", base.name(),
-              config.gated() ? "gated" : "elementwise");
-        }
-        int[] range = range(text, sel, config.layers());
-        for (int l = range[0]; l <= range[1]; l++) {
-          layers[l] = v;
+      assign(text, layers, own);
+      for (int l = 0; l < layers.length; l++) {
+        if (layers[l].gated() != own[l].gated()) {
+          throw AblateException.badInput("variant config '%s': %s is %s but %s FFN (%s) is %s: "
+              + "swap elementwise for elementwise, gated for gated", text, layers[l].name(),
+              layers[l].gated() ? "gated" : "elementwise",
+              config.isMix() ? "layer " + l + "'s" : "the model's", own[l].name(),
+              own[l].gated() ? "gated" : "elementwise");
         }
       }
     }
     return new VariantConfig(t, layers);
+  }
+
+  /**
+   * Applies the items of {@code text} to {@code layers} in order; {@code baseline} stands for
+   * each layer's entry of {@code own} (null: not allowed).
+   */
+  private static void assign(String text, Variant[] layers, Variant[] own) {
+    for (String raw : VariantSpec.splitTopLevel(text.trim(), ",")) {
+      String item = raw.trim();
+      int colon = colonOutsideParens(item);
+      String sel = colon < 0 ? "*" : item.substring(0, colon).trim();
+      String name = colon < 0 ? item : item.substring(colon + 1).trim();
+      Variant v = name.equals("baseline") && own != null ? null : Catalogue.variant(name);
+      int[] range = range(text, sel, layers.length);
+      for (int l = range[0]; l <= range[1]; l++) {
+        layers[l] = v == null ? own[l] : v;
+      }
+    }
+  }
+
+  /** Whether {@code activation} is a per-layer mix ({@code LAYERS:VARIANT} items), not one name. */
+  public static boolean isMix(String activation) {
+    return VariantSpec.splitTopLevel(activation.trim(), ",").stream()
+        .anyMatch(item -> colonOutsideParens(item) >= 0);
+  }
+
+  /**
+   * The activation of each of {@code layers} layers in the per-layer mix {@code text}; every layer
+   * must be named, and the variants must have a single expression (a model's own FFN).
+   */
+  public static Variant[] mix(String text, int layers) {
+    Variant[] out = new Variant[layers];
+    assign(text, out, null);
+    for (int l = 0; l < layers; l++) {
+      if (out[l] == null) {
+        throw AblateException.badInput("activation mix '%s' names no activation for layer %d of "
+            + "0-%d", text, l, layers - 1);
+      }
+    }
+    return out;
+  }
+
+  /** The canonical text of a per-layer mix: runs of equal layers as {@code lo-hi:variant}. */
+  public static String mixText(Variant[] layers) {
+    StringBuilder sb = new StringBuilder();
+    for (int lo = 0; lo < layers.length; ) {
+      int hi = lo;
+      while (hi + 1 < layers.length && layers[hi + 1].name().equals(layers[lo].name())) {
+        hi++;
+      }
+      sb.append(sb.length() == 0 ? "" : ",").append(lo == hi ? lo : lo + "-" + hi).append(':')
+          .append(layers[lo].name());
+      lo = hi + 1;
+    }
+    return sb.toString();
   }
 
   private static int colonOutsideParens(String s) {
@@ -93,8 +140,13 @@ public record VariantConfig(String text, Variant[] perLayer) {
 
   /** True when every layer runs the model's own activation. */
   public boolean isBaseline(ModelConfig config) {
-    String base = config.baseline().name();
-    return Arrays.stream(perLayer).allMatch(v -> v.name().equals(base));
+    Variant[] own = config.layerActivations();
+    for (int l = 0; l < perLayer.length; l++) {
+      if (!perLayer[l].name().equals(own[l].name())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A list of configurations separated by {@code ;}. */

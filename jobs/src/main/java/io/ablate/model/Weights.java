@@ -1,6 +1,7 @@
 package io.ablate.model;
 
 import io.ablate.AblateException;
+import io.ablate.activation.Variant;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +76,11 @@ public final class Weights {
       m.put("ln_f.bias", new int[] {d});
     } else {
       int hd = c.headDim();
+      boolean[] gated = new boolean[c.layers()];
+      Variant[] acts = c.layerActivations();
+      for (int l = 0; l < gated.length; l++) {
+        gated[l] = acts[l].gated();
+      }
       m.put("model.embed_tokens.weight", new int[] {c.vocabSize(), d});
       for (int l = 0; l < c.layers(); l++) {
         String p = "model.layers." + l + ".";
@@ -84,11 +90,12 @@ public final class Weights {
         m.put(p + "self_attn.v_proj.weight", new int[] {c.kvHeads() * hd, d});
         m.put(p + "self_attn.o_proj.weight", new int[] {d, c.heads() * hd});
         m.put(p + "post_attention_layernorm.weight", new int[] {d});
-        if (c.gated()) {
-          m.put(p + "mlp.gate_proj.weight", new int[] {inner, d});
+        int width = c.intermediate(l);
+        if (gated[l]) {
+          m.put(p + "mlp.gate_proj.weight", new int[] {width, d});
         }
-        m.put(p + "mlp.up_proj.weight", new int[] {inner, d});
-        m.put(p + "mlp.down_proj.weight", new int[] {d, inner});
+        m.put(p + "mlp.up_proj.weight", new int[] {width, d});
+        m.put(p + "mlp.down_proj.weight", new int[] {d, width});
       }
       m.put("model.norm.weight", new int[] {d});
       if (!c.tiedEmbeddings()) {
@@ -202,6 +209,14 @@ public final class Weights {
   /** Writes {@code dir/model.safetensors} in {@code dtype} (always one file, never shards). */
   public void write(Path dir, Safetensors.Dtype dtype) throws IOException {
     Safetensors.write(dir.resolve(FILE), tensors.values(), dtype);
+  }
+
+  /**
+   * The same tensors under {@code other}, a configuration of the same shapes (e.g. the same
+   * architecture with learned activation parameters).
+   */
+  public Weights reconfigured(ModelConfig other) {
+    return of(other, tensors, "reconfigured");
   }
 
   /** These weights with some tensors replaced (same names and shapes). */

@@ -119,7 +119,7 @@ public final class Tables {
       .add("tokens_per_s", DataTypes.DoubleType).add("act_in_mean", DataTypes.DoubleType)
       .add("act_in_std", DataTypes.DoubleType).add("act_in_max_abs", DataTypes.DoubleType)
       .add("act_out_mean", DataTypes.DoubleType).add("act_out_std", DataTypes.DoubleType)
-      .add("act_out_zero_frac", DataTypes.DoubleType);
+      .add("act_out_zero_frac", DataTypes.DoubleType).add("activation", DataTypes.StringType);
 
   /** One row per training of a sweep: its configuration and outcome. */
   public static final StructType TRAINING_SUMMARY_SCHEMA = new StructType()
@@ -131,7 +131,8 @@ public final class Tables {
       .add("exact_match_by_task", DataTypes.StringType)
       .add("target_loss", DataTypes.DoubleType).add("steps_to_target", DataTypes.IntegerType)
       .add("diverged", DataTypes.BooleanType).add("diverged_at", DataTypes.IntegerType)
-      .add("wall_s", DataTypes.DoubleType).add("model_dir", DataTypes.StringType);
+      .add("wall_s", DataTypes.DoubleType).add("model_dir", DataTypes.StringType)
+      .add("trained_activation", DataTypes.StringType);
 
   /**
    * One row per (gate, checked row) of a run given {@code --gate}: every check, pass or fail. A

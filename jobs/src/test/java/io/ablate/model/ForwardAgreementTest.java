@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The DJL forward pass against the independent float64 one, on random weights of both
- * architectures; the KV cache and padding against full recomputation.
+ * architectures (and a LLaMA model that mixes FFN kinds per layer); the KV cache and padding
+ * against full recomputation.
  */
 class ForwardAgreementTest {
   private static final int[][] SEQS = {
@@ -18,10 +19,12 @@ class ForwardAgreementTest {
   @Test
   void djlLogitsAgreeWithTheFloat64ForwardForBothArchitectures() {
     for (ModelConfig c : List.of(TinyModels.gpt2(), TinyModels.llama(),
-        TinyModels.llamaElementwise())) {
+        TinyModels.llamaElementwise(), TinyModels.llamaMixed())) {
       Weights w = Weights.random(c, 11, 0.3);
       ReferenceForward ref = new ReferenceForward(w);
-      for (String vc : List.of("baseline", c.gated() ? "geglu_tanh" : "0:gelu_tanh,1:relu")) {
+      String swap = c.mixedKinds() ? "0:geglu_tanh,1:relu"
+          : c.gated() ? "geglu_tanh" : "0:gelu_tanh,1:relu";
+      for (String vc : List.of("baseline", swap)) {
         VariantConfig variants = VariantConfig.parse(vc, c);
         try (DjlModel m = DjlModel.load(w); NDManager scope = NDManager.newBaseManager("PyTorch")) {
           int[][] want = new int[SEQS.length][];

@@ -19,4 +19,10 @@ final class TinyModels {
     return new ModelConfig(ModelConfig.Arch.LLAMA, 20, 16, 2, 4, 2, 24, 40, 1e-6, 10000, "gelu",
         false);
   }
+
+  /** The LLaMA backbone with a gated FFN in layer 0 and an elementwise one in layer 1. */
+  static ModelConfig llamaMixed() {
+    return new ModelConfig(ModelConfig.Arch.LLAMA, 20, 16, 2, 4, 2, 24, 40, 1e-6, 10000,
+        "0:swiglu,1:gelu", false);
+  }
 }
