@@ -44,7 +44,8 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--variants", paramLabel = "CONFIGS",
       description = "';'-separated variant configs (default, elementwise FFN: "
-          + EvalJob.ELEMENTWISE_DEFAULT + "; gated FFN: " + EvalJob.GATED_DEFAULT + ").")
+          + EvalJob.ELEMENTWISE_DEFAULT + "; gated FFN: " + EvalJob.GATED_DEFAULT + "; both "
+          + "kinds, per layer: baseline).")
   String variants;
 
   @Option(names = "--batch", paramLabel = "N", defaultValue = "16",
@@ -81,7 +82,8 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ModelConfig config = EvalJob.Options.config(model);
-    String configs = variants != null ? variants
+    // A model of both FFN kinds has no default swaps that fit every layer: its own only.
+    String configs = variants != null ? variants : config.mixedKinds() ? "baseline"
         : config.gated() ? EvalJob.GATED_DEFAULT : EvalJob.ELEMENTWISE_DEFAULT;
     PromptEval eval = new PromptEval(Path.of(model).toAbsolutePath().toString(),
         Arrays.asList(configs.split(";")), common.range("--batch", batch, 1, 4096),

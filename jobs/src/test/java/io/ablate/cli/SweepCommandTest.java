@@ -3,8 +3,11 @@ package io.ablate.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ablate.activation.Catalogue;
+import io.ablate.model.LearnableFfn;
 import io.ablate.model.ModelConfig;
 import io.ablate.model.ModelDir;
 import io.ablate.model.Weights;
@@ -100,6 +103,95 @@ class SweepCommandTest {
           .resolve(Weights.FILE);
       assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), a.toString());
     }
+  }
+
+  /**
+   * A per-layer mix and two learnable activations: the mix's model holds both FFN kinds at matched
+   * parameters, the learned parameters are recorded per step and become the trained model's own
+   * catalogue variants, which eval, capture and the ablation job then run.
+   */
+  @Test
+  void trainsMixesAndLearnableActivationsWhoseModelsTheOtherCommandsRun() throws Exception {
+    String mix = "0:swiglu,1:gelu";
+    String swish = "swish(beta=learn)";
+    String rational = "0:rational(p=learn,q=learn),1:gelu";
+    CliTest.Result r = CliTest.run("sweep", "--prompts", CliTest.repoRoot()
+        .resolve("data-samples/prompts").toString(), "--metrics", tmp.resolve("metrics")
+        .toString(), "--out", tmp.resolve("models").toString(), "--variants",
+        mix + ";" + swish + ";" + rational, "--seeds", "1", "--lr", "0.01", "--steps", "" + STEPS,
+        "--batch", "8", "--hidden", "" + HIDDEN, "--layers", "2", "--heads", "2", "--kv-heads",
+        "1", "--ffn", "" + FFN, "--log-every", "" + LOG_EVERY, "--test-per-task", "2",
+        "--run-id", "learn", "--master", "local[2]");
+    assertEquals(0, r.code(), r.out() + r.err());
+    List<Row> summary = MetricsRepository.open(new Configuration(), tmp.resolve("metrics")
+        .toString()).rows(Tables.TRAINING_SUMMARY, null).rows();
+    List<Row> steps = MetricsRepository.open(new Configuration(), tmp.resolve("metrics")
+        .toString()).rows(Tables.TRAINING, null).rows();
+    assertEquals(List.of(mix, swish, rational), summary.stream().map(x -> x.getAs("variant"))
+        .toList());
+
+    Row mixed = summary.get(0);
+    assertEquals("mixed", mixed.getAs("ffn_kind"));
+    assertEquals(FFN, (int) mixed.getAs("d_ff"));
+    assertEquals(mix, mixed.getAs("trained_activation"));
+    ModelConfig mc = ModelConfig.read(Path.of(mixed.<String>getAs("model_dir")));
+    assertEquals(mix, mc.activation());
+    assertEquals(Math.round(2.0 * FFN / 3), mc.intermediate(0));
+    assertEquals(FFN, mc.intermediate(1));
+    // the learnable ones add only their few parameters to the elementwise count
+    long plain = summary.get(1).<Long>getAs("params") - 2;
+    assertEquals(plain, (long) mixed.getAs("params"), "a gated layer has an elementwise one's");
+
+    // swish: one β per layer, recorded at every logged step, the last being the trained model's
+    Row learned = summary.get(1);
+    String trained = learned.getAs("trained_activation");
+    ModelConfig lc = ModelConfig.read(Path.of(learned.<String>getAs("model_dir")));
+    assertEquals(trained, lc.activation());
+    for (int layer = 0; layer < 2; layer++) {
+      List<String> seen = activations(steps, swish, layer);
+      assertEquals(3, seen.size(), "steps 0, 25 and the last: " + seen);
+      double first = Catalogue.variant(seen.get(0)).params().get("beta");
+      assertTrue(Math.abs(first - 1) < 0.01, seen.get(0));
+      assertEquals(lc.layerActivation(layer).name(), seen.get(2));
+      assertNotEquals(seen.get(0), seen.get(2), "β learned in layer " + layer);
+    }
+    // rational: layer 0 learns from the fit of gelu, layer 1 runs gelu throughout
+    List<String> r0 = activations(steps, rational, 0);
+    assertEquals(Catalogue.variant(LearnableFfn.resolve("rational(p=learn,q=learn)", 1)
+        .initial()).params().list("q").length, Catalogue.variant(r0.get(2)).params().list("q")
+        .length);
+    assertNotEquals(r0.get(0), r0.get(2));
+    assertEquals(List.of("gelu", "gelu", "gelu"), activations(steps, rational, 1));
+
+    // The trained models run unchanged elsewhere: eval on the mixed one (its own and a swap per
+    // layer), capture of the learned one, and the ablation job measuring its layer 0 against gelu.
+    CliTest.Result eval = CliTest.run("eval", "--model", mixed.getAs("model_dir"), "--prompts",
+        CliTest.repoRoot().resolve("data-samples/prompts/test.jsonl").toString(), "--metrics",
+        tmp.resolve("metrics").toString(), "--variants", "baseline;0:geglu,1:relu",
+        "--per-task", "2", "--run-id", "eval-mixed", "--master", "local[2]");
+    assertEquals(0, eval.code(), eval.out() + eval.err());
+    assertTrue(eval.out().contains("0:geglu,1:relu"), eval.out());
+    Path acts = tmp.resolve("acts");
+    CliTest.Result capture = CliTest.run("capture", "--model", learned.getAs("model_dir"),
+        "--prompts", CliTest.repoRoot().resolve("data-samples/prompts/test.jsonl").toString(),
+        "--out", acts.toString(), "--per-task", "1", "--master", "local[2]");
+    assertEquals(0, capture.code(), capture.out() + capture.err());
+    String layer0 = lc.layerActivation(0).name();
+    CliTest.Result ablate = CliTest.run("ablate", "--input", acts.toString(), "--metrics",
+        tmp.resolve("metrics").toString(), "--variants", layer0, "--reference", "gelu",
+        "--run-id", "learned-vs-gelu", "--master", "local[2]");
+    assertEquals(0, ablate.code(), ablate.out() + ablate.err());
+    List<Row> accuracy = MetricsRepository.open(new Configuration(), tmp.resolve("metrics")
+        .toString()).rows(Tables.ACCURACY, java.util.Set.of("learned-vs-gelu")).rows();
+    assertTrue(accuracy.stream().anyMatch(a -> a.getAs("variant").equals(layer0)
+        && a.getAs("reference").equals("gelu") && a.<Double>getAs("max_abs_err") > 0),
+        accuracy.toString());
+  }
+
+  /** The {@code activation} column of one training's rows of one layer, in step order. */
+  private static List<String> activations(List<Row> steps, String variant, int layer) {
+    return steps.stream().filter(s -> s.getAs("variant").equals(variant)
+        && (int) s.getAs("layer") == layer).map(s -> s.<String>getAs("activation")).toList();
   }
 
   @Test
