@@ -219,7 +219,7 @@ public final class SweepJob {
             rows.add(new Object[] {p.variant(), p.seed(), p.lr(), s.step(), l.layer(), s.loss(),
                 s.gradNorm(), s.lr(), tokensSoFar[0] / Math.max(1e-9, s.seconds()),
                 l.inMean(), l.inStd(), l.inMaxAbs(), l.outMean(), l.outStd(), l.outZeroFrac(),
-                activation(ffn, p.config(), l.layer())});
+                l.saturatedFrac(), l.activation()});
           }
         }, step -> step % o.logEvery() == 0 || step == o.steps() - 1);
     RUNNING.remove(p.index());
@@ -269,12 +269,6 @@ public final class SweepJob {
         outcome.diverged() ? outcome.divergedAt() : null, trainSeconds, dir.toString(),
         trained.activation()};
     return new Trained(p.index(), rows, summary, (System.nanoTime() - t0) / 1e9);
-  }
-
-  /** Layer {@code l}'s activation as the training runs it now (learned values included). */
-  private static String activation(Ffn ffn, ModelConfig config, int l) {
-    return (ffn instanceof LearnableFfn learnable ? learnable.current(l)
-        : config.layerActivation(l)).name();
   }
 
   static List<Trainer.Example> examples(CharVocab vocab, List<Prompt> prompts) {

@@ -1,6 +1,7 @@
 package io.ablate.model;
 
 import ai.djl.ndarray.NDArray;
+import io.ablate.activation.Variant;
 import io.ablate.kernel.Kernel;
 
 /**
@@ -21,10 +22,12 @@ public final class CatalogueFfn implements Ffn {
     void accept(int layer, int row, float[] gate, float[] up, int off, int len);
   }
 
+  private final VariantConfig config;
   private final Kernel[] kernels;
   private final Hook hook;
 
   public CatalogueFfn(VariantConfig config, Hook hook) {
+    this.config = config;
     this.kernels = new Kernel[config.perLayer().length];
     for (int l = 0; l < kernels.length; l++) {
       kernels[l] = config.layer(l).kernel();
@@ -34,6 +37,11 @@ public final class CatalogueFfn implements Ffn {
 
   public CatalogueFfn(VariantConfig config) {
     this(config, null);
+  }
+
+  @Override
+  public Variant activation(int layer) {
+    return config.layer(layer);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.ablate.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.ablate.activation.Variant;
 import java.util.Map;
 
 /** How the DJL forward pass computes each layer's FFN activation. */
@@ -11,6 +12,9 @@ public interface Ffn {
 
   /** {@code act(gate) · up} of a gated FFN. */
   NDArray gated(int layer, NDArray gate, NDArray up);
+
+  /** The activation layer {@code layer} computes now (learned parameters at their values). */
+  Variant activation(int layer);
 
   /**
    * The activation's own trainable parameters, created in {@code manager} when a training starts

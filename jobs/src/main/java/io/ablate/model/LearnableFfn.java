@@ -147,6 +147,11 @@ public final class LearnableFfn implements Ffn {
    * Layer {@code l}'s activation as a catalogue variant with its parameters' current values
    * (during a training: the tensors are alive until it ends).
    */
+  @Override
+  public Variant activation(int layer) {
+    return current(layer);
+  }
+
   public Variant current(int l) {
     if (!learns[l] || bound[l] == null) {
       return variants[l];

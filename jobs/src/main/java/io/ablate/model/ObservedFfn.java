@@ -1,6 +1,7 @@
 package io.ablate.model;
 
 import ai.djl.ndarray.NDArray;
+import io.ablate.activation.Variant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,9 +20,13 @@ public final class ObservedFfn implements Ffn {
    * @param outMean mean of the activation's output (gated: act(gate)·up)
    * @param outStd its standard deviation
    * @param outZeroFrac the fraction of outputs exactly ±0
+   * @param saturatedFrac the fraction of inputs where the activation is saturated ({@link
+   *     Saturation})
+   * @param activation the layer's activation at that step
    */
   public record LayerStats(int layer, double inMean, double inStd, double inMaxAbs,
-      double outMean, double outStd, double outZeroFrac) {}
+      double outMean, double outStd, double outZeroFrac, double saturatedFrac,
+      String activation) {}
 
   private final Ffn delegate;
   private boolean recording;
@@ -51,6 +56,11 @@ public final class ObservedFfn implements Ffn {
   }
 
   @Override
+  public Variant activation(int layer) {
+    return delegate.activation(layer);
+  }
+
+  @Override
   public NDArray elementwise(int layer, NDArray h) {
     NDArray y = delegate.elementwise(layer, h);
     measure(layer, h, y);
@@ -76,7 +86,9 @@ public final class ObservedFfn implements Ffn {
     for (float v : y) {
       zeros += v == 0 ? 1 : 0;
     }
-    stats.add(new LayerStats(layer, a[0], a[1], a[2], b[0], b[1], (double) zeros / y.length));
+    Variant v = delegate.activation(layer);
+    stats.add(new LayerStats(layer, a[0], a[1], a[2], b[0], b[1], (double) zeros / y.length,
+        new Saturation(v).fraction(x), v.name()));
   }
 
   /** Mean, standard deviation (two-pass, float64) and largest magnitude. */

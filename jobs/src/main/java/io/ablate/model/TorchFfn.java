@@ -9,14 +9,20 @@ import io.ablate.activation.Variant;
  * operations ({@link TorchExpr}).
  */
 public final class TorchFfn implements Ffn {
+  private final Variant[] own;
   private final TorchExpr[] activations;
 
   public TorchFfn(ModelConfig config) {
-    Variant[] own = config.layerActivations();
+    this.own = config.layerActivations();
     this.activations = new TorchExpr[own.length];
     for (int l = 0; l < own.length; l++) {
       activations[l] = TorchExpr.of(own[l]);
     }
+  }
+
+  @Override
+  public Variant activation(int layer) {
+    return own[layer];
   }
 
   @Override

@@ -119,7 +119,8 @@ public final class Tables {
       .add("tokens_per_s", DataTypes.DoubleType).add("act_in_mean", DataTypes.DoubleType)
       .add("act_in_std", DataTypes.DoubleType).add("act_in_max_abs", DataTypes.DoubleType)
       .add("act_out_mean", DataTypes.DoubleType).add("act_out_std", DataTypes.DoubleType)
-      .add("act_out_zero_frac", DataTypes.DoubleType).add("activation", DataTypes.StringType);
+      .add("act_out_zero_frac", DataTypes.DoubleType)
+      .add("act_saturated_frac", DataTypes.DoubleType).add("activation", DataTypes.StringType);
 
   /** One row per training of a sweep: its configuration and outcome. */
   public static final StructType TRAINING_SUMMARY_SCHEMA = new StructType()

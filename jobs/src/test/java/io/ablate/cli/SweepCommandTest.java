@@ -91,6 +91,9 @@ class SweepCommandTest {
       assertTrue(r.<Double>getAs("act_in_std") > 0, r.toString());
       double zeros = r.getAs("act_out_zero_frac");
       assertTrue(zeros >= 0 && zeros < 0.5, r.toString());
+      double saturated = r.getAs("act_saturated_frac");
+      assertTrue(saturated >= 0 && saturated < 0.5, r.toString());
+      assertEquals(r.getAs("variant"), r.getAs("activation"));
     }
 
     // The same bytes with the trainings side by side (2 slots) or one at a time (1 slot).
