@@ -93,7 +93,7 @@ class SweepCommandTest {
       assertTrue(zeros >= 0 && zeros < 0.5, r.toString());
       double saturated = r.getAs("act_saturated_frac");
       assertTrue(saturated >= 0 && saturated < 0.5, r.toString());
-      assertEquals(r.getAs("variant"), r.getAs("activation"));
+      assertEquals(r.<String>getAs("variant"), r.<String>getAs("activation"));
     }
 
     // The same bytes with the trainings side by side (2 slots) or one at a time (1 slot).
