@@ -479,16 +479,19 @@ final class HtmlReport {
 
   // ---- training sweeps ----------------------------------------------------------------------
 
-  /** Per variant and learning rate: the training loss over steps, the mean over seeds. */
+  /**
+   * Per variant and learning rate (and size, when the sweep has several): the training loss over
+   * steps, the mean over seeds.
+   */
   private static void training(StringBuilder sb, List<Row> rows) {
     // One value per (variant, lr, seed, step): the step's loss repeats on each layer's row.
     Map<String, TreeMap<Integer, List<Double>>> curves = new TreeMap<>();
     Set<String> seen = new java.util.HashSet<>();
+    boolean sized = SweepStats.sized(rows);
     for (Row r : rows) {
-      String step = str(r, "variant") + "|" + str(r, "lr") + "|" + str(r, "seed") + "|"
-          + str(r, "step");
-      if (seen.add(step)) {
-        curves.computeIfAbsent(str(r, "variant") + " lr " + str(r, "lr"), k -> new TreeMap<>())
+      String group = SweepStats.group(r, sized);
+      if (seen.add(group + "|" + str(r, "seed") + "|" + str(r, "step"))) {
+        curves.computeIfAbsent(group, k -> new TreeMap<>())
             .computeIfAbsent((Integer) value(r, "step"), k -> new ArrayList<>())
             .add(dbl(r, "loss"));
       }
@@ -520,8 +523,9 @@ final class HtmlReport {
   private static void trainingSummary(StringBuilder sb, List<Row> rows) {
     Map<String, List<Double>> losses = new LinkedHashMap<>();
     Map<String, Integer> diverged = new LinkedHashMap<>();
+    boolean sized = SweepStats.sized(rows);
     for (Row r : rows) {
-      String key = str(r, "variant") + " lr " + str(r, "lr");
+      String key = SweepStats.group(r, sized);
       losses.computeIfAbsent(key, k -> new ArrayList<>());
       diverged.merge(key, Boolean.TRUE.equals(value(r, "diverged")) ? 1 : 0, Integer::sum);
       double v = dbl(r, "test_loss");

@@ -69,13 +69,15 @@ final class SweepCommand implements Callable<Integer> {
       description = "Examples per step (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--hidden", paramLabel = "D", defaultValue = "64",
-      description = "Model width (default: ${DEFAULT-VALUE}).")
-  int hidden;
+  @Option(names = "--hidden", paramLabel = "D,...", defaultValue = "64",
+      description = "Model width; a list trains every size of the grid (default: "
+          + "${DEFAULT-VALUE}).")
+  String hidden;
 
-  @Option(names = "--layers", paramLabel = "L", defaultValue = "2",
-      description = "Decoder layers (default: ${DEFAULT-VALUE}).")
-  int layers;
+  @Option(names = "--layers", paramLabel = "L,...", defaultValue = "2",
+      description = "Decoder layers; a list trains every size of the grid (default: "
+          + "${DEFAULT-VALUE}).")
+  String layers;
 
   @Option(names = "--heads", paramLabel = "H", defaultValue = "4",
       description = "Attention heads (default: ${DEFAULT-VALUE}).")
@@ -85,10 +87,11 @@ final class SweepCommand implements Callable<Integer> {
       description = "Key/value heads (default: ${DEFAULT-VALUE}).")
   int kvHeads;
 
-  @Option(names = "--ffn", paramLabel = "F",
+  @Option(names = "--ffn", paramLabel = "F,...",
       description = "Width of an elementwise FFN; a gated one gets round(2F/3), which matches "
-          + "their parameter counts (default: 4 × --hidden).")
-  Integer ffn;
+          + "their parameter counts; a list trains every size of the grid (default: 4 × "
+          + "--hidden).")
+  String ffn;
 
   @Option(names = "--target-loss", paramLabel = "X", defaultValue = "0.5",
       description = "Training loss whose first crossing is reported as steps_to_target "
@@ -129,9 +132,8 @@ final class SweepCommand implements Callable<Integer> {
         Arrays.stream(variants.split(";")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
         common.range("--seeds", seeds, 1, 1000), rates, common.range("--steps", steps, 1,
             10_000_000), common.range("--batch", batch, 1, 100_000),
-        common.range("--hidden", hidden, 8, 4096), common.range("--layers", layers, 1, 64),
-        common.range("--heads", heads, 1, 64), common.range("--kv-heads", kvHeads, 1, 64),
-        common.range("--ffn", ffn != null ? ffn : 4 * hidden, 3, 1 << 16), targetLoss,
+        sizes(), common.range("--heads", heads, 1, 64),
+        common.range("--kv-heads", kvHeads, 1, 64), targetLoss,
         common.range("--log-every", logEvery, 1, 1_000_000),
         common.range("--test-per-task", testPerTask, 0, 1_000_000), run.runId());
     Console console = cli.console(common);
@@ -151,6 +153,32 @@ final class SweepCommand implements Callable<Integer> {
         spark.stop();
       }
     });
+  }
+
+  /** Every combination of the --hidden, --layers and --ffn lists, in that order. */
+  private List<SweepJob.Size> sizes() {
+    List<SweepJob.Size> out = new ArrayList<>();
+    for (int d : ints("--hidden", hidden, 8, 4096)) {
+      for (int l : ints("--layers", layers, 1, 64)) {
+        for (int f : ffn == null ? List.of(4 * d) : ints("--ffn", ffn, 3, 1 << 16)) {
+          out.add(new SweepJob.Size(d, l, f));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A comma-separated list of integers in [lo, hi]; bad input names the option and item. */
+  private List<Integer> ints(String option, String list, int lo, int hi) {
+    List<Integer> out = new ArrayList<>();
+    for (String s : list.split(",")) {
+      try {
+        out.add(common.range(option, Integer.parseInt(s.trim()), lo, hi));
+      } catch (NumberFormatException e) {
+        throw AblateException.badInput("%s: '%s' is not an integer (e.g. 32,64)", option, s);
+      }
+    }
+    return out;
   }
 
   /** In local mode the trainings run in this JVM: every 15 s, each one's step and loss. */
@@ -180,46 +208,55 @@ final class SweepCommand implements Callable<Integer> {
 
   /** Every training, then per variant and learning rate the mean ± sd over seeds, then speed. */
   static void show(Console console, SweepJob.Result r) {
-    TextTable t = new TextTable("variant", "lr", "seed", "d_ff", "params", "train_loss",
+    boolean sized = SweepStats.sized(r.summary());
+    TextTable t = new TextTable("variant", "size", "lr", "seed", "d_ff", "params", "train_loss",
         "test_loss", "exact_match", "to_target", "diverged", "wall_s");
     Map<String, List<Row>> groups = new LinkedHashMap<>();
     for (Row row : r.summary()) {
-      t.row(row.getAs("variant"), row.getAs("lr"), row.getAs("seed"), row.getAs("d_ff"),
+      t.row(row.getAs("variant"), SweepStats.size(row), row.getAs("lr"), row.getAs("seed"),
+          row.getAs("d_ff"),
           row.getAs("params"), f(row.getAs("final_train_loss")), f(row.getAs("test_loss")),
           f(row.getAs("exact_match")), row.getAs("steps_to_target") == null ? "-"
               : row.getAs("steps_to_target"), row.<Boolean>getAs("diverged")
               ? "at " + row.getAs("diverged_at") : "no", String.format(Locale.ROOT, "%.1f",
               row.<Double>getAs("wall_s")));
-      groups.computeIfAbsent(row.getAs("variant") + " lr " + row.getAs("lr"),
-          k -> new ArrayList<>()).add(row);
+      groups.computeIfAbsent(SweepStats.group(row, sized), k -> new ArrayList<>()).add(row);
     }
     console.out().print(t.render());
-    TextTable g = new TextTable("variant", "lr", "seeds", "diverged", "test_loss mean ± sd",
-        "exact_match mean ± sd");
+    TextTable g = new TextTable("variant", "size", "lr", "seeds", "diverged",
+        "test_loss mean ± sd", "exact_match mean ± sd");
     groups.forEach((key, rows) -> {
       double[] loss = SweepStats.finite(rows, "test_loss");
       double[] em = SweepStats.finite(rows, "exact_match");
       long diverged = rows.stream().filter(row -> row.<Boolean>getAs("diverged")).count();
-      g.row(rows.get(0).getAs("variant"), rows.get(0).getAs("lr"), rows.size(), diverged,
+      g.row(rows.get(0).getAs("variant"), SweepStats.size(rows.get(0)), rows.get(0).getAs("lr"),
+          rows.size(), diverged,
           SweepStats.meanSd(loss), SweepStats.meanSd(em));
     });
     console.out().print(g.render());
-    // Each variant against the first, at the same learning rate: is the difference in test loss
-    // larger than the seeds' spread? (Welch's t-test, two-sided.)
+    // Each variant against the first, at the same size and learning rate: is the difference in
+    // test loss larger than the seeds' spread? (Welch's t-test, two-sided.)
     List<String> order = new ArrayList<>(new java.util.LinkedHashSet<>(r.summary().stream()
         .map(row -> row.<String>getAs("variant")).toList()));
-    TextTable c = new TextTable("variant", "against", "lr", "test_loss diff (mean)",
+    TextTable c = new TextTable("variant", "against", "size", "lr", "test_loss diff (mean)",
         "welch_t", "p");
-    for (Map.Entry<String, List<Row>> e : groups.entrySet()) {
-      Row first = e.getValue().get(0);
-      String base = order.get(0);
-      List<Row> baseRows = groups.get(base + " lr " + first.getAs("lr"));
-      if (first.getAs("variant").equals(base) || baseRows == null) {
+    Map<String, List<Row>> firstVariant = new LinkedHashMap<>();
+    for (Row row : r.summary()) {
+      if (row.getAs("variant").equals(order.get(0))) {
+        firstVariant.computeIfAbsent(SweepStats.size(row) + " lr " + row.getAs("lr"),
+            k -> new ArrayList<>()).add(row);
+      }
+    }
+    for (List<Row> rows : groups.values()) {
+      Row first = rows.get(0);
+      List<Row> baseRows = firstVariant.get(SweepStats.size(first) + " lr " + first.getAs("lr"));
+      if (first.getAs("variant").equals(order.get(0)) || baseRows == null) {
         continue;
       }
-      SweepStats.Welch w = SweepStats.welch(SweepStats.finite(e.getValue(), "test_loss"),
+      SweepStats.Welch w = SweepStats.welch(SweepStats.finite(rows, "test_loss"),
           SweepStats.finite(baseRows, "test_loss"));
-      c.row(first.getAs("variant"), base, first.getAs("lr"), f(w.diff()), f(w.t()), f(w.p()));
+      c.row(first.getAs("variant"), order.get(0), SweepStats.size(first), first.getAs("lr"), f(w.diff()),
+          f(w.t()), f(w.p()));
     }
     if (c.size() > 0) {
       console.out().print(c.render());

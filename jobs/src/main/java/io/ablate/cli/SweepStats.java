@@ -13,6 +13,28 @@ final class SweepStats {
   /** A − B: the difference of the means, Welch's t and its two-sided p (NaN with < 2 each). */
   record Welch(double diff, double t, double p) {}
 
+  /**
+   * A training's configuration as the tables and plots name it: its variant, its backbone size
+   * ({@code d64-L2-F256}) when {@code sized}, and its learning rate.
+   */
+  static String group(Row r, boolean sized) {
+    return r.getAs("variant") + (sized ? " " + size(r) : "") + " lr " + r.getAs("lr");
+  }
+
+  /** Whether the rows come from more than one backbone size. */
+  static boolean sized(List<Row> rows) {
+    return rows.stream().map(SweepStats::size).distinct().count() > 1;
+  }
+
+  /** A row's backbone size, {@code d64-L2-F256}; empty for rows recorded without one. */
+  static String size(Row r) {
+    if (r.schema() == null || r.schema().getFieldIndex("hidden").isEmpty()
+        || r.getAs("hidden") == null) {
+      return "";
+    }
+    return "d" + r.getAs("hidden") + "-L" + r.getAs("n_layers") + "-F" + r.getAs("ffn");
+  }
+
   /** The finite values of a double column (a diverged training's NaN is not a number). */
   static double[] finite(List<Row> rows, String column) {
     return rows.stream().map(r -> r.<Double>getAs(column))

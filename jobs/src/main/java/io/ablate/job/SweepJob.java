@@ -60,23 +60,31 @@ public final class SweepJob {
   /**
    * What to run.
    *
-   * @param variants catalogue variant names, elementwise or gated
-   * @param ffn the elementwise FFN's width (gated: round(2·ffn/3))
+   * @param variants catalogue variant names, elementwise or gated, per-layer mixes, learnable
+   * @param sizes the backbone sizes of the grid
    * @param targetLoss the training loss whose first crossing is reported (steps to target)
    * @param testPerTask test prompts per task for the test loss and exact match (0: all)
    */
   public record Options(String prompts, String metrics, String out, List<String> variants,
-      int seeds, List<Double> lrs, int steps, int batch, int hidden, int layers, int heads,
-      int kvHeads, int ffn, double targetLoss, int logEvery, int testPerTask, RunId runId)
+      int seeds, List<Double> lrs, int steps, int batch, List<Size> sizes, int heads,
+      int kvHeads, double targetLoss, int logEvery, int testPerTask, RunId runId)
       implements Serializable {
     public Options {
       variants = List.copyOf(variants);
       lrs = List.copyOf(lrs);
+      sizes = List.copyOf(sizes);
+      for (Size size : sizes) {
+        if (size.hidden() % heads != 0 || heads % kvHeads != 0) {
+          throw AblateException.badInput("--hidden %d must be a multiple of the %d --heads, and "
+              + "the heads a multiple of the %d --kv-heads", size.hidden(), heads, kvHeads);
+        }
+      }
       for (String v : variants) {
         // Bad input names it, before Spark: an unknown variant, a mix that misses a layer, or a
         // variant with no differentiable form (dynamically calibrated int8, whose scale is a
         // whole tensor's).
-        for (Variant variant : initial(v, layers).layerActivations()) {
+        for (Variant variant : sizes.stream().map(Size::layers).distinct()
+            .flatMap(l -> java.util.Arrays.stream(initial(v, l).layerActivations())).toList()) {
           if (variant.expression().isEmpty()) {
             throw AblateException.badInput("%s cannot be trained: its int8 scale is calibrated "
                 + "per tensor, so it has no single expression to differentiate; give a fixed "
@@ -90,28 +98,32 @@ public final class SweepJob {
               + "prompts' writes it (train.jsonl, test.jsonl, %s)", prompts, file, CharVocab.FILE);
         }
       }
-      if (variants.isEmpty() || lrs.isEmpty() || seeds < 1) {
-        throw AblateException.badInput("a sweep needs at least one variant, seed and learning "
-            + "rate");
+      if (variants.isEmpty() || lrs.isEmpty() || seeds < 1 || sizes.isEmpty()) {
+        throw AblateException.badInput("a sweep needs at least one variant, size, seed and "
+            + "learning rate");
       }
     }
 
-    /** The grid, variant-major, then learning rate, then seed. */
+    /** The grid, variant-major, then size, then learning rate, then seed. */
     public List<Point> grid(int vocabSize, int maxLen) {
       List<Point> points = new ArrayList<>();
       for (String name : variants) {
-        LearnableFfn.Spec spec = LearnableFfn.resolve(name, layers);
-        ModelConfig shape = initial(name, layers);
-        // A gated FFN gets the parameters of an elementwise one; a model of both kinds is
-        // described by its elementwise width (ModelConfig.intermediate(int)).
-        int width = shape.gated() ? ModelConfig.gatedWidth(ffn) : ffn;
-        ModelConfig config = new ModelConfig(ModelConfig.Arch.LLAMA, vocabSize, hidden, layers,
-            heads, kvHeads, width, 2 * maxLen, 1e-6, 10000, spec.initial(), false);
-        String label = spec.learnsAny() || VariantConfig.isMix(name) ? name.trim()
-            : config.activation();
-        for (double lr : lrs) {
-          for (int s = 1; s <= seeds; s++) {
-            points.add(new Point(points.size(), label, s, lr, config, spec.learns()));
+        for (Size size : sizes) {
+          LearnableFfn.Spec spec = LearnableFfn.resolve(name, size.layers());
+          ModelConfig shape = initial(name, size.layers());
+          // A gated FFN gets the parameters of an elementwise one; a model of both kinds is
+          // described by its elementwise width (ModelConfig.intermediate(int)).
+          int width = shape.gated() ? ModelConfig.gatedWidth(size.ffn()) : size.ffn();
+          ModelConfig config = new ModelConfig(ModelConfig.Arch.LLAMA, vocabSize, size.hidden(),
+              size.layers(), heads, kvHeads, width, 2 * maxLen, 1e-6, 10000, spec.initial(),
+              false);
+          String label = spec.learnsAny() || VariantConfig.isMix(name) ? name.trim()
+              : config.activation();
+          for (double lr : lrs) {
+            for (int s = 1; s <= seeds; s++) {
+              points.add(new Point(points.size(), label, size, sizes.size() > 1, s, lr, config,
+                  spec.learns()));
+            }
           }
         }
       }
@@ -125,9 +137,21 @@ public final class SweepJob {
     }
   }
 
-  /** One training of the grid. */
-  public record Point(int index, String variant, long seed, double lr, ModelConfig config,
-      boolean[] learns) implements Serializable {
+  /**
+   * A backbone size of the grid.
+   *
+   * @param ffn the elementwise FFN's width (a gated one's is round(2·ffn/3))
+   */
+  public record Size(int hidden, int layers, int ffn) implements Serializable {
+    /** How it reads in names: {@code d64-L2-F256}. */
+    public String label() {
+      return "d" + hidden + "-L" + layers + "-F" + ffn;
+    }
+  }
+
+  /** One training of the grid; {@code sized}: the grid has more than one size. */
+  public record Point(int index, String variant, Size size, boolean sized, long seed, double lr,
+      ModelConfig config, boolean[] learns) implements Serializable {
     /** The FFN activation this training runs: learnable where the variant learns. */
     Ffn ffn() {
       for (boolean b : learns) {
@@ -138,10 +162,11 @@ public final class SweepJob {
       return new TorchFfn(config);
     }
 
-    /** A directory name for its model: variant, learning rate, seed. */
+    /** A directory name for its model: variant, size (if the grid has several), lr, seed. */
     public String slug() {
-      return String.format(Locale.ROOT, "%03d-%s-lr%s-s%d", index,
-          variant.replaceAll("[^A-Za-z0-9_.=@-]+", "_"), lr, seed);
+      return String.format(Locale.ROOT, "%03d-%s%s-lr%s-s%d", index,
+          variant.replaceAll("[^A-Za-z0-9_.=@-]+", "_"), sized ? "-" + size.label() : "", lr,
+          seed);
     }
   }
 
@@ -163,13 +188,15 @@ public final class SweepJob {
     List<Point> grid = o.grid(vocab.size(), maxLen);
     String args = new RunArgs().put("variants", String.join(";", o.variants()))
         .put("seeds", o.seeds()).put("lr", o.lrs().toString()).put("steps", o.steps())
-        .put("batch", o.batch()).put("hidden", o.hidden()).put("layers", o.layers())
-        .put("heads", o.heads()).put("kv_heads", o.kvHeads()).put("ffn", o.ffn())
+        .put("batch", o.batch())
+        .put("sizes", o.sizes().stream().map(Size::label).toList().toString())
+        .put("heads", o.heads()).put("kv_heads", o.kvHeads())
         .put("target_loss", o.targetLoss()).put("out", o.out()).json();
     RunRecord record = RunRecord.start(o.runId(), "sweep", args, o.prompts(), "", spark);
     listener.runStarted(o.runId().value(), String.format(Locale.ROOT, "%d trainings (%d "
-        + "variants × %d learning rates × %d seeds) of %d steps on %s", grid.size(),
-        o.variants().size(), o.lrs().size(), o.seeds(), o.steps(), o.prompts()));
+        + "variants × %s%d learning rates × %d seeds) of %d steps on %s", grid.size(),
+        o.variants().size(), o.sizes().size() > 1 ? o.sizes().size() + " sizes × " : "",
+        o.lrs().size(), o.seeds(), o.steps(), o.prompts()));
     MetricsRepository repo = MetricsRepository.open(spark, o.metrics());
     return RunLifecycle.inRun(repo, record, run -> {
       long t0 = System.nanoTime();
@@ -216,7 +243,8 @@ public final class SweepJob {
           }
           RUNNING.put(p.index(), new double[] {s.step(), s.loss()});
           for (ObservedFfn.LayerStats l : s.layers()) {
-            rows.add(new Object[] {p.variant(), p.seed(), p.lr(), s.step(), l.layer(), s.loss(),
+            rows.add(new Object[] {p.variant(), p.seed(), p.lr(), p.size().hidden(),
+                p.size().layers(), p.size().ffn(), s.step(), l.layer(), s.loss(),
                 s.gradNorm(), s.lr(), tokensSoFar[0] / Math.max(1e-9, s.seconds()),
                 l.inMean(), l.inStd(), l.inMaxAbs(), l.outMean(), l.outStd(), l.outZeroFrac(),
                 l.saturatedFrac(), l.activation()});
@@ -261,7 +289,8 @@ public final class SweepJob {
     long params = Weights.expected(p.config()).values().stream()
         .mapToLong(shape -> IntStream.of(shape).asLongStream().reduce(1, (a, b) -> a * b)).sum()
         + outcome.activationParameters().values().stream().mapToLong(v -> v.length).sum();
-    Object[] summary = {p.variant(), p.seed(), p.lr(), p.config().mixedKinds() ? "mixed"
+    Object[] summary = {p.variant(), p.seed(), p.lr(), p.size().hidden(), p.size().layers(),
+        p.size().ffn(), p.config().mixedKinds() ? "mixed"
         : p.config().gated() ? "gated" : "elementwise", p.config().intermediate(), params,
         outcome.stepsRun(),
         outcome.diverged() ? Double.NaN : finalLoss, testLoss, exact, byTask,

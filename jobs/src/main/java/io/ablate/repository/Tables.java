@@ -113,7 +113,9 @@ public final class Tables {
    */
   public static final StructType TRAINING_SCHEMA = new StructType()
       .add("variant", DataTypes.StringType).add("seed", DataTypes.LongType)
-      .add("lr", DataTypes.DoubleType).add("step", DataTypes.IntegerType)
+      .add("lr", DataTypes.DoubleType).add("hidden", DataTypes.IntegerType)
+      .add("n_layers", DataTypes.IntegerType).add("ffn", DataTypes.IntegerType)
+      .add("step", DataTypes.IntegerType)
       .add("layer", DataTypes.IntegerType).add("loss", DataTypes.DoubleType)
       .add("grad_norm", DataTypes.DoubleType).add("learning_rate", DataTypes.DoubleType)
       .add("tokens_per_s", DataTypes.DoubleType).add("act_in_mean", DataTypes.DoubleType)
@@ -125,7 +127,9 @@ public final class Tables {
   /** One row per training of a sweep: its configuration and outcome. */
   public static final StructType TRAINING_SUMMARY_SCHEMA = new StructType()
       .add("variant", DataTypes.StringType).add("seed", DataTypes.LongType)
-      .add("lr", DataTypes.DoubleType).add("ffn_kind", DataTypes.StringType)
+      .add("lr", DataTypes.DoubleType).add("hidden", DataTypes.IntegerType)
+      .add("n_layers", DataTypes.IntegerType).add("ffn", DataTypes.IntegerType)
+      .add("ffn_kind", DataTypes.StringType)
       .add("d_ff", DataTypes.IntegerType).add("params", DataTypes.LongType)
       .add("steps_run", DataTypes.IntegerType).add("final_train_loss", DataTypes.DoubleType)
       .add("test_loss", DataTypes.DoubleType).add("exact_match", DataTypes.DoubleType)
@@ -167,8 +171,10 @@ public final class Tables {
           "variant")),
       Map.entry(PROMPT_EVAL, List.of("run_id", "model", "variant_config", "task")),
       Map.entry(PROMPT_RESULTS, List.of("run_id", "variant_config", "prompt_id")),
-      Map.entry(TRAINING, List.of("run_id", "variant", "lr", "seed", "step", "layer")),
-      Map.entry(TRAINING_SUMMARY, List.of("run_id", "variant", "lr", "seed")),
+      Map.entry(TRAINING, List.of("run_id", "variant", "hidden", "n_layers", "ffn", "lr", "seed",
+          "step", "layer")),
+      Map.entry(TRAINING_SUMMARY, List.of("run_id", "variant", "hidden", "n_layers", "ffn", "lr",
+          "seed")),
       Map.entry(GATES, List.of("run_id", "gate", "table_name", "subject", "key", "metric")),
       Map.entry(COMPARISONS, List.of("run_id", "table_name", "subject", "key", "metric")));
 
