@@ -170,7 +170,8 @@ public final class ActivationDataset {
     }
 
     private static String mb(long bytes) {
-      return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+      return bytes < 1_000_000 ? String.format(Locale.ROOT, "%.1f kB", bytes / 1e3)
+          : String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
     }
   }
 

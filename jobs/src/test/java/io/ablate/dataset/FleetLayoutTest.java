@@ -54,7 +54,8 @@ class FleetLayoutTest {
 
   @BeforeAll
   static void start() {
-    spark = LocalSpark.builder("fleet-layout").getOrCreate();
+    spark = LocalSpark.builder("fleet-layout")
+        .config("spark.sql.warehouse.dir", dir.resolve("warehouse").toString()).getOrCreate();
     long seed = System.nanoTime() % 100_000;
     System.out.println("FleetLayoutTest seed " + seed);
     String sql = String.format(ROWS, seed);
@@ -213,6 +214,22 @@ class FleetLayoutTest {
     e = assertThrows(AblateException.class, () -> open(Source.of(flat + "," + partitioned)));
     assertTrue(e.getMessage().contains("partition columns"), e.getMessage());
     assertTrue(Files.exists(Path.of(flat)));
+  }
+
+  @Test
+  void aCatalogTableIsReadFromItsLocation() {
+    // The session's own catalog (in memory here): a partitioned Parquet table saved by name.
+    spark.read().parquet(flat).write().partitionBy("layer").saveAsTable("default.acts_by_layer");
+    ActivationDataset t = open(new Source(List.of(), "default.acts_by_layer", "layer = 2"));
+    assertTrue(t.files().stream().allMatch(f -> f.contains("/layer=2/")), t.files().toString());
+    assertEquals(accuracy(open(Source.of(flat).where("layer = 2"))), accuracy(t));
+    spark.read().parquet(flat).write().format("json").saveAsTable("default.acts_json");
+    AblateException e = assertThrows(AblateException.class,
+        () -> open(new Source(List.of(), "default.acts_json", null)));
+    assertTrue(e.getMessage().contains("stored as json"), e.getMessage());
+    e = assertThrows(AblateException.class,
+        () -> open(new Source(List.of(), "default.no_such_table", null)));
+    assertTrue(e.getMessage().contains("no_such_table"), e.getMessage());
   }
 
   @Test
