@@ -61,6 +61,7 @@ import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
@@ -72,6 +73,7 @@ import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaCo
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * An activation dataset (the contract in ARCHITECTURE.md), opened and checked before any job reads
@@ -138,10 +140,12 @@ public final class ActivationDataset {
   private final String fingerprint;
   private final Selection selection;
   private final Reading reading;
+  private final LongAccumulator rounded;
 
   private ActivationDataset(Dataset<Row> rows, StructType fileSchema, StructType stored,
       Map<String, RowGroups> rowGroups, long vectorRowBytes, Encoding encoding, List<Root> roots,
-      List<String> skipped, String fingerprint, Selection selection, Reading reading) {
+      List<String> skipped, String fingerprint, Selection selection, Reading reading,
+      LongAccumulator rounded) {
     this.rows = rows;
     this.spark = rows.sparkSession();
     this.fileSchema = fileSchema;
@@ -156,6 +160,7 @@ public final class ActivationDataset {
     this.fingerprint = fingerprint;
     this.selection = selection;
     this.reading = reading;
+    this.rounded = rounded;
   }
 
   /**
@@ -278,10 +283,13 @@ public final class ActivationDataset {
     cols.add(optionalString(raw.schema(), "checkpoint", UNKNOWN, path));
     cols.add(integer(raw.schema(), "layer", true, path));
     cols.add(optionalString(raw.schema(), "site", DEFAULT_SITE, path));
-    cols.add(optionalString(raw.schema(), "sample_id", null, path));
+    cols.add(sampleId(raw.schema(), path));
     cols.add(integer(raw.schema(), "token", false, path));
+    boolean doubles = encoding == Encoding.ARRAY && ((ArrayType) raw.schema().apply("values")
+        .dataType()).elementType() instanceof DoubleType;
     if (encoding == Encoding.ARRAY) {
-      cols.add(col("values"));
+      // float64 vectors rounded to float32 (Spark's cast rounds to nearest, as Java's does).
+      cols.add(doubles ? col("values").cast("array<float>").as("values") : col("values"));
     } else {
       cols.add(col("data"));
       cols.add(col("dtype"));
@@ -292,7 +300,26 @@ public final class ActivationDataset {
     String fingerprint = HexFormat.of().formatHex(digest.digest());
     return new ActivationDataset(raw.select(cols.toArray(new Column[0])), readSchema,
         storedColumns(readSchema), rowGroups, rowBytes, encoding, roots, skipped, fingerprint,
-        selection, new Reading(filesListed, bytesListed, filesRead, bytesRead));
+        selection, new Reading(filesListed, bytesListed, filesRead, bytesRead),
+        doubles ? spark.sparkContext().longAccumulator("ablate.rounded") : null);
+  }
+
+  /** Whether the vectors are stored as float64 ({@code array<double>}), read rounded to float32. */
+  public boolean float64() {
+    return rounded != null;
+  }
+
+  /**
+   * With float64 vectors, the values whose rounding to float32 changed them, as counted by the
+   * CPU passes' reads so far ({@link VectorReader}); null otherwise.
+   */
+  LongAccumulator roundedAccumulator() {
+    return rounded;
+  }
+
+  /** {@link #roundedAccumulator()}'s count so far (0 with float32 vectors). */
+  public long roundedValues() {
+    return rounded == null ? 0 : rounded.value();
   }
 
   /** What was listed and read. */
@@ -796,8 +823,9 @@ public final class ActivationDataset {
     }
     if (hasValues) {
       DataType t = schema.apply("values").dataType();
-      if (!(t instanceof ArrayType a && a.elementType() instanceof FloatType)) {
-        throw wrongType(path, "values", t, "array<float>");
+      if (!(t instanceof ArrayType a
+          && (a.elementType() instanceof FloatType || a.elementType() instanceof DoubleType))) {
+        throw wrongType(path, "values", t, "array<float> or array<double>");
       }
       return Encoding.ARRAY;
     }
@@ -833,6 +861,19 @@ public final class ActivationDataset {
     return (fallback == null ? c : org.apache.spark.sql.functions.coalesce(c, lit(fallback))).as(name);
   }
 
+  /** {@code sample_id}: a string, or an integer of any width as its decimal digits. */
+  private static Column sampleId(StructType schema, String path) {
+    if (has(schema, "sample_id") && isInteger(schema.apply("sample_id").dataType())) {
+      return col("sample_id").cast(DataTypes.StringType).as("sample_id");
+    }
+    return optionalString(schema, "sample_id", null, path);
+  }
+
+  private static boolean isInteger(DataType t) {
+    return t instanceof IntegerType || t instanceof ShortType || t instanceof ByteType
+        || t instanceof LongType;
+  }
+
   private static Column integer(StructType schema, String name, boolean required, String path) {
     if (!has(schema, name)) {
       if (required) {
@@ -842,11 +883,19 @@ public final class ActivationDataset {
       return lit(null).cast(DataTypes.IntegerType).as(name);
     }
     DataType t = schema.apply(name).dataType();
-    if (!(t instanceof IntegerType || t instanceof ShortType || t instanceof ByteType
-        || t instanceof LongType)) {
-      throw wrongType(path, name, t, "int");
+    if (!isInteger(t)) {
+      throw wrongType(path, name, t, "an integer type (int, bigint, smallint, tinyint)");
     }
-    return col(name).cast(DataTypes.IntegerType).as(name);
+    if (!(t instanceof LongType)) {
+      return col(name).cast(DataTypes.IntegerType).as(name);
+    }
+    // A bigint beyond the int range is bad input naming the file and value, as VectorReader says.
+    Column c = col(name);
+    return functions.when(c.isNull().or(c.between(Integer.MIN_VALUE, Integer.MAX_VALUE)),
+        c.cast(DataTypes.IntegerType)).otherwise(functions.raise_error(functions.concat(
+            lit(PlanInputs.BAD_INPUT), input_file_name(), lit(": column '" + name + "' has value "),
+            c.cast(DataTypes.StringType), lit(", beyond the int range"))).cast(
+            DataTypes.IntegerType)).as(name);
   }
 
   private static boolean has(StructType schema, String name) {

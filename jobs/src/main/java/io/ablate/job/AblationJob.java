@@ -133,6 +133,7 @@ public final class AblationJob {
           ? Phases.run(spark, listener, "accuracy plan", () -> new AccuracyPlan(o.variants(),
               o.reference(), o.gatedReference()).run(dataset, o.engine().label(spark)))
           : Phases.run(spark, listener, "accuracy pass", () -> pass.run(dataset));
+      Inputs.recordRounding(run, args, dataset, !o.engine().gpuPlan(spark));
       List<Row> accuracyRows = rows(accuracy);
       run.write(Tables.ACCURACY, Tables.ACCURACY_SCHEMA, accuracyRows);
       GateResults checks = o.gates().check(accuracyRows.stream()

@@ -1,6 +1,7 @@
 package io.ablate.job;
 
 import io.ablate.dataset.ActivationDataset;
+import io.ablate.repository.MetricsRepository;
 
 /** How a job describes what it read. */
 final class Inputs {
@@ -29,5 +30,17 @@ final class Inputs {
     ActivationDataset.Reading r = dataset.reading();
     return args.put("files_listed", r.filesListed()).put("bytes_listed", r.bytesListed())
         .put("files_read", r.filesRead()).put("bytes_read", r.bytesRead());
+  }
+
+  /**
+   * With float64 vectors, the number of values that rounding to float32 changed, as the CPU pass
+   * just counted them, into the run's args ({@code values_rounded}); the GPU plan does not count
+   * them ({@code values_rounded} -1).
+   */
+  static void recordRounding(MetricsRepository.Run run, RunArgs args, ActivationDataset dataset,
+      boolean counted) {
+    if (dataset.float64()) {
+      run.args(args.put("values_rounded", counted ? dataset.roundedValues() : -1).json());
+    }
   }
 }

@@ -69,4 +69,20 @@ class FleetInputsCommandTest {
     assertEquals(2, none.code(), none.err());
     assertTrue(none.err().contains("matches none of the 6 Parquet files"), none.err());
   }
+
+  @Test
+  void aBigintLayerBeyondTheIntRangeIsBadInputOnEveryEngine() {
+    String data = dir.resolve("wide").toString();
+    spark().sql("SELECT CAST(id AS BIGINT) * 4294967296 AS layer, 12 AS sample_id, "
+        + "CAST(array(1.0, -2.0) AS ARRAY<FLOAT>) AS values FROM range(2)").coalesce(1).write()
+        .parquet(data);
+    for (String engine : List.of("cpu", "gpu")) {
+      CliTest.Result r = CliTest.run("ablate", "--master", "local[2]", "--input", data,
+          "--metrics", dir.resolve("metrics-wide").toString(), "--variants", "relu",
+          "--engine", engine);
+      assertEquals(2, r.code(), engine + ": " + r.err());
+      assertTrue(r.err().contains("column 'layer' has value 4294967296, beyond the int range")
+          && r.err().contains("/wide/part-"), engine + ": " + r.err());
+    }
+  }
 }

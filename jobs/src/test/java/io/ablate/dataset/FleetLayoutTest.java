@@ -232,6 +232,44 @@ class FleetLayoutTest {
     assertTrue(e.getMessage().contains("no_such_table"), e.getMessage());
   }
 
+  /**
+   * The types users store: integer ids, bigint layers, smallint tokens, float64 vectors (fresh
+   * random values, and edge values: ±0, ±Inf, NaN, float32-subnormal and below, beyond float32's
+   * range) give the metrics of the same vectors rounded to float32 by Spark's own cast, and the
+   * count of values the rounding changed is Spark SQL's count of them.
+   */
+  @Test
+  void naturalTypesReadAsTheContractsTypes() {
+    long seed = System.nanoTime() % 100_000;
+    String doubles = dir.resolve("doubles").toString();
+    spark.sql("SELECT CAST(id DIV 8 AS BIGINT) AS sample_id, CAST(id % 3 AS BIGINT) AS layer, "
+        + "CAST(id % 8 AS SMALLINT) AS token, IF(id = 0, array(0.0D, -0.0D, double('inf'), "
+        + "double('-inf'), double('nan'), 1e-40D, 1e-310D, 1e300D, -1e300D, 3.0D, 0.1D, "
+        + "3.4028235677973366e38D, 1.0000000000000002D, 65504.00390625D, -2.5D, 7.0D), "
+        + "transform(sequence(0, 15), i -> sin(id * 7919.0 + i * 104729.0 + " + seed + ") * "
+        + "exp(4 * cos(id * 31.0 + i)))) AS values FROM range(240)").coalesce(2).write()
+        .parquet(doubles);
+    String floats = dir.resolve("doubles-as-floats").toString();
+    spark.read().parquet(doubles).selectExpr("CAST(sample_id AS STRING) AS sample_id",
+        "CAST(layer AS INT) AS layer", "CAST(token AS INT) AS token",
+        "CAST(values AS ARRAY<FLOAT>) AS values").coalesce(2).write().parquet(floats);
+    ActivationDataset d = open(Source.of(doubles));
+    assertTrue(d.float64());
+    assertEquals(accuracy(open(Source.of(floats))), accuracy(d));
+    long expected = spark.read().parquet(doubles).selectExpr("SUM(size(filter(values, v -> "
+        + "CAST(CAST(v AS FLOAT) AS DOUBLE) <> v AND NOT isnan(v))))").first().getLong(0);
+    assertTrue(expected > 240 * 15, "rounded: " + expected);
+    assertEquals(expected, d.roundedValues());
+    assertEquals(profiles(open(Source.of(floats))), profiles(d));
+    // The normalised rows: ids as digits, vectors as float32.
+    org.apache.spark.sql.Row first = d.rows().where("sample_id = '0' AND token = 0").first();
+    assertEquals("0", first.getAs("sample_id"));
+    List<Float> v = first.getList(first.fieldIndex("values"));
+    assertEquals((float) 1e-40, v.get(5));
+    assertEquals(Float.POSITIVE_INFINITY, v.get(7));
+    assertEquals(Float.floatToRawIntBits(-0.0f), Float.floatToRawIntBits(v.get(1)));
+  }
+
   @Test
   void fingerprintChangesWithTheSelection() {
     assertNotEquals(open(Source.of(flat)).fingerprint(),
