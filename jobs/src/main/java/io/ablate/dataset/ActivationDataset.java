@@ -301,10 +301,14 @@ public final class ActivationDataset {
     return new ActivationDataset(raw.select(cols.toArray(new Column[0])), readSchema,
         storedColumns(readSchema), rowGroups, rowBytes, encoding, roots, skipped, fingerprint,
         selection, new Reading(filesListed, bytesListed, filesRead, bytesRead),
-        doubles ? spark.sparkContext().longAccumulator("ablate.rounded") : null);
+        doubles || encoding == Encoding.BINARY
+            ? spark.sparkContext().longAccumulator("ablate.rounded") : null);
   }
 
-  /** Whether the vectors are stored as float64 ({@code array<double>}), read rounded to float32. */
+  /**
+   * Whether vectors may be stored as float64 ({@code array<double>}, or binary with dtype {@code
+   * f64}), read rounded to float32: then the passes count the values the rounding changed.
+   */
   public boolean float64() {
     return rounded != null;
   }
@@ -836,7 +840,7 @@ public final class ActivationDataset {
       }
       if (!has(schema, "dtype")) {
         throw AblateException.badInput("%s: column 'dtype' is missing; binary vectors in 'data' need "
-            + "a dtype string column (f32, bf16 or f16)", path);
+            + "a dtype string column (f32, bf16, f16 or f64)", path);
       }
       if (!(schema.apply("dtype").dataType() instanceof StringType)) {
         throw wrongType(path, "dtype", schema.apply("dtype").dataType(), "string");

@@ -3,6 +3,8 @@ package io.ablate.dataset;
 import io.ablate.encoding.Dtype;
 import io.ablate.AblateException;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.apache.spark.rdd.InputFileBlockHolder;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
@@ -169,9 +171,19 @@ public final class VectorReader implements Serializable {
       return doubles ? rounded(values.toDoubleArray()) : values.toFloatArray();
     }
     if (r.isNullAt(dtype)) {
-      throw AblateException.badInput("%s: dtype is null; valid: f32, bf16, f16", where(r));
+      throw AblateException.badInput("%s: dtype is null; valid: %s", where(r), DTYPES);
     }
     String name = r.getUTF8String(dtype).toString();
+    if (isF64(name)) {
+      byte[] bytes = r.getBinary(vector);
+      if (bytes.length % Double.BYTES != 0) {
+        throw AblateException.badInput("%s: binary vector of %d bytes is not a multiple of 8 "
+            + "(dtype f64)", where(r), bytes.length);
+      }
+      double[] d = new double[bytes.length / Double.BYTES];
+      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(d);
+      return rounded(d);
+    }
     Dtype d;
     try {
       d = Dtype.parse(name);
@@ -201,6 +213,18 @@ public final class VectorReader implements Serializable {
       rounded.add(changed);
     }
     return f;
+  }
+
+  /** The binary dtypes the CPU passes read. */
+  public static final String DTYPES = "f32, bf16, f16, f64";
+
+  /**
+   * Whether a binary dtype is little-endian float64, read rounded to float32 as {@code
+   * array<double>} vectors are (not one of the {@link Dtype}s the activation functions encode).
+   */
+  public static boolean isF64(String dtype) {
+    String d = dtype.trim().toLowerCase(java.util.Locale.ROOT);
+    return d.equals("f64") || d.equals("float64") || d.equals("double");
   }
 
   /** What is wrong with a row whose vector column is null (after the row's place). */

@@ -261,6 +261,25 @@ class FleetLayoutTest {
     assertTrue(expected > 240 * 15, "rounded: " + expected);
     assertEquals(expected, d.roundedValues());
     assertEquals(profiles(open(Source.of(floats))), profiles(d));
+    // The same float64 values as binary f64 (little-endian), written row by row here.
+    List<org.apache.spark.sql.Row> binary = new ArrayList<>();
+    for (org.apache.spark.sql.Row r : spark.read().parquet(doubles).collectAsList()) {
+      List<Double> x = r.getList(r.fieldIndex("values"));
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * x.size())
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      x.forEach(b::putDouble);
+      binary.add(org.apache.spark.sql.RowFactory.create(r.getAs("sample_id"), r.getAs("layer"),
+          r.getAs("token"), b.array(), "f64"));
+    }
+    String f64 = dir.resolve("f64").toString();
+    spark.createDataFrame(binary, new org.apache.spark.sql.types.StructType()
+        .add("sample_id", "bigint").add("layer", "bigint").add("token", "smallint")
+        .add("data", "binary").add("dtype", "string")).coalesce(2).write().parquet(f64);
+    ActivationDataset b = open(Source.of(f64));
+    assertEquals(accuracy(open(Source.of(floats))), accuracy(b));
+    assertEquals(expected, b.roundedValues());
+    AblateException gpu = assertThrows(AblateException.class, () -> PlanInputs.vectors(b));
+    assertTrue(gpu.getMessage().contains("dtype f64 are read by the CPU pass"), gpu.getMessage());
     // The normalised rows: ids as digits, vectors as float32.
     org.apache.spark.sql.Row first = d.rows().where("sample_id = '0' AND token = 0").first();
     assertEquals("0", first.getAs("sample_id"));
