@@ -153,7 +153,7 @@ final class DemoCommand implements Callable<Integer> {
       GenerateJob.run(spark, new GenerateJob.Options(new Generator.Spec(1000, 256, 4,
           "demo-model", "ckpt-" + c, c, false, Dtype.F32, 0, drifted ? 2 : 1, 0.25,
           drifted ? DRIFT_LAYERS : List.of(), List.of(ActivationDataset.DEFAULT_SITE), 2), data,
-          true), listener);
+          true, List.of()), listener);
       RunId id = RunId.of(runId.value() + "-ckpt-" + c);
       runs.add(id.value());
       ProfileCommand.show(console, ProfileJob.run(spark, new ProfileJob.Options(Source.of(data), metrics,
@@ -194,7 +194,7 @@ final class DemoCommand implements Callable<Integer> {
         parallelism, 16), RunId.generate(), PROMPTS_PER_TASK), listener), parallelism);
     String acts = dir.resolve("data").resolve("captured").toString();
     CaptureJob.run(spark, new CaptureJob.Options(abs, prompts.toString(), acts, new int[0],
-        Dtype.BF16, parallelism, PROMPTS_PER_TASK, true), listener);
+        Dtype.BF16, parallelism, PROMPTS_PER_TASK, true, List.of()), listener);
     console.note("Captured its FFN inputs (ffn.pre, bf16) into %s; the ablation job on them:",
         acts);
     AblateCommand.show(console, AblationJob.run(spark, new AblationJob.Options(Source.of(acts), metrics,

@@ -289,6 +289,30 @@ class FleetLayoutTest {
     assertEquals(Float.floatToRawIntBits(-0.0f), Float.floatToRawIntBits(v.get(1)));
   }
 
+  /** {@code generate --partition-by model,layer} writes what the reader reads back. */
+  @Test
+  void generatedPartitionedGivesTheMetricsOfGeneratedFlat() {
+    long seed = System.nanoTime() % 1000;
+    Generator.Spec spec = new Generator.Spec(300, 64, 3, "gen-model", "ckpt-1",
+        seed, false, io.ablate.encoding.Dtype.F32, 0, 1, 0.25, List.of(),
+        List.of(ActivationDataset.DEFAULT_SITE), 2);
+    String flatOut = dir.resolve("gen-flat").toString();
+    String partOut = dir.resolve("gen-partitioned").toString();
+    io.ablate.job.GenerateJob.run(spark, new io.ablate.job.GenerateJob.Options(spec, flatOut,
+        false, List.of()), io.ablate.job.JobListener.NONE);
+    io.ablate.job.GenerateJob.run(spark, new io.ablate.job.GenerateJob.Options(spec, partOut,
+        false, List.of("model", "layer")), io.ablate.job.JobListener.NONE);
+    ActivationDataset p = open(Source.of(partOut));
+    assertTrue(p.files().stream().allMatch(f -> f.matches(".*/model=gen-model/layer=[0-2]/[^/]*")),
+        p.files().toString());
+    assertTrue(List.of(spark.read().parquet(p.files().get(0)).schema().fieldNames())
+        .stream().noneMatch(c -> c.equals("model") || c.equals("layer")));
+    assertEquals(accuracy(open(Source.of(flatOut))), accuracy(p));
+    AblateException e = assertThrows(AblateException.class, () ->
+        new io.ablate.job.GenerateJob.Options(spec, partOut, false, List.of("token")));
+    assertTrue(e.getMessage().contains("--partition-by token"), e.getMessage());
+  }
+
   @Test
   void fingerprintChangesWithTheSelection() {
     assertNotEquals(open(Source.of(flat)).fingerprint(),
