@@ -188,7 +188,7 @@ public final class VectorReader implements Serializable {
     try {
       d = Dtype.parse(name);
     } catch (AblateException e) {
-      throw AblateException.badInput("%s: %s", where(r), e.getMessage());
+      throw AblateException.badInput("%s: unknown dtype '%s'; valid: %s", where(r), name, DTYPES);
     }
     byte[] bytes = r.getBinary(vector);
     if (bytes.length % d.width() != 0) {
