@@ -15,7 +15,6 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -32,7 +31,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.HadoopReadOptions;
 import org.apache.parquet.ParquetReadOptions;
@@ -224,6 +222,13 @@ public final class ActivationDataset {
           selection.text(), filesListed, path);
     }
     List<FileStatus> candidates = kept.stream().flatMap(l -> l.files().stream()).toList();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (FileStatus f : candidates) {
+      // Spark would read such a file twice; its rows would count twice in every metric.
+      if (!seen.add(fileKey(f.getPath().toString()))) {
+        throw AblateException.badInput("%s: file %s is in more than one input", path, f.getPath());
+      }
+    }
     List<String> skipped = new ArrayList<>();
     Map<String, RowGroups> rowGroups = new TreeMap<>();
     long rowBytes = 0;

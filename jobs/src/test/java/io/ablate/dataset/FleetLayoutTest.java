@@ -211,6 +211,8 @@ class FleetLayoutTest {
     e = assertThrows(AblateException.class,
         () -> open(Source.of(flat + "," + dir.resolve("nothing-*"))));
     assertTrue(e.getMessage().contains("nothing-*"), e.getMessage());
+    e = assertThrows(AblateException.class, () -> open(Source.of(flat + "," + flat + "/")));
+    assertTrue(e.getMessage().contains("is in more than one input"), e.getMessage());
     e = assertThrows(AblateException.class, () -> open(Source.of(flat + "," + partitioned)));
     assertTrue(e.getMessage().contains("partition columns"), e.getMessage());
     assertTrue(Files.exists(Path.of(flat)));
