@@ -75,7 +75,9 @@ import org.apache.spark.util.LongAccumulator;
 
 /**
  * An activation dataset (the contract in ARCHITECTURE.md), opened and checked before any job reads
- * it: every Parquet file's footer is read (a corrupt file is named, or skipped and counted with
+ * it: every input of its {@link Source} is listed ({@link Listing}: the partition columns of its
+ * {@code name=value} directories, typed and checked), the selection prunes the files by their
+ * partition values ({@link Selection}), every Parquet file kept has its footer read (a corrupt file is named, or skipped and counted with
  * {@link OnBadFile#SKIP}), the schema is checked column by column (a missing or wrongly typed
  * column is named with the type expected), and optional columns get their defaults. Row-level
  * checks (dtype values, vector lengths per key, binary lengths) belong to the pass that reads the
