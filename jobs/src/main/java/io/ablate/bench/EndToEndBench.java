@@ -2,6 +2,7 @@ package io.ablate.bench;
 
 import io.ablate.AblateException;
 import io.ablate.dataset.ActivationDataset;
+import io.ablate.dataset.Source;
 import io.ablate.job.Engine;
 import io.ablate.job.JobListener;
 import io.ablate.job.ProfileJob;
@@ -203,7 +204,7 @@ public final class EndToEndBench {
       ids.add(String.format(Locale.ROOT, "%s%03d", prefix, i));
     }
     for (String id : ids.subList(0, 2)) {
-      ProfileJob.run(spark, new ProfileJob.Options(input, metrics, List.of(),
+      ProfileJob.run(spark, new ProfileJob.Options(Source.of(input), metrics, List.of(),
           QuantileSketch.DEFAULT_K, RunId.of(id), ActivationDataset.OnBadFile.FAIL, Engine.AUTO),
           JobListener.NONE);
     }

@@ -83,7 +83,7 @@ final class AblateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    AblationJob.Options options = new AblationJob.Options(in.input, run.metrics,
+    AblationJob.Options options = new AblationJob.Options(in.source(), run.metrics,
         variants.variants(), reference, gatedReference, run.runId(), in.onBadFile, latencyPass(),
         in.engine, AblationJob.gates(gates == null ? List.of() : gates, variants.variants()));
     Console console = cli.console(common);

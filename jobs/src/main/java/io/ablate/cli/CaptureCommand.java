@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import java.util.List;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -55,6 +56,10 @@ final class CaptureCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace --out if it exists.")
   boolean overwrite;
 
+  @Option(names = "--partition-by", paramLabel = "COLUMNS", split = ",",
+      description = GenerateCommand.PARTITION_BY)
+  List<String> partitionBy;
+
   @Mixin
   SparkOptions sparkOptions;
 
@@ -66,7 +71,8 @@ final class CaptureCommand implements Callable<Integer> {
     ModelConfig config = io.ablate.model.ModelDir.check(Path.of(model));
     CaptureJob.Options options = new CaptureJob.Options(model, prompts, out,
         layers(layers, config.layers()), dtype, common.range("--partitions", partitions, 0,
-            100_000), common.range("--per-task", perTask, 0, Integer.MAX_VALUE), overwrite);
+            100_000), common.range("--per-task", perTask, 0, Integer.MAX_VALUE), overwrite,
+        partitionBy == null ? List.of() : partitionBy);
     Console console = cli.console(common);
     SparkSession spark = Sessions.create("capture",
         sparkOptions.settings("local[*]", common.specConfs()));

@@ -5,6 +5,7 @@ import io.ablate.accuracy.AccuracyPass;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
+import io.ablate.dataset.Source;
 import io.ablate.dataset.Generator;
 import io.ablate.drift.Thresholds;
 import io.ablate.encoding.Dtype;
@@ -103,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
         "ablate-demo-" + runId.value()).toString());
     String metrics = dir.resolve("metrics").toString();
     // With the kernels timed, so that the report can plot each variant's error against its cost.
-    AblationJob.Options ablation = new AblationJob.Options(sample.toString(), metrics,
+    AblationJob.Options ablation = new AblationJob.Options(Source.of(sample.toString()), metrics,
         variants.variants(), Catalogue.variant(REFERENCE), Catalogue.variant(GATED_REFERENCE),
         runId, ActivationDataset.OnBadFile.FAIL, new LatencyPass(variants.variants(),
             LatencyPass.DEFAULT_BATCH, LatencyPass.DEFAULT_REPS), Engine.AUTO);
@@ -152,10 +153,10 @@ final class DemoCommand implements Callable<Integer> {
       GenerateJob.run(spark, new GenerateJob.Options(new Generator.Spec(1000, 256, 4,
           "demo-model", "ckpt-" + c, c, false, Dtype.F32, 0, drifted ? 2 : 1, 0.25,
           drifted ? DRIFT_LAYERS : List.of(), List.of(ActivationDataset.DEFAULT_SITE), 2), data,
-          true), listener);
+          true, List.of()), listener);
       RunId id = RunId.of(runId.value() + "-ckpt-" + c);
       runs.add(id.value());
-      ProfileCommand.show(console, ProfileJob.run(spark, new ProfileJob.Options(data, metrics,
+      ProfileCommand.show(console, ProfileJob.run(spark, new ProfileJob.Options(Source.of(data), metrics,
           List.of(), QuantileSketch.DEFAULT_K, id, ActivationDataset.OnBadFile.FAIL, Engine.AUTO),
           listener));
     }
@@ -193,16 +194,16 @@ final class DemoCommand implements Callable<Integer> {
         parallelism, 16), RunId.generate(), PROMPTS_PER_TASK), listener), parallelism);
     String acts = dir.resolve("data").resolve("captured").toString();
     CaptureJob.run(spark, new CaptureJob.Options(abs, prompts.toString(), acts, new int[0],
-        Dtype.BF16, parallelism, PROMPTS_PER_TASK, true), listener);
+        Dtype.BF16, parallelism, PROMPTS_PER_TASK, true, List.of()), listener);
     console.note("Captured its FFN inputs (ffn.pre, bf16) into %s; the ablation job on them:",
         acts);
-    AblateCommand.show(console, AblationJob.run(spark, new AblationJob.Options(acts, metrics,
+    AblateCommand.show(console, AblationJob.run(spark, new AblationJob.Options(Source.of(acts), metrics,
         variants, Catalogue.variant(REFERENCE), Catalogue.variant(GATED_REFERENCE), RunId.generate(),
         ActivationDataset.OnBadFile.FAIL, null, Engine.AUTO), listener));
     console.note("%nProfiles of the captured FFN inputs (one row per layer: the distribution the "
         + "activation sees on real prompts;%nprofile again after retraining and compare with "
         + "'ablate drift'):");
-    ProfileCommand.show(console, ProfileJob.run(spark, new ProfileJob.Options(acts, metrics,
+    ProfileCommand.show(console, ProfileJob.run(spark, new ProfileJob.Options(Source.of(acts), metrics,
         List.of(), QuantileSketch.DEFAULT_K, RunId.generate(), ActivationDataset.OnBadFile.FAIL,
         Engine.AUTO), listener));
   }

@@ -5,6 +5,7 @@ import io.ablate.AblateException;
 import io.ablate.accuracy.AccuracyPlan;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
+import io.ablate.dataset.Source;
 import io.ablate.job.AblationJob;
 import io.ablate.profile.ProfilePlan;
 import io.ablate.sketch.QuantileSketch;
@@ -64,9 +65,14 @@ final class ExplainGpuCommand implements Callable<Integer> {
           + "with a verdict.")
   String pass;
 
-  @Option(names = "--input", paramLabel = "DIR",
-      description = "The activation dataset of --pass.")
+  @Option(names = "--input", paramLabel = "PATHS",
+      description = "The activation dataset of --pass (paths or globs, ','-separated).")
   String input;
+
+  @Option(names = "--where", paramLabel = "CONDITION",
+      description = "With --pass: the selection over the key columns the pass reads (as for "
+          + "ablate and profile).")
+  String where;
 
   @Option(names = "--reference", paramLabel = "NAME", converter = Converters.OneVariant.class,
       defaultValue = "gelu", description = "With --pass ablate: the reference of ffn.pre sites "
@@ -176,7 +182,7 @@ final class ExplainGpuCommand implements Callable<Integer> {
     SparkSession spark = GpuPlacement.explainOnlySession(settings.master(), settings.confs());
     try {
       ActivationFunctions.register(spark);
-      ActivationDataset data = ActivationDataset.open(spark, input,
+      ActivationDataset data = ActivationDataset.open(spark, Source.of(input).where(where),
           ActivationDataset.OnBadFile.FAIL);
       Map<String, Dataset<Row>> plans = new LinkedHashMap<>();
       if (ablate) {

@@ -31,6 +31,15 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace --out if it exists.")
   boolean overwrite;
 
+  @Option(names = "--partition-by", paramLabel = "COLUMNS", split = ",",
+      description = PARTITION_BY)
+  List<String> partitionBy;
+
+  /** What --partition-by does (generate and capture). */
+  static final String PARTITION_BY = "Write one directory per value of these columns "
+      + "(','-separated, of model, checkpoint, layer, site), as Spark's partitionBy does: "
+      + "model=m/layer=3/part-*.parquet, the columns in the paths and not in the files.";
+
   @Option(names = "--rows", paramLabel = "N", defaultValue = "1000",
       description = "Vectors per layer and site (default: ${DEFAULT-VALUE}).")
   long rows;
@@ -109,7 +118,8 @@ final class GenerateCommand implements Callable<Integer> {
         sparkOptions.settings("local[*]", common.specConfs()));
     try {
       console.progressOf(spark);
-      GenerateJob.Result r = GenerateJob.run(spark, new GenerateJob.Options(spec, out, overwrite),
+      GenerateJob.Result r = GenerateJob.run(spark, new GenerateJob.Options(spec, out, overwrite,
+          partitionBy == null ? List.of() : partitionBy),
           console.listener());
       console.out().printf("Wrote %d vectors (%d values, %s %s) to %s in %.1f s (%.1f M "
           + "values/s)%n", r.vectors(), r.values(), encoding, spec.binary() ? dtype.label()

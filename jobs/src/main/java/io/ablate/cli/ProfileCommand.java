@@ -65,7 +65,7 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ProfileJob.Options options = new ProfileJob.Options(in.input, run.metrics,
+    ProfileJob.Options options = new ProfileJob.Options(in.source(), run.metrics,
         variants.variants(), common.range("--sketch-k", sketchK, QuantileSketch.MIN_K,
             QuantileSketch.MAX_K), run.runId(), in.onBadFile, in.engine);
     if (driftAgainst == null && thresholds != null) {

@@ -8,13 +8,13 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.ablate.AblateException;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -31,7 +31,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.HadoopReadOptions;
 import org.apache.parquet.ParquetReadOptions;
@@ -46,7 +45,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.BasePredicate;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.Predicate;
 import org.apache.spark.sql.execution.FileSourceScanExec;
+import org.apache.spark.sql.execution.FilterExec;
+import org.apache.spark.sql.execution.ProjectExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
@@ -54,6 +59,7 @@ import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
@@ -65,10 +71,13 @@ import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaCo
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * An activation dataset (the contract in ARCHITECTURE.md), opened and checked before any job reads
- * it: every Parquet file's footer is read (a corrupt file is named, or skipped and counted with
+ * it: every input of its {@link Source} is listed ({@link Listing}: the partition columns of its
+ * {@code name=value} directories, typed and checked), the selection prunes the files by their
+ * partition values ({@link Selection}), every Parquet file kept has its footer read (a corrupt file is named, or skipped and counted with
  * {@link OnBadFile#SKIP}), the schema is checked column by column (a missing or wrongly typed
  * column is named with the type expected), and optional columns get their defaults. Row-level
  * checks (dtype values, vector lengths per key, binary lengths) belong to the pass that reads the
@@ -114,6 +123,10 @@ public final class ActivationDataset {
   private static final List<String> STORED = List.of("model", "checkpoint", "layer", "site",
       "sample_id", "token", "values", "data", "dtype");
 
+  /** The key columns a selection ({@link Source#where}) may name. */
+  public static final List<String> KEY_COLUMNS = List.of("model", "checkpoint", "layer", "site",
+      "sample_id", "token");
+
   private final Dataset<Row> rows;
   private final SparkSession spark;
   private final StructType fileSchema;
@@ -121,70 +134,169 @@ public final class ActivationDataset {
   private final int batchRows;
   private final Map<String, RowGroups> rowGroups;
   private final Encoding encoding;
+  private final List<Root> roots;
   private final List<String> files;
   private final List<String> skipped;
   private final String fingerprint;
+  private final Selection selection;
+  private final Reading reading;
+  private final LongAccumulator rounded;
 
-  private ActivationDataset(Dataset<Row> rows, StructType fileSchema,
-      Map<String, RowGroups> rowGroups, long vectorRowBytes, Encoding encoding, List<String> files,
-      List<String> skipped, String fingerprint) {
+  private ActivationDataset(Dataset<Row> rows, StructType fileSchema, StructType stored,
+      Map<String, RowGroups> rowGroups, long vectorRowBytes, Encoding encoding, List<Root> roots,
+      List<String> skipped, String fingerprint, Selection selection, Reading reading,
+      LongAccumulator rounded) {
     this.rows = rows;
     this.spark = rows.sparkSession();
     this.fileSchema = fileSchema;
-    this.stored = storedColumns(fileSchema);
+    this.stored = stored;
     this.batchRows = batchRows(vectorRowBytes);
     this.rowGroups = rowGroups;
     this.encoding = encoding;
-    this.files = List.copyOf(files);
+    this.roots = List.copyOf(roots);
+    this.files = roots.stream().flatMap(r -> r.files().stream())
+        .map(f -> f.getPath().toString()).toList();
     this.skipped = List.copyOf(skipped);
     this.fingerprint = fingerprint;
+    this.selection = selection;
+    this.reading = reading;
+    this.rounded = rounded;
   }
 
+  /**
+   * What was listed and what was read: files and bytes of every input, and of the files the
+   * selection kept (the only ones opened).
+   */
+  public record Reading(int filesListed, long bytesListed, int filesRead, long bytesRead) {
+    /** "read 2 of 8 files (1.2 MB of 4.8 MB)". */
+    public String text() {
+      return String.format(Locale.ROOT, "read %d of %d files (%s of %s)", filesRead, filesListed,
+          mb(bytesRead), mb(bytesListed));
+    }
+
+    private static String mb(long bytes) {
+      return bytes < 1_000_000 ? String.format(Locale.ROOT, "%.1f kB", bytes / 1e3)
+          : String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+    }
+  }
+
+  /** One input: its root (the base path of its partition columns) and the files read. */
+  private record Root(String root, List<FileStatus> files) {}
+
   public static ActivationDataset open(SparkSession spark, String path, OnBadFile onBadFile) {
+    return open(spark, Source.of(path), onBadFile);
+  }
+
+  /**
+   * Opens {@code source}: lists every input, takes the partition columns from its {@code
+   * name=value} directories (the input as base path, as Spark's reader does), keeps the files
+   * whose partition values the selection admits, and reads only their footers.
+   */
+  public static ActivationDataset open(SparkSession spark, Source source, OnBadFile onBadFile) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    List<FileStatus> candidates = listParquetFiles(conf, path);
-    List<String> good = new ArrayList<>();
+    String path = source.toString();
+    List<Listing> listings = new ArrayList<>();
+    if (source.table() != null) {
+      String location = tableLocation(spark, source.table());
+      listings.add(Listing.of(conf, location, source.table()));
+    } else {
+      for (String input : source.inputs()) {
+        for (String root : expand(conf, input)) {
+          listings.add(Listing.of(conf, root, input));
+        }
+      }
+    }
+    List<String> partitionColumns = partitionColumns(listings);
+    Selection selection = Selection.parse(spark, source.where());
+    int filesListed = 0;
+    long bytesListed = 0;
+    List<Listing> kept = new ArrayList<>();
+    for (Listing l : listings) {
+      filesListed += l.files().size();
+      bytesListed += l.files().stream().mapToLong(FileStatus::getLen).sum();
+      Listing k = selection.prune(spark, l);
+      if (!k.files().isEmpty()) {
+        kept.add(k);
+      }
+    }
+    if (filesListed > 0 && kept.isEmpty()) {
+      throw AblateException.badInput("the selection %s matches none of the %d Parquet files of %s",
+          selection.text(), filesListed, path);
+    }
+    List<FileStatus> candidates = kept.stream().flatMap(l -> l.files().stream()).toList();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (FileStatus f : candidates) {
+      // Spark would read such a file twice; its rows would count twice in every metric.
+      if (!seen.add(fileKey(f.getPath().toString()))) {
+        throw AblateException.badInput("%s: file %s is in more than one input", path, f.getPath());
+      }
+    }
     List<String> skipped = new ArrayList<>();
     Map<String, RowGroups> rowGroups = new TreeMap<>();
     long rowBytes = 0;
     MessageDigest digest = sha256();
     List<Object> footers = readFooters(conf, candidates);
     StructType fileSchema = null;
-    for (int i = 0; i < candidates.size(); i++) {
-      FileStatus f = candidates.get(i);
-      String name = f.getPath().toString();
-      if (footers.get(i) instanceof Footer footer) {
-        if (fileSchema == null) {
-          fileSchema = sparkSchema(spark, f, footer.metadata());
+    List<Root> roots = new ArrayList<>();
+    int filesRead = 0;
+    long bytesRead = 0;
+    int at = 0;
+    for (Listing l : kept) {
+      List<FileStatus> good = new ArrayList<>();
+      for (int j = 0; j < l.files().size(); j++, at++) {
+        FileStatus f = l.files().get(j);
+        String name = f.getPath().toString();
+        if (footers.get(at) instanceof Footer footer) {
+          if (fileSchema == null) {
+            fileSchema = sparkSchema(spark, f, footer.metadata());
+          }
+          checkPartitionValues(name, l.columns(), l.values().get(j), footer.metadata());
+          good.add(f);
+          filesRead++;
+          bytesRead += f.getLen();
+          rowGroups.put(fileKey(name), footer.groups());
+          rowBytes = Math.max(rowBytes, footer.vectorRowBytes());
+          digest.update((name + '|' + f.getLen() + '|' + f.getModificationTime() + '\n')
+              .getBytes(StandardCharsets.UTF_8));
+        } else if (onBadFile == OnBadFile.SKIP) {
+          skipped.add(name);
+        } else {
+          throw AblateException.badInput("corrupt Parquet file %s (%s); pass --on-bad-file skip to "
+              + "skip such files", name, footers.get(at));
         }
-        good.add(name);
-        rowGroups.put(fileKey(name), footer.groups());
-        rowBytes = Math.max(rowBytes, footer.vectorRowBytes());
-        digest.update((name + '|' + f.getLen() + '|' + f.getModificationTime() + '\n')
-            .getBytes(StandardCharsets.UTF_8));
-      } else if (onBadFile == OnBadFile.SKIP) {
-        skipped.add(name);
-      } else {
-        throw AblateException.badInput("corrupt Parquet file %s (%s); pass --on-bad-file skip to "
-            + "skip such files", name, footers.get(i));
+      }
+      if (!good.isEmpty()) {
+        roots.add(new Root(l.root(), good));
       }
     }
-    if (good.isEmpty()) {
+    if (roots.isEmpty()) {
       throw AblateException.badInput(candidates.isEmpty() ? "no Parquet files under %s"
           : "all %d Parquet files under %s are corrupt", candidates.isEmpty() ? path
           : candidates.size(), path);
     }
-    Dataset<Row> raw = readFiles(spark, good, fileSchema);
+    if (selection.text() != null) {
+      digest.update(("where|" + selection.text()).getBytes(StandardCharsets.UTF_8));
+    }
+    StructType readSchema = readSchema(fileSchema, partitionColumns);
+    selection.checkColumns(readSchema, path);
+    Dataset<Row> raw = null;
+    for (Root r : roots) {
+      Dataset<Row> one = selection.apply(readFiles(spark, r, readSchema));
+      raw = raw == null ? one : raw.unionAll(one);
+    }
     Encoding encoding = checkVectorColumns(raw.schema(), path);
     List<Column> cols = new ArrayList<>();
     cols.add(optionalString(raw.schema(), "model", UNKNOWN, path));
     cols.add(optionalString(raw.schema(), "checkpoint", UNKNOWN, path));
     cols.add(integer(raw.schema(), "layer", true, path));
     cols.add(optionalString(raw.schema(), "site", DEFAULT_SITE, path));
-    cols.add(optionalString(raw.schema(), "sample_id", null, path));
+    cols.add(sampleId(raw.schema(), path));
     cols.add(integer(raw.schema(), "token", false, path));
+    boolean doubles = encoding == Encoding.ARRAY && ((ArrayType) raw.schema().apply("values")
+        .dataType()).elementType() instanceof DoubleType;
     if (encoding == Encoding.ARRAY) {
-      cols.add(col("values"));
+      // float64 vectors rounded to float32 (Spark's cast rounds to nearest, as Java's does).
+      cols.add(doubles ? col("values").cast("array<float>").as("values") : col("values"));
     } else {
       cols.add(col("data"));
       cols.add(col("dtype"));
@@ -193,8 +305,42 @@ public final class ActivationDataset {
     cols.add(input_file_block_start().as("_split_start"));
     cols.add(input_file_block_length().as("_split_length"));
     String fingerprint = HexFormat.of().formatHex(digest.digest());
-    return new ActivationDataset(raw.select(cols.toArray(new Column[0])), raw.schema(), rowGroups,
-        rowBytes, encoding, good, skipped, fingerprint);
+    return new ActivationDataset(raw.select(cols.toArray(new Column[0])), readSchema,
+        storedColumns(readSchema), rowGroups, rowBytes, encoding, roots, skipped, fingerprint,
+        selection, new Reading(filesListed, bytesListed, filesRead, bytesRead),
+        doubles || encoding == Encoding.BINARY
+            ? spark.sparkContext().longAccumulator("ablate.rounded") : null);
+  }
+
+  /**
+   * Whether vectors may be stored as float64 ({@code array<double>}, or binary with dtype {@code
+   * f64}), read rounded to float32: then the passes count the values the rounding changed.
+   */
+  public boolean float64() {
+    return rounded != null;
+  }
+
+  /**
+   * With float64 vectors, the values whose rounding to float32 changed them, as counted by the
+   * CPU passes' reads so far ({@link VectorReader}); null otherwise.
+   */
+  LongAccumulator roundedAccumulator() {
+    return rounded;
+  }
+
+  /** {@link #roundedAccumulator()}'s count so far (0 with float32 vectors). */
+  public long roundedValues() {
+    return rounded == null ? 0 : rounded.value();
+  }
+
+  /** What was listed and read. */
+  public Reading reading() {
+    return reading;
+  }
+
+  /** The selection as given, or null for every row. */
+  public String where() {
+    return selection.text();
   }
 
   /** The contract's columns that the files have, in the files' order: what the passes read. */
@@ -230,18 +376,121 @@ public final class ActivationDataset {
    * ({@link VectorReader#file()}).
    */
   public JavaRDD<InternalRow> internalRows() {
+    return internalRows(false);
+  }
+
+  /**
+   * The rows of {@link #internalRows()} for a pass that places each row in its row group
+   * ({@link RowPlacer}), which counts every row of a split against the footer: so no row group is
+   * skipped by Parquet's filters and no row is left out; such a pass tests each row with {@link
+   * #rowFilter()} after placing it.
+   */
+  public JavaRDD<InternalRow> placedRows() {
+    return internalRows(true);
+  }
+
+  private JavaRDD<InternalRow> internalRows(boolean placed) {
     // The batch size is a session setting read when the scan is planned: set on a copy of the
     // session (its other settings included), so that nothing else the session reads changes.
     SparkSession session = ((org.apache.spark.sql.classic.SparkSession) spark).cloneSession();
     session.conf().set(BATCH_SIZE, batchRows);
+    if (placed) {
+      session.conf().set("spark.sql.parquet.filterPushdown", "false");
+    }
     Column[] cols = Arrays.stream(stored.fieldNames()).map(functions::col).toArray(Column[]::new);
-    Dataset<Row> read = session.read().schema(fileSchema).option("mergeSchema", "false")
-        .parquet(files.toArray(new String[0])).select(cols);
-    SparkPlan plan = read.queryExecution().sparkPlan();
+    JavaRDD<InternalRow> out = null;
+    for (Root r : roots) {
+      Dataset<Row> read = readFiles(session, r, fileSchema).select(cols);
+      JavaRDD<InternalRow> one = scanRows(placed ? read : selection.apply(read));
+      out = out == null ? one : out.union(one);
+    }
+    return out;
+  }
+
+  /**
+   * The rows of a query over one input: its scan's columnar batches as they are when the query is
+   * a bare scan, or a scan under the selection's filter (its partition filters prune files, its
+   * data filters are pushed to Parquet, which skips the row groups they rule out, and the rows
+   * left are tested against the condition); else the query's rows.
+   */
+  private static JavaRDD<InternalRow> scanRows(Dataset<Row> read) {
+    SparkPlan plan = withoutIdentityProject(read.queryExecution().sparkPlan());
+    Expression condition = null;
+    if (plan instanceof FilterExec filter) {
+      condition = filter.condition();
+      plan = filter.child();
+    }
     if (plan instanceof FileSourceScanExec scan && scan.supportsColumnar()) {
-      return scan.executeColumnar().toJavaRDD().mapPartitions(BatchRows::new);
+      Expression test = condition;
+      scala.collection.immutable.Seq<Attribute> output = scan.output();
+      return scan.executeColumnar().toJavaRDD().mapPartitionsWithIndex((index, batches) ->
+          new BatchRows(batches, test == null ? null : predicate(test, output, index)), false);
     }
     return read.queryExecution().toRdd().toJavaRDD();
+  }
+
+  /**
+   * The plan under a projection that only passes its child's columns on (Spark plans one over a
+   * filtered scan; it is dropped later, when the plan is prepared for execution).
+   */
+  private static SparkPlan withoutIdentityProject(SparkPlan plan) {
+    if (plan instanceof ProjectExec p && p.output().size() == p.child().output().size()) {
+      for (int i = 0; i < p.output().size(); i++) {
+        if (!p.output().apply(i).exprId().equals(p.child().output().apply(i).exprId())) {
+          return plan;
+        }
+      }
+      return p.child();
+    }
+    return plan;
+  }
+
+  private static BasePredicate predicate(Expression condition,
+      scala.collection.immutable.Seq<Attribute> input, int partition) {
+    BasePredicate p = Predicate.create(condition, input);
+    p.initialize(partition);
+    return p;
+  }
+
+  /**
+   * The selection's test of a row of {@link #placedRows()} (of {@link #storedSchema()}): true for
+   * every row without a selection.
+   */
+  public RowFilter rowFilter() {
+    if (selection.text() == null) {
+      return RowFilter.ALL;
+    }
+    // The condition as Spark plans it over the scan (its partition-only conjuncts left to the
+    // file pruning, functions such as BETWEEN rewritten to what generated code evaluates).
+    Column[] cols = Arrays.stream(stored.fieldNames()).map(functions::col).toArray(Column[]::new);
+    SparkPlan plan = selection.apply(readFiles(spark, roots.get(0), fileSchema).select(cols))
+        .queryExecution().sparkPlan();
+    plan = withoutIdentityProject(plan);
+    return plan instanceof FilterExec f
+        ? new RowFilter(new Selection.ResolvedCondition(f.condition(), f.child().output()))
+        : RowFilter.ALL;
+  }
+
+  /** A row test a pass applies on the executors; built per task, its code generated there. */
+  public static final class RowFilter implements Serializable {
+    private static final long serialVersionUID = 1L;
+    static final RowFilter ALL = new RowFilter(null);
+    private final Selection.ResolvedCondition condition;
+    private transient BasePredicate predicate;
+
+    RowFilter(Selection.ResolvedCondition condition) {
+      this.condition = condition;
+    }
+
+    public boolean test(InternalRow r) {
+      if (condition == null) {
+        return true;
+      }
+      if (predicate == null) {
+        predicate = predicate(condition.condition(), condition.input(), 0);
+      }
+      return predicate.eval(r);
+    }
   }
 
   /**
@@ -262,23 +511,38 @@ public final class ActivationDataset {
     return batchRows;
   }
 
-  /** The rows of a partition's batches, each a view of its batch, valid until the next row. */
+  /**
+   * The rows of a partition's batches that pass {@code test} (all without one), each a view of its
+   * batch, valid until the next row.
+   */
   private static final class BatchRows implements Iterator<InternalRow> {
     private final Iterator<ColumnarBatch> batches;
+    private final BasePredicate test;
     private Iterator<InternalRow> rows = Collections.emptyIterator();
+    private InternalRow next;
 
-    BatchRows(Iterator<ColumnarBatch> batches) {
+    BatchRows(Iterator<ColumnarBatch> batches, BasePredicate test) {
       this.batches = batches;
+      this.test = test;
     }
 
     @Override
     public boolean hasNext() {
       // Taking the next batch may open the next file: Spark then updates the file and split that
       // VectorReader.file() and RowPlacer.placeCurrent() read, before its first row is handed out.
-      while (!rows.hasNext() && batches.hasNext()) {
-        rows = batches.next().rowIterator();
+      while (next == null) {
+        while (!rows.hasNext() && batches.hasNext()) {
+          rows = batches.next().rowIterator();
+        }
+        if (!rows.hasNext()) {
+          return false;
+        }
+        InternalRow r = rows.next();
+        if (test == null || test.eval(r)) {
+          next = r;
+        }
       }
-      return rows.hasNext();
+      return true;
     }
 
     @Override
@@ -286,7 +550,9 @@ public final class ActivationDataset {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      return rows.next();
+      InternalRow r = next;
+      next = null;
+      return r;
     }
   }
 
@@ -330,46 +596,122 @@ public final class ActivationDataset {
     return fingerprint;
   }
 
-  private static List<FileStatus> listParquetFiles(Configuration conf, String path) {
+  /** The paths a glob matches (a path without glob characters: itself, if it exists). */
+  private static List<String> expand(Configuration conf, String input) {
     try {
-      Path root = new Path(path);
-      FileSystem fs = root.getFileSystem(conf);
-      if (!fs.exists(root)) {
-        throw AblateException.badInput("input %s does not exist", path);
+      Path p = new Path(input);
+      FileStatus[] matches = p.getFileSystem(conf).globStatus(p);
+      if (matches == null || matches.length == 0) {
+        throw AblateException.badInput("input %s does not exist", input);
       }
-      // listStatus, not listFiles: a LocatedFileStatus of the local file system runs `ls -ld`
-      // for each file's permissions (90 s for 10,000 files); data files are found by name.
-      List<FileStatus> out = new ArrayList<>();
-      ArrayDeque<FileStatus> todo = new ArrayDeque<>();
-      todo.add(fs.getFileStatus(root));
-      while (!todo.isEmpty()) {
-        FileStatus s = todo.poll();
-        if (s.isDirectory()) {
-          for (FileStatus child : fs.listStatus(s.getPath())) {
-            if (isDataFile(root, child.getPath())) {
-              todo.add(child);
-            }
-          }
-        } else if (s.getPath().getName().endsWith(".parquet")) {
-          out.add(s);
-        }
-      }
-      out.sort((a, b) -> a.getPath().toString().compareTo(b.getPath().toString()));
-      return out;
+      return Arrays.stream(matches).map(m -> m.getPath().toString()).sorted().toList();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + path, e);
+      throw new UncheckedIOException("cannot list " + input, e);
     }
   }
 
-  /** Files and directories starting with _ or . (Spark's _SUCCESS, .crc, _staging) are not data. */
-  private static boolean isDataFile(Path root, Path p) {
-    for (Path q = p; q != null && !q.equals(root); q = q.getParent()) {
-      String n = q.getName();
-      if (n.startsWith("_") || n.startsWith(".")) {
-        return false;
+  /**
+   * Where a catalog table's files are: a Parquet table of the session's catalog (a data source
+   * table or a Hive table stored as Parquet), read as an input rooted at its location.
+   */
+  private static String tableLocation(SparkSession spark, String name) {
+    org.apache.spark.sql.catalyst.catalog.SessionCatalog catalog =
+        ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().catalog();
+    org.apache.spark.sql.catalyst.catalog.CatalogTable table;
+    try {
+      table = catalog.getTableMetadata(((org.apache.spark.sql.classic.SparkSession) spark)
+          .sessionState().sqlParser().parseTableIdentifier(name));
+    } catch (Exception e) {
+      throw AblateException.badInput("--table %s: %s", name,
+          String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+    }
+    String provider = table.provider().isDefined() ? table.provider().get() : "hive";
+    String serde = table.storage().serde().isDefined() ? table.storage().serde().get() : "";
+    boolean parquet = provider.equalsIgnoreCase("parquet")
+        || (provider.equalsIgnoreCase("hive") && serde.toLowerCase(Locale.ROOT).contains("parquet"));
+    if (!parquet) {
+      throw AblateException.badInput("--table %s is stored as %s; a table is read as Parquet files "
+          + "under its location (Delta, Iceberg and other formats keep a log of which files are "
+          + "live, and are not read)", name, provider.equalsIgnoreCase("hive") ? serde : provider);
+    }
+    return table.location().toString();
+  }
+
+  /** The inputs' common partition columns; bad input when two inputs differ. */
+  private static List<String> partitionColumns(List<Listing> listings) {
+    List<String> columns = null;
+    Listing first = null;
+    for (Listing l : listings) {
+      if (l.files().isEmpty()) {
+        continue;
+      }
+      for (String c : l.columns()) {
+        Listing.type(c);
+      }
+      if (columns == null) {
+        columns = l.columns();
+        first = l;
+      } else if (!columns.equals(l.columns())) {
+        throw AblateException.badInput("inputs %s (partition columns %s) and %s (%s) are laid out "
+            + "differently; inputs read together need the same partition columns", first.input(),
+            columns, l.input(), l.columns());
       }
     }
-    return true;
+    return columns == null ? List.of() : columns;
+  }
+
+  /**
+   * The schema Spark reads with: the files' columns, then the partition columns (typed as {@link
+   * Listing#type}), as Spark's scan returns them. A column both in the files and in the
+   * directories is the directory's (Spark's rule), checked against the file.
+   */
+  private static StructType readSchema(StructType fileSchema, List<String> partitionColumns) {
+    List<StructField> out = new ArrayList<>();
+    for (StructField f : fileSchema.fields()) {
+      if (!partitionColumns.contains(f.name())) {
+        out.add(f);
+      }
+    }
+    for (String c : partitionColumns) {
+      out.add(DataTypes.createStructField(c, Listing.type(c), true));
+    }
+    return new StructType(out.toArray(new StructField[0]));
+  }
+
+  /**
+   * A column both in a file's directories and in the file: bad input unless every row group's
+   * statistics say the file holds only the directory's value.
+   */
+  private static void checkPartitionValues(String file, List<String> columns, Object[] values,
+      ParquetMetadata metadata) {
+    for (int i = 0; i < columns.size(); i++) {
+      String c = columns.get(i);
+      boolean inFile = metadata.getFileMetaData().getSchema().containsField(c);
+      if (!inFile || values[i] == null) {
+        continue;
+      }
+      String expected = values[i].toString();
+      for (BlockMetaData b : metadata.getBlocks()) {
+        for (ColumnChunkMetaData chunk : b.getColumns()) {
+          if (!chunk.getPath().toDotString().equals(c) || b.getRowCount() == 0) {
+            continue;
+          }
+          org.apache.parquet.column.statistics.Statistics<?> st = chunk.getStatistics();
+          String min = st == null || !st.hasNonNullValue() ? null : statValue(st.genericGetMin());
+          String max = st == null || !st.hasNonNullValue() ? null : statValue(st.genericGetMax());
+          if (!expected.equals(min) || !expected.equals(max) || st.getNumNulls() > 0) {
+            throw AblateException.badInput("%s: column '%s' is both in the file's directory (%s=%s) "
+                + "and in the file, which holds %s", file, c, c, expected, min == null
+                ? "values without statistics or nulls" : min.equals(max) ? "'" + min + "'"
+                : "values from '" + min + "' to '" + max + "'");
+          }
+        }
+      }
+    }
+  }
+
+  private static String statValue(Object v) {
+    return v instanceof org.apache.parquet.io.api.Binary b ? b.toStringUsingUTF8() : v.toString();
   }
 
   /**
@@ -459,17 +801,18 @@ public final class ActivationDataset {
   }
 
   /**
-   * Spark's reader over {@code files}. Spark checks the given paths in a Spark job of as many
+   * Spark's reader over an input's files, its root the base path of the partition columns, which
+   * Spark appends to the files' columns. Spark checks the given paths in a Spark job of as many
    * tasks as {@code spark.sql.sources.parallelPartitionDiscovery.parallelism} (10,000 by default:
    * 34 s for 10,000 small files on 2 cores); one task per core does the same work (5 s).
    */
-  private static Dataset<Row> readFiles(SparkSession spark, List<String> files,
-      StructType schema) {
+  private static Dataset<Row> readFiles(SparkSession spark, Root root, StructType schema) {
     scala.Option<String> before = spark.conf().getOption(LISTING_KEY);
     spark.conf().set(LISTING_KEY, Math.max(1, spark.sparkContext().defaultParallelism()));
     try {
       return spark.read().schema(schema).option("mergeSchema", "false")
-          .parquet(files.toArray(new String[0]));
+          .option("basePath", root.root())
+          .parquet(root.files().stream().map(f -> f.getPath().toString()).toArray(String[]::new));
     } finally {
       if (before.isDefined()) {
         spark.conf().set(LISTING_KEY, before.get());
@@ -491,8 +834,9 @@ public final class ActivationDataset {
     }
     if (hasValues) {
       DataType t = schema.apply("values").dataType();
-      if (!(t instanceof ArrayType a && a.elementType() instanceof FloatType)) {
-        throw wrongType(path, "values", t, "array<float>");
+      if (!(t instanceof ArrayType a
+          && (a.elementType() instanceof FloatType || a.elementType() instanceof DoubleType))) {
+        throw wrongType(path, "values", t, "array<float> or array<double>");
       }
       return Encoding.ARRAY;
     }
@@ -503,7 +847,7 @@ public final class ActivationDataset {
       }
       if (!has(schema, "dtype")) {
         throw AblateException.badInput("%s: column 'dtype' is missing; binary vectors in 'data' need "
-            + "a dtype string column (f32, bf16 or f16)", path);
+            + "a dtype string column (f32, bf16, f16 or f64)", path);
       }
       if (!(schema.apply("dtype").dataType() instanceof StringType)) {
         throw wrongType(path, "dtype", schema.apply("dtype").dataType(), "string");
@@ -528,6 +872,19 @@ public final class ActivationDataset {
     return (fallback == null ? c : org.apache.spark.sql.functions.coalesce(c, lit(fallback))).as(name);
   }
 
+  /** {@code sample_id}: a string, or an integer of any width as its decimal digits. */
+  private static Column sampleId(StructType schema, String path) {
+    if (has(schema, "sample_id") && isInteger(schema.apply("sample_id").dataType())) {
+      return col("sample_id").cast(DataTypes.StringType).as("sample_id");
+    }
+    return optionalString(schema, "sample_id", null, path);
+  }
+
+  private static boolean isInteger(DataType t) {
+    return t instanceof IntegerType || t instanceof ShortType || t instanceof ByteType
+        || t instanceof LongType;
+  }
+
   private static Column integer(StructType schema, String name, boolean required, String path) {
     if (!has(schema, name)) {
       if (required) {
@@ -537,11 +894,19 @@ public final class ActivationDataset {
       return lit(null).cast(DataTypes.IntegerType).as(name);
     }
     DataType t = schema.apply(name).dataType();
-    if (!(t instanceof IntegerType || t instanceof ShortType || t instanceof ByteType
-        || t instanceof LongType)) {
-      throw wrongType(path, name, t, "int");
+    if (!isInteger(t)) {
+      throw wrongType(path, name, t, "an integer type (int, bigint, smallint, tinyint)");
     }
-    return col(name).cast(DataTypes.IntegerType).as(name);
+    if (!(t instanceof LongType)) {
+      return col(name).cast(DataTypes.IntegerType).as(name);
+    }
+    // A bigint beyond the int range is bad input naming the file and value, as VectorReader says.
+    Column c = col(name);
+    return functions.when(c.isNull().or(c.between(Integer.MIN_VALUE, Integer.MAX_VALUE)),
+        c.cast(DataTypes.IntegerType)).otherwise(functions.raise_error(functions.concat(
+            lit(PlanInputs.BAD_INPUT), input_file_name(), lit(": column '" + name + "' has value "),
+            c.cast(DataTypes.StringType), lit(", beyond the int range"))).cast(
+            DataTypes.IntegerType)).as(name);
   }
 
   private static boolean has(StructType schema, String name) {

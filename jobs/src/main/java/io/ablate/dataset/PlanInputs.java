@@ -50,8 +50,13 @@ public final class PlanInputs {
     Dataset<Row> out = null;
     for (String d : dtypes) {
       if (d == null) {
-        throw AblateException.badInput("%s: a row's dtype is null; valid: f32, bf16, f16",
+        throw AblateException.badInput("%s: a row's dtype is null; valid: " + VectorReader.DTYPES,
             String.join(", ", dataset.files().subList(0, Math.min(3, dataset.files().size()))));
+      }
+      if (VectorReader.isF64(d)) {
+        throw AblateException.badInput("%s: binary vectors of dtype %s are read by the CPU pass "
+            + "(--engine cpu); the GPU plan reads f32, bf16 and f16", String.join(", ",
+            dataset.files().subList(0, Math.min(3, dataset.files().size()))), d);
       }
       String label = Dtype.parse(d).label();
       Dataset<Row> one = rows.where(col("dtype").equalTo(d))

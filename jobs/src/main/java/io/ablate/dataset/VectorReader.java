@@ -3,10 +3,16 @@ package io.ablate.dataset;
 import io.ablate.encoding.Dtype;
 import io.ablate.AblateException;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.apache.spark.rdd.InputFileBlockHolder;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.ByteType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.IntegerType;
@@ -52,6 +58,10 @@ public final class VectorReader implements Serializable {
   private final Column token;
   private final int vector;
   private final int dtype;
+  /** Whether the vectors are {@code array<double>}, read rounded to float32. */
+  private final boolean doubles;
+  /** Counts the values that rounding to float32 changed (null: not counted). */
+  private final LongAccumulator rounded;
 
   /** A column of the stored rows: its ordinal (−1 when the files lack it) and its type. */
   private record Column(String name, int ordinal, DataType type) implements Serializable {
@@ -83,14 +93,25 @@ public final class VectorReader implements Serializable {
     String string(InternalRow r, String fallback) {
       return isNull(r) ? fallback : r.getUTF8String(ordinal).toString();
     }
+
+    /** A string or integer id as text (decimal digits for an integer). */
+    String id(InternalRow r) {
+      return type instanceof StringType ? r.getUTF8String(ordinal).toString()
+          : Long.toString(wide(r));
+    }
   }
 
   /** For {@link ActivationDataset#internalRows()}. */
   public VectorReader(ActivationDataset dataset) {
-    this(dataset.encoding(), dataset.storedSchema());
+    this(dataset.encoding(), dataset.storedSchema(), dataset.roundedAccumulator());
   }
 
   VectorReader(ActivationDataset.Encoding encoding, StructType schema) {
+    this(encoding, schema, null);
+  }
+
+  private VectorReader(ActivationDataset.Encoding encoding, StructType schema,
+      LongAccumulator rounded) {
     this.encoding = encoding;
     this.model = Column.of(schema, "model");
     this.checkpoint = Column.of(schema, "checkpoint");
@@ -100,6 +121,9 @@ public final class VectorReader implements Serializable {
     this.token = Column.of(schema, "token");
     this.vector = schema.fieldIndex(encoding == ActivationDataset.Encoding.ARRAY ? "values" : "data");
     this.dtype = encoding == ActivationDataset.Encoding.BINARY ? schema.fieldIndex("dtype") : -1;
+    this.doubles = encoding == ActivationDataset.Encoding.ARRAY
+        && ((ArrayType) schema.fields()[vector].dataType()).elementType() instanceof DoubleType;
+    this.rounded = rounded;
   }
 
   public Key key(InternalRow r) {
@@ -144,17 +168,27 @@ public final class VectorReader implements Serializable {
           throw AblateException.badInput("%s: %s", where(r), NULL_ELEMENT);
         }
       }
-      return values.toFloatArray();
+      return doubles ? rounded(values.toDoubleArray()) : values.toFloatArray();
     }
     if (r.isNullAt(dtype)) {
-      throw AblateException.badInput("%s: dtype is null; valid: f32, bf16, f16", where(r));
+      throw AblateException.badInput("%s: dtype is null; valid: %s", where(r), DTYPES);
     }
     String name = r.getUTF8String(dtype).toString();
+    if (isF64(name)) {
+      byte[] bytes = r.getBinary(vector);
+      if (bytes.length % Double.BYTES != 0) {
+        throw AblateException.badInput("%s: binary vector of %d bytes is not a multiple of 8 "
+            + "(dtype f64)", where(r), bytes.length);
+      }
+      double[] d = new double[bytes.length / Double.BYTES];
+      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(d);
+      return rounded(d);
+    }
     Dtype d;
     try {
       d = Dtype.parse(name);
     } catch (AblateException e) {
-      throw AblateException.badInput("%s: %s", where(r), e.getMessage());
+      throw AblateException.badInput("%s: unknown dtype '%s'; valid: %s", where(r), name, DTYPES);
     }
     byte[] bytes = r.getBinary(vector);
     if (bytes.length % d.width() != 0) {
@@ -162,6 +196,35 @@ public final class VectorReader implements Serializable {
           + "(dtype %s)", where(r), bytes.length, d.width(), d.label());
     }
     return d.decode(bytes);
+  }
+
+  /**
+   * float64 values rounded to nearest float32, the variants' input (the reference is then computed
+   * on the same float32 values); counts the values the rounding changed (a NaN stays a NaN).
+   */
+  private float[] rounded(double[] d) {
+    float[] f = new float[d.length];
+    long changed = 0;
+    for (int i = 0; i < d.length; i++) {
+      f[i] = (float) d[i];
+      changed += f[i] != d[i] && !Double.isNaN(d[i]) ? 1 : 0;
+    }
+    if (rounded != null && changed != 0) {
+      rounded.add(changed);
+    }
+    return f;
+  }
+
+  /** The binary dtypes the CPU passes read. */
+  public static final String DTYPES = "f32, bf16, f16, f64";
+
+  /**
+   * Whether a binary dtype is little-endian float64, read rounded to float32 as {@code
+   * array<double>} vectors are (not one of the {@link Dtype}s the activation functions encode).
+   */
+  public static boolean isF64(String dtype) {
+    String d = dtype.trim().toLowerCase(java.util.Locale.ROOT);
+    return d.equals("f64") || d.equals("float64") || d.equals("double");
   }
 
   /** What is wrong with a row whose vector column is null (after the row's place). */
@@ -179,7 +242,7 @@ public final class VectorReader implements Serializable {
     String f = file().toString();
     StringBuilder sb = new StringBuilder(f.isEmpty() ? "?" : f);
     if (!sampleId.isNull(r)) {
-      sb.append(", sample_id ").append(r.getUTF8String(sampleId.ordinal()));
+      sb.append(", sample_id ").append(sampleId.id(r));
     }
     if (!token.isNull(r)) {
       sb.append(", token ").append(token.wide(r));

@@ -7,6 +7,7 @@ import io.ablate.accuracy.ErrorStats;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
+import io.ablate.dataset.Source;
 import io.ablate.gate.Gate;
 import io.ablate.gate.GateResults;
 import io.ablate.gate.Gates;
@@ -48,7 +49,7 @@ public final class AblationJob {
    * @param engine the CPU pass or the GPU plan ({@link AccuracyPlan})
    * @param gates the gates on the accuracy rows ({@link #gates}), or {@link Gates#NONE}
    */
-  public record Options(String input, String metrics, List<Variant> variants, Variant reference,
+  public record Options(Source input, String metrics, List<Variant> variants, Variant reference,
       Variant gatedReference, RunId runId, ActivationDataset.OnBadFile onBadFile,
       LatencyPass latency, Engine engine, Gates gates) {
     /** Checks the references (bad input), without Spark. */
@@ -58,7 +59,7 @@ public final class AblationJob {
     }
 
     /** Options without gates. */
-    public Options(String input, String metrics, List<Variant> variants, Variant reference,
+    public Options(Source input, String metrics, List<Variant> variants, Variant reference,
         Variant gatedReference, RunId runId, ActivationDataset.OnBadFile onBadFile,
         LatencyPass latency, Engine engine) {
       this(input, metrics, variants, reference, gatedReference, runId, onBadFile, latency, engine,
@@ -114,6 +115,7 @@ public final class AblationJob {
         .put("on_bad_file", o.onBadFile().name().toLowerCase(Locale.ROOT))
         .put("skipped_files", dataset.skipped().size())
         .put("engine", o.engine().label(spark));
+    Inputs.record(args, dataset);
     if (!o.gates().isEmpty()) {
       args.put("gate", o.gates().text());
     }
@@ -121,7 +123,7 @@ public final class AblationJob {
       args.put("latency", true).put("latency_batch", o.latency().batchElems())
           .put("latency_reps", o.latency().reps());
     }
-    RunRecord record = RunRecord.start(o.runId(), "ablate", args.json(), o.input(),
+    RunRecord record = RunRecord.start(o.runId(), "ablate", args.json(), o.input().toString(),
         dataset.fingerprint(), spark);
     listener.runStarted(o.runId().value(), String.format(Locale.ROOT, "%d variants over %s (%s)",
         o.variants().size(), o.input(), Inputs.files(dataset)));
@@ -131,6 +133,7 @@ public final class AblationJob {
           ? Phases.run(spark, listener, "accuracy plan", () -> new AccuracyPlan(o.variants(),
               o.reference(), o.gatedReference()).run(dataset, o.engine().label(spark)))
           : Phases.run(spark, listener, "accuracy pass", () -> pass.run(dataset));
+      Inputs.recordRounding(run, args, dataset, !o.engine().gpuPlan(spark));
       List<Row> accuracyRows = rows(accuracy);
       run.write(Tables.ACCURACY, Tables.ACCURACY_SCHEMA, accuracyRows);
       GateResults checks = o.gates().check(accuracyRows.stream()

@@ -6,6 +6,7 @@ import io.ablate.eval.PromptData;
 import io.ablate.model.ModelConfig;
 import io.ablate.model.ModelDir;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -21,9 +22,11 @@ public final class CaptureJob {
    * parallelism; {@code perTask} 0 for every prompt.
    */
   public record Options(String model, String prompts, String out, int[] layers, Dtype dtype,
-      int partitions, int perTask, boolean overwrite) {
+      int partitions, int perTask, boolean overwrite, List<String> partitionBy) {
     public Options {
       layers = layers.clone();
+      partitionBy = List.copyOf(partitionBy);
+      DatasetWriter.checkPartitionBy(partitionBy);
       ModelDir.check(Path.of(model));
     }
   }
@@ -42,7 +45,8 @@ public final class CaptureJob {
     long t0 = System.nanoTime();
     long vectors = Phases.run(spark, listener, "capture", () -> {
       DatasetWriter.write(spark, capture.run(PromptData.perTask(
-          PromptData.read(spark, o.prompts()), o.perTask())), o.out(), o.overwrite());
+          PromptData.read(spark, o.prompts()), o.perTask())), o.out(), o.overwrite(),
+          o.partitionBy());
       return spark.read().parquet(o.out()).count();
     });
     return new Result(o.out(), vectors, Capture.site(config), (System.nanoTime() - t0) / 1e9);

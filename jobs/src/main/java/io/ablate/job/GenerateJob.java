@@ -1,5 +1,6 @@
 package io.ablate.job;
 
+import java.util.List;
 import io.ablate.dataset.ActivationDataset;
 import io.ablate.dataset.Generator;
 import org.apache.spark.sql.SparkSession;
@@ -9,7 +10,13 @@ public final class GenerateJob {
   private GenerateJob() {}
 
   /** What to write, where. */
-  public record Options(Generator.Spec spec, String out, boolean overwrite) {}
+  public record Options(Generator.Spec spec, String out, boolean overwrite,
+      List<String> partitionBy) {
+    public Options {
+      partitionBy = List.copyOf(partitionBy);
+      DatasetWriter.checkPartitionBy(partitionBy);
+    }
+  }
 
   /** What was written: vectors, float values and the seconds it took. */
   public record Result(String out, long vectors, long values, double seconds) {}
@@ -19,7 +26,8 @@ public final class GenerateJob {
     Generator.Spec spec = o.spec();
     long start = System.nanoTime();
     Phases.run(spark, listener, "generate " + o.out(), () -> {
-      DatasetWriter.write(spark, new Generator(spec).generate(spark), o.out(), o.overwrite());
+      DatasetWriter.write(spark, new Generator(spec).generate(spark), o.out(), o.overwrite(),
+          o.partitionBy());
       return null;
     });
     long vectors = spec.rows() * spec.layers() * spec.sites().size();

@@ -2,6 +2,7 @@ package io.ablate.job;
 
 import io.ablate.activation.Variant;
 import io.ablate.dataset.ActivationDataset;
+import io.ablate.dataset.Source;
 import io.ablate.profile.Profile;
 import io.ablate.profile.ProfilePass;
 import io.ablate.profile.ProfilePlan;
@@ -27,7 +28,7 @@ public final class ProfileJob {
    * What to run: {@code variants} may be empty (raw inputs only); {@code k} the sketch's;
    * {@code engine} the CPU pass or the GPU plan ({@link ProfilePlan}).
    */
-  public record Options(String input, String metrics, List<Variant> variants, int k, RunId runId,
+  public record Options(Source input, String metrics, List<Variant> variants, int k, RunId runId,
       ActivationDataset.OnBadFile onBadFile, Engine engine) {
     public Options {
       variants = List.copyOf(variants);
@@ -42,13 +43,13 @@ public final class ProfileJob {
   /** Runs the job in {@code spark} (which the caller owns). */
   public static Result run(SparkSession spark, Options o, JobListener listener) {
     ActivationDataset dataset = ActivationDataset.open(spark, o.input(), o.onBadFile());
-    String args = new RunArgs()
+    RunArgs args = Inputs.record(new RunArgs()
         .put("variants", o.variants().stream().map(Variant::name).collect(Collectors.joining(";")))
         .put("sketch_k", o.k())
         .put("on_bad_file", o.onBadFile().name().toLowerCase(Locale.ROOT))
         .put("skipped_files", dataset.skipped().size())
-        .put("engine", o.engine().label(spark)).json();
-    RunRecord record = RunRecord.start(o.runId(), "profile", args, o.input(),
+        .put("engine", o.engine().label(spark)), dataset);
+    RunRecord record = RunRecord.start(o.runId(), "profile", args.json(), o.input().toString(),
         dataset.fingerprint(), spark);
     listener.runStarted(o.runId().value(), "profiles of " + o.input() + " ("
         + Inputs.files(dataset) + ")");
@@ -59,6 +60,7 @@ public final class ProfileJob {
               () -> new ProfilePlan(o.variants(), o.k()).run(dataset))
           : Phases.run(spark, listener, "profile pass",
               () -> new ProfilePass(o.variants(), o.k()).run(dataset));
+      Inputs.recordRounding(run, args, dataset, !o.engine().gpuPlan(spark));
       run.write(Tables.PROFILES, Tables.PROFILES_SCHEMA,
           profiles.stream().map(Profile::toRow).toList());
       return new Result(o.runId(), o.metrics(), dataset.files().size(), dataset.skipped().size(),

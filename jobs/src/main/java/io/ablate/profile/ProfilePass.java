@@ -34,7 +34,9 @@ import scala.Tuple2;
  * splits a row group across partitions and reads its rows in file order, so each unit's values
  * arrive in the same order in one task whatever the partitioning. Rows are placed in their row
  * group by counting each split's rows against the footer ({@link RowGroups.Cursor}), so the pass
- * reads the same query as the ablation pass and a plain scan. Each unit sketch is built by a
+ * reads the same query as the ablation pass and a plain scan; under a selection it reads every
+ * row group of the selected files ({@link ActivationDataset#placedRows()}: a group Parquet's
+ * filters left out would upset the count) and tests each row once placed. Each unit sketch is built by a
  * {@link SketchBuilder} with its own coin flips, seeded from the key, the file's position in the
  * sorted file list and the row group (no shared state: tasks build in parallel). Unit sketches are
  * then merged in unit order, in groups of {@value #GROUP} consecutive units on the executors and
@@ -81,12 +83,13 @@ public final class ProfilePass implements Serializable {
       units += groupsOf.get(key).count();
     }
     Units layout = new Units(groupsOf, bases, ordinals);
-    JavaRDD<InternalRow> rows = dataset.internalRows();
+    JavaRDD<InternalRow> rows = dataset.placedRows();
+    ActivationDataset.RowFilter filter = dataset.rowFilter();
     LongAccumulator values = rows.context().longAccumulator(VectorReader.VALUES_ACCUMULATOR);
     ProfilePass pass = this;
     List<Tuple2<Object, Object>> merged = rows
         .mapPartitions((Iterator<InternalRow> it) ->
-            pass.partition(reader, layout, it, values).iterator())
+            pass.partition(reader, layout, filter, it, values).iterator())
         .mapToPair(t -> t)
         .reduceByKey(ProfilePass::mergeValues)
         .mapValues(v -> v instanceof ValueStats ? v : pass.mergeGroup(v))
@@ -176,7 +179,7 @@ public final class ProfilePass implements Serializable {
 
   /** The accumulators of one partition: (ProfileKey, ValueStats) and (Group, [UnitSketch]). */
   List<Tuple2<Object, Object>> partition(VectorReader reader, Units layout,
-      Iterator<InternalRow> rows, LongAccumulator values) {
+      ActivationDataset.RowFilter filter, Iterator<InternalRow> rows, LongAccumulator values) {
     Map<String, Variant> resolved = new HashMap<>();
     Map<String, Kernel> kernels = new HashMap<>();
     for (String name : variants) {
@@ -198,6 +201,9 @@ public final class ProfilePass implements Serializable {
       InternalRow r = rows.next();
       // Every row is placed: the placer counts rows.
       int group = placer.placeCurrent();
+      if (!filter.test(r)) {
+        continue;
+      }
       if (!placer.fileKey().equals(fileKey)) {
         fileKey = placer.fileKey();
         base = layout.bases().get(fileKey);

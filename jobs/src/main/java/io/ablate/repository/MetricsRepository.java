@@ -513,6 +513,12 @@ public final class MetricsRepository {
       return id;
     }
 
+    /** Replaces the run's args (with a figure only the work finds); written when it commits. */
+    public void args(String json) {
+      checkOpen("args");
+      record = record.withArgs(json);
+    }
+
     /** The run's latest record, as written to the {@code runs} table. */
     public RunRecord record() {
       return record;

@@ -182,6 +182,12 @@ public record RunRecord(RunId runId, String job, Status status, Instant startedA
         platform);
   }
 
+  /** This record with other args (a figure the work found, added before the run commits). */
+  public RunRecord withArgs(String newArgs) {
+    return new RunRecord(runId, job, status, startedAt, finishedAt, newArgs, inputs,
+        inputFingerprint, sparkMaster, executors, version, host, error, exitCode, platform);
+  }
+
   /** This record, running since {@code startedAt} (kept if set), not finished, no error. */
   public RunRecord running() {
     return new RunRecord(runId, job, Status.RUNNING, startedAt, null, args, inputs,

@@ -100,14 +100,19 @@ class CliTest {
     assertTrue(plan.out().contains("Verdict: not all on the GPU"), plan.out());
     assertTrue(plan.out().lines().anyMatch(l -> l.trim().startsWith("! <ActivationExpression> "
         + "act(gelu@int8)")), plan.out());
-    // The profile pass's two plans: all on the GPU for variants with GPU forms.
+    // The profile pass's two plans: all on the GPU for variants with GPU forms, the selection's
+    // filter included.
     Result profile = run("explain-gpu", "--pass", "profile", "--input",
-        repoRoot().resolve("data-samples/activations").toString(), "--variants", "relu;swiglu");
+        repoRoot().resolve("data-samples/activations").toString(), "--variants", "relu;swiglu",
+        "--where", "layer BETWEEN 1 AND 2");
     assertEquals(0, profile.code(), profile.err());
     assertTrue(profile.out().contains("placement of the profile pass's statistics plan")
         && profile.out().contains("placement of the profile pass's histogram plan"),
         profile.out());
     assertTrue(profile.out().contains("*Exec <GenerateExec> will run on GPU"), profile.out());
+    assertTrue(profile.out().lines().anyMatch(l -> l.contains("*Expression <GreaterThanOrEqual>")
+        && l.contains("layer")) && profile.out().lines().anyMatch(l -> l.contains(
+        "*Expression <LessThanOrEqual>") && l.contains("layer")), profile.out());
     assertTrue(profile.out().contains("Verdict: every operator and expression runs on the GPU"),
         profile.out());
     Result badPass = run("explain-gpu", "--pass", "drift", "--input", "x");

@@ -129,6 +129,31 @@ class ModelCommandsTest {
     } finally {
       spark.stop();
     }
+    // The same capture partitioned by model and layer: the directories hold what the files no
+    // longer do, and the ablation job reads the same accuracy from either layout.
+    String parted = dir.resolve("acts-partitioned").toString();
+    CliTest.Result capParted = CliTest.run("capture", "--master", "local[1]", "--model",
+        model.toString(), "--prompts", prompts.toString(), "--out", parted, "--partition-by",
+        "model,layer");
+    assertEquals(0, capParted.code(), capParted.err());
+    assertTrue(Files.isDirectory(Path.of(parted, "model=" + model.getFileName(), "layer=1")));
+    String metrics = dir.resolve("metrics-sharded").toString();
+    for (String[] run : List.of(new String[] {acts, "flat"}, new String[] {parted, "parted"})) {
+      CliTest.Result abl = CliTest.run("ablate", "--master", "local[1]", "--input", run[0],
+          "--metrics", metrics, "--variants", "swiglu@bf16", "--run-id", run[1]);
+      assertEquals(0, abl.code(), abl.err());
+    }
+    SparkSession again = LocalSpark.builder("sharded-capture").getOrCreate();
+    try {
+      MetricsRepository repo = MetricsRepository.open(again, metrics);
+      List<Row> flat = repo.read("accuracy").where("run_id = 'flat'").drop("run_id")
+          .orderBy("layer").collectAsList();
+      assertEquals(2, flat.size(), flat.toString());
+      assertEquals(flat, repo.read("accuracy").where("run_id = 'parted'").drop("run_id")
+          .orderBy("layer").collectAsList());
+    } finally {
+      again.stop();
+    }
   }
 
   @Test

@@ -82,9 +82,9 @@ class ActivationDatasetTest {
     assertMessage(openFails(write("nolayer", "SELECT CAST(array(1) AS ARRAY<FLOAT>) AS values")),
         "required column 'layer' (int) is missing");
     assertMessage(openFails(write("strlayer", "SELECT 'x' AS layer, "
-        + "CAST(array(1) AS ARRAY<FLOAT>) AS values")), "column 'layer' has type string; expected int");
-    assertMessage(openFails(write("doubles", "SELECT 1 AS layer, array(1.0D) AS values")),
-        "column 'values' has type array<double>; expected array<float>");
+        + "CAST(array(1) AS ARRAY<FLOAT>) AS values")), "column 'layer' has type string; expected an integer type");
+    assertMessage(openFails(write("strings", "SELECT 1 AS layer, array('1') AS values")),
+        "column 'values' has type array<string>; expected array<float> or array<double>");
     assertMessage(openFails(write("nodtype", "SELECT 1 AS layer, CAST('abcd' AS BINARY) AS data")),
         "column 'dtype' is missing");
     assertMessage(openFails(write("novector", "SELECT 1 AS layer, 2 AS other")),

@@ -60,10 +60,15 @@ class VectorReaderTest {
 
   @Test
   void badRowsAreNamedByFileSampleAndValue() {
-    String unknown = dir.resolve("f64").toString();
+    String unknown = dir.resolve("f80").toString();
     spark.sql("SELECT 1 AS layer, 's7' AS sample_id, 3 AS token, CAST('abcdefgh' AS BINARY) AS data, "
-        + "'f64' AS dtype").write().parquet(unknown);
-    assertFails(unknown, "unknown dtype 'f64'", "sample_id s7", "token 3", "f64/part-");
+        + "'f80' AS dtype").write().parquet(unknown);
+    assertFails(unknown, "unknown dtype 'f80'; valid: f32, bf16, f16, f64", "sample_id s7",
+        "token 3", "f80/part-");
+    String f64 = dir.resolve("odd-f64").toString();
+    spark.sql("SELECT 4 AS layer, 12 AS sample_id, CAST('abcdefghijkl' AS BINARY) AS data, "
+        + "'f64' AS dtype").write().parquet(f64);
+    assertFails(f64, "12 bytes is not a multiple of 8 (dtype f64)", "sample_id 12", "layer 4");
     String odd = dir.resolve("odd").toString();
     spark.sql("SELECT 2 AS layer, CAST('abcdefg' AS BINARY) AS data, 'f32' AS dtype")
         .write().parquet(odd);
