@@ -7,6 +7,13 @@ package io.ablate.activation;
  * and an infinite reference must be matched exactly.
  */
 public record AccuracyBound(double ulps, double absolute) {
+  /**
+   * The absolute floor of a bound that holds in ulps wherever the result is a normal float32: one
+   * subnormal step, 2⁻¹⁴⁹, below the ulp of every normal float, so that it only governs subnormal
+   * results (where an ulp is 2⁻¹⁴⁹ whatever the value's size).
+   */
+  public static final double SUBNORMAL = 0x1p-149;
+
   /** Exact: the float32 value nearest the reference. */
   public static final AccuracyBound EXACT = new AccuracyBound(0.5, 0);
 
