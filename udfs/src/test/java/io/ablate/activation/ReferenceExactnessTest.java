@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ablate.expr.Interpreter;
+import io.ablate.kernel.Inputs;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,19 +51,9 @@ class ReferenceExactnessTest {
   static final String RESOURCE = "/io/ablate/activation/exact-values.csv.gz";
   /** Relative bound, per unit of {@link #amplification}. */
   static final double REL = 1e-14;
-  static final String RATIONAL =
-      "rational(p=[0.0218,0.5,1.5957,1.1915,0.5,0.0218],q=[2.383,0,1,0])";
 
   static List<String> variants() {
-    List<String> v = new ArrayList<>();
-    for (Activation a : Catalogue.all()) {
-      if (!a.name().equals("rational")) {
-        v.add(a.name());
-      }
-    }
-    v.addAll(List.of("leaky_relu(alpha=0.2)", "swish(beta=1.5)", "swish(beta=0.25)",
-        "softplus(beta=2)", "elu(alpha=0.5)", RATIONAL));
-    return v;
+    return Inputs.suiteVariants();
   }
 
   /**

@@ -14,7 +14,27 @@ public final class Inputs {
     Float.intBitsToFloat(0x7fc00001), Float.intBitsToFloat(0xffc00000), // other NaN payloads
   };
 
+  /** The rational variant the suites check (a Padé fit of GELU). */
+  public static final String RATIONAL =
+      "rational(p=[0.0218,0.5,1.5957,1.1915,0.5,0.0218],q=[2.383,0,1,0])";
+
   private Inputs() {}
+
+  /**
+   * The variants the accuracy suites check: the catalogue with its defaults, plus non-default
+   * parameters and {@link #RATIONAL}.
+   */
+  public static java.util.List<String> suiteVariants() {
+    java.util.List<String> v = new java.util.ArrayList<>();
+    for (io.ablate.activation.Activation a : io.ablate.activation.Catalogue.all()) {
+      if (!a.name().equals("rational")) {
+        v.add(a.name());
+      }
+    }
+    v.addAll(java.util.List.of("leaky_relu(alpha=0.2)", "swish(beta=1.5)", "swish(beta=0.25)",
+        "softplus(beta=2)", "elu(alpha=0.5)", RATIONAL));
+    return v;
+  }
 
   /** {@code n + 1} evenly spaced float32 values from {@code lo} to {@code hi}. */
   public static float[] grid(float lo, float hi, int n) {
