@@ -117,16 +117,19 @@ final class ExactValues {
     return kk.multiply(exact(x, digits));
   }
 
+  /**
+   * The value of a function that is x·(1 − tiny) for t &gt; {@value #FAR} and tiny for t &lt;
+   * −{@value #FAR} (x·σ(t), softplus, mish): x or 0 there, exact to far below a double's
+   * precision; null in between.
+   */
+  private static Apfloat farLimit(double t, double x) {
+    return t > FAR ? exact(x, WORK) : t < -FAR ? zero() : null;
+  }
+
   /** x · σ(kx). */
   private static Apfloat timesSigmoid(double x, double k) {
-    double t = k * x;
-    if (t > FAR) {
-      return exact(x, WORK);
-    }
-    if (t < -FAR) {
-      return zero();
-    }
-    return exact(x, WORK).multiply(sigmoid(x, k));
+    Apfloat far = farLimit(k * x, x);
+    return far != null ? far : exact(x, WORK).multiply(sigmoid(x, k));
   }
 
   /** ½·x·erfc(−x/√2). */
@@ -164,11 +167,9 @@ final class ExactValues {
 
   /** x·tanh(ln(1 + e^x)). */
   private static Apfloat mish(double x) {
-    if (x > FAR) {
-      return exact(x, WORK);
-    }
-    if (x < -FAR) {
-      return zero();
+    Apfloat far = farLimit(x, x);
+    if (far != null) {
+      return far;
     }
     long digits = WORK + extraFor(x);
     Apfloat ax = exact(x, digits);
@@ -179,11 +180,9 @@ final class ExactValues {
   /** ln(1 + e^(βx)) / β. */
   private static Apfloat softplus(double x, double beta) {
     double t = beta * x;
-    if (t > FAR) {
-      return exact(x, WORK);
-    }
-    if (t < -FAR) {
-      return zero();
+    Apfloat far = farLimit(t, x);
+    if (far != null) {
+      return far;
     }
     long digits = WORK + extraFor(t);
     Apfloat b = exact(beta, digits);
