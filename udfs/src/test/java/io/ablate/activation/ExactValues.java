@@ -168,26 +168,20 @@ final class ExactValues {
   /** x·tanh(ln(1 + e^x)). */
   private static Apfloat mish(double x) {
     Apfloat far = farLimit(x, x);
-    if (far != null) {
-      return far;
-    }
-    long digits = WORK + extraFor(x);
-    Apfloat ax = exact(x, digits);
-    Apfloat one = new Apfloat(1, digits);
-    return ax.multiply(ApfloatMath.tanh(ApfloatMath.log(one.add(ApfloatMath.exp(ax)))));
+    return far != null ? far : exact(x, WORK).multiply(ApfloatMath.tanh(softplusOf(x, 1)));
   }
 
   /** ln(1 + e^(βx)) / β. */
   private static Apfloat softplus(double x, double beta) {
-    double t = beta * x;
-    Apfloat far = farLimit(t, x);
-    if (far != null) {
-      return far;
-    }
-    long digits = WORK + extraFor(t);
-    Apfloat b = exact(beta, digits);
+    Apfloat far = farLimit(beta * x, x);
+    return far != null ? far : softplusOf(x, beta).divide(exact(beta, WORK));
+  }
+
+  /** ln(1 + e^(βx)), with the digits that 1 + e^(βx) loses for βx &lt; 0. */
+  private static Apfloat softplusOf(double x, double beta) {
+    long digits = WORK + extraFor(beta * x);
     Apfloat one = new Apfloat(1, digits);
-    return ApfloatMath.log(one.add(ApfloatMath.exp(b.multiply(exact(x, digits))))).divide(b);
+    return ApfloatMath.log(one.add(ApfloatMath.exp(exact(beta, digits).multiply(exact(x, digits)))));
   }
 
   /** x for x &gt; 0, α·(e^x − 1) else (e^x − 1 with the digits it needs near 0). */
