@@ -29,6 +29,7 @@ final class ErrorGroupUdf extends AbstractFunction3<Object, Object, Object, Obje
       .add("inf_in", DataTypes.LongType).add("nan_out", DataTypes.LongType)
       .add("special", DataTypes.LongType).add("special_mismatch", DataTypes.LongType)
       .add("compared", DataTypes.LongType).add("zeros_out", DataTypes.LongType)
+      .add("ulp_excluded", DataTypes.LongType)
       .add("max_abs", DataTypes.DoubleType).add("max_rel", DataTypes.DoubleType)
       .add("max_ulp", DataTypes.DoubleType)
       .add("abs_err", DataTypes.DoubleType).add("abs_err_comp", DataTypes.DoubleType)
@@ -64,7 +65,7 @@ final class ErrorGroupUdf extends AbstractFunction3<Object, Object, Object, Obje
 
   static Row row(ErrorStats.Group g) {
     return RowFactory.create(g.n(), g.nanIn(), g.infIn(), g.nanOut(), g.special(),
-        g.specialMismatch(), g.compared(), g.zerosOut(), g.maxAbs(), g.maxRel(), g.maxUlp(),
+        g.specialMismatch(), g.compared(), g.zerosOut(), g.ulpExcluded(), g.maxAbs(), g.maxRel(), g.maxUlp(),
         g.absErr(), g.absErrComp(), g.sqErr(), g.sqErrComp(), g.sqRef(), g.sqRefComp(), g.sqOut(),
         g.sqOutComp(), g.refOut(), g.refOutComp());
   }
@@ -72,10 +73,10 @@ final class ErrorGroupUdf extends AbstractFunction3<Object, Object, Object, Obje
   /** A group from a struct of {@link #SCHEMA}. */
   static ErrorStats.Group fromRow(Row s) {
     return new ErrorStats.Group(s.getLong(0), s.getLong(1), s.getLong(2), s.getLong(3),
-        s.getLong(4), s.getLong(5), s.getLong(6), s.getLong(7), s.getDouble(8), s.getDouble(9),
+        s.getLong(4), s.getLong(5), s.getLong(6), s.getLong(7), s.getLong(8), s.getDouble(9),
         s.getDouble(10), s.getDouble(11), s.getDouble(12), s.getDouble(13), s.getDouble(14),
         s.getDouble(15), s.getDouble(16), s.getDouble(17), s.getDouble(18), s.getDouble(19),
-        s.getDouble(20));
+        s.getDouble(20), s.getDouble(21));
   }
 
   @Override

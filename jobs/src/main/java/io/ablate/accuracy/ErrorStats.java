@@ -36,9 +36,14 @@ import java.util.Objects;
  *   <li>{@code mean_abs_err} = Σ|err| / m; {@code rmse} = sqrt(Σerr² / m);
  *   <li>{@code max_rel_err} = max |err| / |r| over the elements with |r| ≥ {@value #REL_FLOOR}
  *       (NaN if there are none);
- *   <li>{@code max_ulp} = max |err| / ulp((float) r), in float32 ULPs of the reference; the ulp of 0
- *       is {@link Float#MIN_VALUE} and a reference beyond the float range uses ulp(Float.MAX_VALUE)
- *       = 2<sup>104</sup>;
+ *   <li>{@code max_ulp} = max |err| / ulp((float) r), in float32 ULPs of the reference, over the
+ *       compared elements whose reference rounds to a <em>normal</em> float32 (2<sup>−126</sup> ≤
+ *       |(float) r| ≤ {@link Float#MAX_VALUE}): there an ulp is a relative measure, 2<sup>−24</sup>
+ *       to 2<sup>−23</sup> of |r|. A reference that rounds to zero, to a subnormal or beyond the
+ *       float range has no such ulp (the ulp of a subnormal is 2<sup>−149</sup> whatever its size,
+ *       so any error in a tiny reference would read as millions of ulps); those elements are left
+ *       out and counted in {@code ulp_excluded}, and their error is in {@code max_abs_err};
+ *   <li>{@code ulp_excluded} = the number of compared elements left out of {@code max_ulp};
  *   <li>{@code cos_sim} = Σ(r·y) / sqrt(Σr² · Σy²), computed as Σry / (sqrt Σr² · sqrt Σy²); 1 when
  *       both sums of squares are 0, 0 when exactly one is;
  *   <li>{@code snr_db} = 10·log10(Σr² / Σerr²); +Inf when Σerr² = 0;
@@ -76,7 +81,17 @@ public final class ErrorStats implements Serializable {
   private static final long serialVersionUID = 1L;
   /** |reference| below this is left out of {@code max_rel_err}. */
   public static final double REL_FLOOR = 1e-6;
-  private static final int FORMAT_VERSION = 1;
+  /**
+   * The smallest |r| whose float32 rounding is normal: the midpoint between the largest subnormal
+   * and 2<sup>−126</sup>, which rounds (to even) up to 2<sup>−126</sup>.
+   */
+  static final double ULP_LOW = 0x1p-126 - 0x1p-150;
+  /**
+   * The smallest |r| whose float32 rounding overflows: the midpoint between
+   * {@link Float#MAX_VALUE} and 2<sup>128</sup>, which rounds (to even) to infinity.
+   */
+  static final double ULP_HIGH = 0x1p128 - 0x1p103;
+  private static final int FORMAT_VERSION = 2;
 
   private long n;
   private long nanIn;
@@ -86,6 +101,7 @@ public final class ErrorStats implements Serializable {
   private long specialMismatch;
   private long compared;
   private long zerosOut;
+  private long ulpExcluded;
   // Maxima of non-negative values; -Inf means "none yet".
   private double maxAbs = Double.NEGATIVE_INFINITY;
   private double maxRel = Double.NEGATIVE_INFINITY;
@@ -215,6 +231,7 @@ public final class ErrorStats implements Serializable {
     double[] y = outputs;
     Widen.toDoubles(output, outOff, y, 0, blocks);
     long zeros = 0;
+    lanes[GroupSumsSimd.EXCLUDED] = 0;
     for (int lane = 0; lane < LANES; lane += GroupSumsSimd.WIDTH) {
       long z = GroupSumsSimd.sums(y, 0, reference, refOff, blocks, lane, maxRel,
           maxUlp * (1 - 0x1p-50), lanes);
@@ -225,14 +242,17 @@ public final class ErrorStats implements Serializable {
     }
     double mAbs = Math.max(maxAbs, lanes[GroupSumsSimd.MAX_ABS]);
     boolean candidate = !(lanes[GroupSumsSimd.CANDIDATE] <= 0);
+    long excluded = (long) lanes[GroupSumsSimd.EXCLUDED];
     for (int k = blocks; k < len; k++) {
       float o = output[outOff + k];
       zeros += o == 0f ? 1 : 0;
+      excluded += inUlpRange(Math.abs(reference[refOff + k])) ? 0 : 1;
       mAbs = Math.max(mAbs, addToLane(k % LANES, o, reference[refOff + k]));
     }
     n += len;
     compared += len;
     zerosOut += zeros;
+    ulpExcluded += excluded;
     maxAbs = mAbs;
     // Exact maxima: over the whole group if the vectors saw a candidate, else over the tail.
     int from = candidate ? 0 : blocks;
@@ -251,6 +271,7 @@ public final class ErrorStats implements Serializable {
     long groupMismatch = 0;
     long groupCompared = 0;
     long groupZeros = 0;
+    long groupExcluded = 0;
     double mAbs = maxAbs;
     for (int k = 0; k < len; k++) {
       float x = input[inOff + k];
@@ -280,6 +301,9 @@ public final class ErrorStats implements Serializable {
       if (o == 0f) {
         groupZeros++;
       }
+      if (!inUlpRange(Math.abs(r))) {
+        groupExcluded++;
+      }
       double abs = addToLane(k % LANES, y, r);
       if (abs > mAbs) {
         mAbs = abs;
@@ -293,6 +317,7 @@ public final class ErrorStats implements Serializable {
     specialMismatch += groupMismatch;
     compared += groupCompared;
     zerosOut += groupZeros;
+    ulpExcluded += groupExcluded;
     maxAbs = mAbs;
   }
 
@@ -333,9 +358,9 @@ public final class ErrorStats implements Serializable {
           relBound = rel * (1 - 0x1p-50);
         }
       }
-      // ulp((float) r) ≥ |r|·2^-24 below the float range, so ulps ≤ abs·2^24/|r|: only a candidate
+      // ulp((float) r) ≥ |r|·2^-24 for a normal (float) r, so ulps ≤ abs·2^24/|r|: only a candidate
       // maximum needs its ulp. (Written negated: −Inf·0, before the first maximum, is NaN.)
-      if (!(abs * 0x1p24 <= ulpBound * absRef) || absRef >= 0x1p127) {
+      if (inUlpRange(absRef) && !(abs * 0x1p24 <= ulpBound * absRef)) {
         double ulps = abs * inverseFloatUlp(r);
         if (ulps > mUlp) {
           mUlp = ulps;
@@ -345,6 +370,11 @@ public final class ErrorStats implements Serializable {
     }
     maxRel = mRel;
     maxUlp = mUlp;
+  }
+
+  /** Whether a reference of magnitude {@code absRef} rounds to a normal float32 (max_ulp's). */
+  static boolean inUlpRange(double absRef) {
+    return absRef >= ULP_LOW && absRef < ULP_HIGH;
   }
 
   /** Lanes of the group sums: element k of a group is summed in lane k mod LANES. */
@@ -382,12 +412,11 @@ public final class ErrorStats implements Serializable {
 
   /**
    * 1 / ulp((float) r) as a power of two, so that |err| · it equals |err| / ulp exactly as a division
-   * would round: the float exponent field e (clamped to [1, 254]: ulp(0) = Float.MIN_VALUE, beyond
-   * the float range ulp(Float.MAX_VALUE)) gives ulp = 2^(e − 150).
+   * would round: for a normal (float) r (the only ones max_ulp takes) the float exponent field e
+   * gives ulp = 2^(e − 150).
    */
   private static double inverseFloatUlp(double r) {
     int e = (Float.floatToRawIntBits((float) r) >>> 23) & 0xFF;
-    e = Math.min(Math.max(e, 1), 254);
     return Double.longBitsToDouble((long) (150 - e + 1023) << 52);
   }
 
@@ -399,7 +428,7 @@ public final class ErrorStats implements Serializable {
    * when the group's sums are {@link #group}'s, within the group sums' own rounding otherwise.
    */
   public record Group(long n, long nanIn, long infIn, long nanOut, long special,
-      long specialMismatch, long compared, long zerosOut, double maxAbs, double maxRel,
+      long specialMismatch, long compared, long zerosOut, long ulpExcluded, double maxAbs, double maxRel,
       double maxUlp, double absErr, double absErrComp, double sqErr, double sqErrComp,
       double sqRef, double sqRefComp, double sqOut, double sqOutComp, double refOut,
       double refOutComp) implements Serializable {}
@@ -418,7 +447,7 @@ public final class ErrorStats implements Serializable {
     int o = sumIndex(SQ_OUT, 0);
     int ro = sumIndex(REF_OUT, 0);
     return new Group(e.n, e.nanIn, e.infIn, e.nanOut, e.special, e.specialMismatch, e.compared,
-        e.zerosOut, e.maxAbs, e.maxRel, e.maxUlp, l[a], l[a + LANES], l[q], l[q + LANES], l[r],
+        e.zerosOut, e.ulpExcluded, e.maxAbs, e.maxRel, e.maxUlp, l[a], l[a + LANES], l[q], l[q + LANES], l[r],
         l[r + LANES], l[o], l[o + LANES], l[ro], l[ro + LANES]);
   }
 
@@ -432,6 +461,7 @@ public final class ErrorStats implements Serializable {
     specialMismatch += g.specialMismatch();
     compared += g.compared();
     zerosOut += g.zerosOut();
+    ulpExcluded += g.ulpExcluded();
     maxAbs = Math.max(maxAbs, g.maxAbs());
     maxRel = Math.max(maxRel, g.maxRel());
     maxUlp = Math.max(maxUlp, g.maxUlp());
@@ -461,6 +491,7 @@ public final class ErrorStats implements Serializable {
     specialMismatch += other.specialMismatch;
     compared += other.compared;
     zerosOut += other.zerosOut;
+    ulpExcluded += other.ulpExcluded;
     maxAbs = Math.max(maxAbs, other.maxAbs);
     maxRel = Math.max(maxRel, other.maxRel);
     maxUlp = Math.max(maxUlp, other.maxUlp);
@@ -538,9 +569,17 @@ public final class ErrorStats implements Serializable {
     return orNaN(maxRel);
   }
 
-  /** {@code max_ulp}, in float32 ULPs of the reference. */
+  /**
+   * {@code max_ulp}, in float32 ULPs of the reference, over the compared elements whose reference
+   * rounds to a normal float32 (NaN if there are none).
+   */
   public double maxUlp() {
     return orNaN(maxUlp);
+  }
+
+  /** {@code ulp_excluded}: compared elements left out of {@code max_ulp}. */
+  public long ulpExcluded() {
+    return ulpExcluded;
   }
 
   /** {@code cos_sim} between the reference and output vectors. */
@@ -581,21 +620,21 @@ public final class ErrorStats implements Serializable {
   }
 
   /**
-   * Little-endian: version byte, eight longs (n, nan_in, inf_in, nan_out, special, special
-   * mismatches, compared, zeros), three doubles (maxima; −Inf for none), then the five
+   * Little-endian: version byte, nine longs (n, nan_in, inf_in, nan_out, special, special
+   * mismatches, compared, zeros, ulp_excluded), three doubles (maxima; −Inf for none), then the five
    * {@link ExactSum} encodings (Σ|err|, Σerr², Σr², Σy², Σry), each after its int length.
    */
   public byte[] toBytes() {
     byte[][] sums = {sumAbsErr.toBytes(), sumSqErr.toBytes(), sumSqRef.toBytes(), sumSqOut.toBytes(),
         sumRefOut.toBytes()};
-    int size = 1 + 8 * 8 + 3 * 8;
+    int size = 1 + 9 * 8 + 3 * 8;
     for (byte[] s : sums) {
       size += 4 + s.length;
     }
     ByteBuffer buf = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
     buf.put((byte) FORMAT_VERSION);
     buf.putLong(n).putLong(nanIn).putLong(infIn).putLong(nanOut).putLong(special)
-        .putLong(specialMismatch).putLong(compared).putLong(zerosOut);
+        .putLong(specialMismatch).putLong(compared).putLong(zerosOut).putLong(ulpExcluded);
     buf.putDouble(maxAbs).putDouble(maxRel).putDouble(maxUlp);
     for (byte[] s : sums) {
       buf.putInt(s.length).put(s);
@@ -611,7 +650,7 @@ public final class ErrorStats implements Serializable {
       if (version != FORMAT_VERSION) {
         throw AblateException.badInput("corrupt ErrorStats bytes: unknown version %d", version);
       }
-      long[] counts = new long[8];
+      long[] counts = new long[9];
       for (int k = 0; k < counts.length; k++) {
         counts[k] = buf.getLong();
         if (counts[k] < 0) {
@@ -642,6 +681,7 @@ public final class ErrorStats implements Serializable {
       s.specialMismatch = counts[5];
       s.compared = counts[6];
       s.zerosOut = counts[7];
+      s.ulpExcluded = counts[8];
       s.maxAbs = maxima[0];
       s.maxRel = maxima[1];
       s.maxUlp = maxima[2];
@@ -657,6 +697,7 @@ public final class ErrorStats implements Serializable {
     return "ErrorStats[n=" + n + ", nan_in=" + nanIn + ", inf_in=" + infIn + ", nan_out=" + nanOut
         + ", m=" + compared + ", max_abs_err=" + maxAbsErr() + ", mean_abs_err=" + meanAbsErr()
         + ", rmse=" + rmse() + ", max_rel_err=" + maxRelErr() + ", max_ulp=" + maxUlp()
+        + ", ulp_excluded=" + ulpExcluded
         + ", cos_sim=" + cosSim() + ", snr_db=" + snrDb() + ", sparsity_out=" + sparsityOut() + "]";
   }
 }

@@ -15,7 +15,8 @@ import io.ablate.gpu.RowReductions;
  * from its inputs, outputs and reference, with cuDF. Elements are classified as {@link ErrorStats}
  * classifies them (NaN or infinite input, NaN output, special reference, compared); the counts,
  * the maxima (|err|; |err|/|r| for |r| ≥ {@value ErrorStats#REL_FLOOR}; |err| times the inverse
- * float32 ulp of r, built from r's exponent bits as the CPU builds it) are the CPU form's, bit for
+ * float32 ulp of r where r rounds to a normal float32, built from r's exponent bits as the CPU
+ * builds it) are the CPU form's, bit for
  * bit; the five sums are float64 segmented sums of the compared elements' terms (their
  * compensations 0). Rows with a null input, output or reference are null.
  */
@@ -110,19 +111,36 @@ final class GpuErrorGroups {
           DType.BOOL8));
       s.release(aboveFloor);
       ColumnVector rel = s.add(abs.binaryOp(BinaryOp.DIV, absRef, DType.FLOAT64));
-      s.release(absRef);
       ColumnVector maxRel = s.add(RowReductions.reduceWhere(ys, relOk, rel, MAX, none));
       s.release(rel, relOk);
+      // max_ulp only where the reference rounds to a normal float32; the others are counted.
+      Scalar ulpLow = s.add(Scalar.fromDouble(ErrorStats.ULP_LOW));
+      Scalar ulpHigh = s.add(Scalar.fromDouble(ErrorStats.ULP_HIGH));
+      ColumnVector atLeastLow = s.add(absRef.binaryOp(BinaryOp.GREATER_EQUAL, ulpLow,
+          DType.BOOL8));
+      ColumnVector belowHigh = s.add(absRef.binaryOp(BinaryOp.LESS, ulpHigh, DType.BOOL8));
+      s.release(absRef);
+      ColumnVector normal = s.add(atLeastLow.binaryOp(BinaryOp.LOGICAL_AND, belowHigh,
+          DType.BOOL8));
+      s.release(atLeastLow, belowHigh);
+      ColumnVector ulpOk = s.add(compared.binaryOp(BinaryOp.LOGICAL_AND, normal, DType.BOOL8));
+      ColumnVector notNormal = s.add(normal.not());
+      s.release(normal);
+      ColumnVector excluded = s.add(compared.binaryOp(BinaryOp.LOGICAL_AND, notNormal,
+          DType.BOOL8));
+      s.release(notNormal);
+      ColumnVector excludedN = s.add(RowReductions.countTrue(ys, excluded));
+      s.release(excluded);
       ColumnVector inverseUlp = s.add(inverseFloatUlp(ref));
       s.release(ref, rs);
       ColumnVector ulps = s.add(abs.binaryOp(BinaryOp.MUL, inverseUlp, DType.FLOAT64));
       s.release(abs, inverseUlp);
-      ColumnVector maxUlp = s.add(RowReductions.reduceWhere(ys, compared, ulps, MAX, none));
-      s.release(ulps, compared);
+      ColumnVector maxUlp = s.add(RowReductions.reduceWhere(ys, ulpOk, ulps, MAX, none));
+      s.release(ulps, ulpOk, compared);
       ColumnVector noComp = s.add(ColumnVector.fromScalar(zeroD, (int) y.getRowCount()));
       ColumnVector n = s.add(RowReductions.counts(ys));
       ColumnVector struct = s.add(ColumnVector.makeStruct(y.getRowCount(), n, nanInN, infInN,
-          nanOutN, specialN, mismatchN, comparedN, zerosN, maxAbs, maxRel, maxUlp,
+          nanOutN, specialN, mismatchN, comparedN, zerosN, excludedN, maxAbs, maxRel, maxUlp,
           absSum, noComp, sqErrSum, noComp, sqRefSum, noComp, sqOutSum, noComp, refOutSum,
           noComp));
       return struct.mergeAndSetValidity(BinaryOp.BITWISE_AND, x, y, r);
@@ -156,8 +174,8 @@ final class GpuErrorGroups {
 
   /**
    * 2<sup>150 − e</sup>, e = the biased exponent of (float) r clamped to [1, 254]: the inverse of
-   * r's float32 ulp (Float.MIN_VALUE's for zero and subnormals, Float.MAX_VALUE's beyond the float
-   * range), built from exponent bits, exactly as the CPU form builds it.
+   * r's float32 ulp where (float) r is normal (elsewhere a finite placeholder, max_ulp leaves those
+   * elements out), built from exponent bits, exactly as the CPU form builds it.
    */
   private static ColumnVector inverseFloatUlp(ColumnView r) {
     try (DeviceScope s = new DeviceScope()) {

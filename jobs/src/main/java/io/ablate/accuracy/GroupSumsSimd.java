@@ -3,6 +3,7 @@ package io.ablate.accuracy;
 import io.ablate.kernel.simd.Species;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -36,8 +37,11 @@ final class GroupSumsSimd {
   /** Index in {@code out} of the candidate test after {@link #sums}: not ≤ 0 if some element may
    * raise max_rel_err or max_ulp. */
   static final int CANDIDATE = MAX_ABS + 1;
+  /** Index in {@code out} of the number of elements left out of max_ulp (reference not a normal
+   * float32), added to by each sweep (the caller zeroes it first). */
+  static final int EXCLUDED = CANDIDATE + 1;
   /** Length of {@code out}. */
-  static final int OUT = CANDIDATE + 1;
+  static final int OUT = EXCLUDED + 1;
 
   private GroupSumsSimd() {}
 
@@ -46,17 +50,18 @@ final class GroupSumsSimd {
    * of {@link ErrorStats#LANES}; {@code lane} a multiple of {@link #WIDTH}): outputs {@code y}
    * (float32 values converted to double) against references {@code r}, into {@code out} (those
    * lanes of the sums, layout of {@link ErrorStats#sumIndex}; {@link #MAX_ABS} and
-   * {@link #CANDIDATE} set by the sweep of lane 0, raised by the others), as if every element were
+   * {@link #CANDIDATE} set by the sweep of lane 0, raised by the others; {@link #EXCLUDED} added
+   * to), as if every element were
    * compared: the caller has checked that every input is finite. Returns the number of zero
    * outputs in those lanes, or −1 if some output or reference is not finite (or a sum overflowed):
    * the caller must then take the scalar path, which classifies elements.
    *
    * <p>The candidate test is a filter for the exact scalar maxima: it is positive (or NaN) for any
    * element whose relative error exceeds {@code maxRel} (|r| ≥ {@link ErrorStats#REL_FLOOR}) or
-   * whose error in ulps may exceed {@code ulpBound}: with p = 2<sup>e</sup> for e the exponent of r
+   * whose reference rounds to a normal float32 and whose error in ulps may exceed
+   * {@code ulpBound}: with p = 2<sup>e</sup> for e the exponent of r
    * clamped to [−126, 127], ulp((float) r) ≥ p·2<sup>-23</sup> (rounding to float can only raise the
-   * exponent; below 2<sup>-126</sup> the ulp is 2<sup>-149</sup>, beyond the float range
-   * 2<sup>104</sup>), so ulps ≤ |err|·2<sup>23</sup>/p, nearly exact.
+   * exponent), so ulps ≤ |err|·2<sup>23</sup>/p, nearly exact.
    */
   static long sums(double[] y, int yOff, double[] r, int rOff, int n, int lane, double maxRel,
       double ulpBound, double[] out) {
@@ -71,6 +76,7 @@ final class GroupSumsSimd {
     LongVector max = LongVector.zero(L);
     LongVector candidate = LongVector.broadcast(L, Long.MIN_VALUE);
     long zeros = 0;
+    long excluded = 0;
     // No loop-carried vector is ever the receiver of an operation: its type at the loop's head is
     // only FloatVector/DoubleVector, so C2 would dispatch on the JVM-wide type profile, which other
     // kernels' 512-bit vectors pollute; then it stops intrinsifying and every operation boxes (seen:
@@ -92,7 +98,11 @@ final class GroupSumsSimd {
       // 2^(exponent of r), clamped to the float range's [2^-126, 2^127]: ulp((float) r) ≥ it·2^-23.
       DoubleVector binade = rv.reinterpretAsLongs().and(EXPONENT).max(MIN_BINADE).min(MAX_BINADE)
           .reinterpretAsDoubles();
-      DoubleVector ulp = abs.mul(0x1p23).sub(binade.mul(ulpBound));
+      VectorMask<Double> outside = absRef.compare(VectorOperators.LT, ErrorStats.ULP_LOW)
+          .or(absRef.compare(VectorOperators.GE, ErrorStats.ULP_HIGH));
+      excluded += outside.trueCount();
+      DoubleVector ulp = abs.mul(0x1p23).sub(binade.mul(ulpBound))
+          .blend(Double.NEGATIVE_INFINITY, outside);
       // Positive (as a long: as a double, > 0 or NaN) if either test is.
       candidate = rel.reinterpretAsLongs().max(ulp.reinterpretAsLongs()).max(candidate);
       // TwoSum, as ErrorStats.twoSum: t = s + v, b = t − s, c += (s − (t − b)) + (v − b), s = t.
@@ -141,6 +151,7 @@ final class GroupSumsSimd {
     double candidates = Double.longBitsToDouble(candidate.reduceLanes(VectorOperators.MAX));
     out[MAX_ABS] = lane == 0 ? maxAbs : Math.max(out[MAX_ABS], maxAbs);
     out[CANDIDATE] = lane == 0 ? candidates : Math.max(out[CANDIDATE], candidates); // NaN stays
+    out[EXCLUDED] += excluded;
     return zeros;
   }
 }

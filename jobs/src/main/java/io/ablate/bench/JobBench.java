@@ -168,6 +168,8 @@ public final class JobBench {
     spark.read().parquet(input).createOrReplaceTempView("ablate_bench_vectors");
     String err = "(t.y - t.r)";
     String sum = "sum(aggregate(d, 0D, (s, t) -> s + %s))";
+    // References that round to a normal float32 (max_ulp's elements).
+    String normal = "abs(t.r) >= 1.1754942807573643E-38D AND abs(t.r) < 3.4028235677973366E38D";
     return spark.sql("SELECT layer, site,\n"
         + "  sum(size(x)) AS n,\n"
         + "  sum(size(filter(x, a -> isnan(a)))) AS nan_in,\n"
@@ -178,8 +180,9 @@ public final class JobBench {
         + "  sqrt(" + String.format(sum, err + " * " + err) + " / sum(size(d))) AS rmse,\n"
         + "  max(array_max(transform(filter(d, t -> abs(t.r) >= 1e-6), t -> abs" + err
         + " / abs(t.r)))) AS max_rel_err,\n"
-        + "  max(array_max(transform(d, t -> abs" + err
+        + "  max(array_max(transform(filter(d, t -> " + normal + "), t -> abs" + err
         + " / pow(2D, greatest(floor(log2(abs(t.r))), -126) - 23)))) AS max_ulp,\n"
+        + "  sum(size(filter(d, t -> NOT (" + normal + ")))) AS ulp_excluded,\n"
         + "  " + String.format(sum, "t.r * t.y") + " / (sqrt(" + String.format(sum, "t.r * t.r")
         + ") * sqrt(" + String.format(sum, "t.y * t.y") + ")) AS cos_sim,\n"
         + "  10 * log10(" + String.format(sum, "t.r * t.r") + " / "

@@ -215,9 +215,10 @@ final class DemoCommand implements Callable<Integer> {
         with the float64 reference on the same inputs (elementwise variants on ffn.pre vs %s,
         gated ones on ffn.gate_up vs %s).
           max_abs_err, rmse  largest and root-mean-square absolute error
-          max_ulp      largest error in float32 ulps of the reference: 1-2 is float32-exact, bf16
-                       rounding gives 2^15 = 3.3e4; 1e7 and more come from outputs near 0, where
-                       ulps are tiny (read max_abs_err there)
+          max_ulp      largest error in float32 ulps of the reference, where the reference is a
+                       normal float32 (|r| >= 2^-126; ulp_excluded counts the others): 0.5-3 is
+                       float32-accurate, bf16 rounding gives 2^15 = 3.3e4, an output of 0 for a
+                       nonzero reference 0.8e7-1.7e7 (2^23-2^24); more: output beyond the reference
           snr_db       10*log10(sum ref^2 / sum err^2): about 6 dB per correct significand bit
           cos_sim      1 = same direction; sparsity_out: fraction of outputs exactly 0
         """.formatted(REFERENCE, GATED_REFERENCE));

@@ -160,7 +160,7 @@ public final class AblationJob {
       return (Row) new GenericRowWithSchema(new Object[] {r.key().model(), r.key().checkpoint(),
           r.key().layer(), r.key().site(), r.variant(), r.precision(), r.reference(), r.impl(),
           s.n(), s.nanIn(), s.infIn(), s.nanOut(), s.maxAbsErr(), s.meanAbsErr(), s.rmse(),
-          s.maxRelErr(), s.maxUlp(), s.cosSim(), s.snrDb(), s.sparsityOut()},
+          s.maxRelErr(), s.maxUlp(), s.ulpExcluded(), s.cosSim(), s.snrDb(), s.sparsityOut()},
           Tables.ACCURACY_SCHEMA);
     }).toList();
   }

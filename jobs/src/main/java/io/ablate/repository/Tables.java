@@ -35,7 +35,8 @@ public final class Tables {
       .add("inf_in", DataTypes.LongType).add("nan_out", DataTypes.LongType)
       .add("max_abs_err", DataTypes.DoubleType).add("mean_abs_err", DataTypes.DoubleType)
       .add("rmse", DataTypes.DoubleType).add("max_rel_err", DataTypes.DoubleType)
-      .add("max_ulp", DataTypes.DoubleType).add("cos_sim", DataTypes.DoubleType)
+      .add("max_ulp", DataTypes.DoubleType).add("ulp_excluded", DataTypes.LongType)
+      .add("cos_sim", DataTypes.DoubleType)
       .add("snr_db", DataTypes.DoubleType).add("sparsity_out", DataTypes.DoubleType);
 
   /** One row per timed (variant, implementation, batch size, executor): kernels, blocks, jobs. */

@@ -29,6 +29,7 @@ class ErrorStatsTest {
     long mismatch;
     long m;
     long zeros;
+    long ulpExcluded;
     double maxAbs = -1;
     double maxRel = -1;
     double maxUlp = -1;
@@ -64,8 +65,11 @@ class ErrorStatsTest {
             maxRel = Math.max(maxRel, Math.abs(err) / Math.abs(r[k]));
           }
           float rf = (float) r[k];
-          int e = Float.isInfinite(rf) ? 127 : Math.max(Math.getExponent(rf), -126);
-          maxUlp = Math.max(maxUlp, Math.abs(err) / Math.scalb(1.0, e - 23));
+          if (Math.abs(rf) >= Float.MIN_NORMAL && !Float.isInfinite(rf)) {
+            maxUlp = Math.max(maxUlp, Math.abs(err) / Math.ulp(rf));
+          } else {
+            ulpExcluded++;
+          }
           BigDecimal be = new BigDecimal(err);
           BigDecimal br = new BigDecimal(r[k]);
           BigDecimal bo = new BigDecimal(out);
@@ -183,17 +187,18 @@ class ErrorStatsTest {
   private static double[] metrics(ErrorStats s) {
     return new double[] {s.n(), s.nanIn(), s.infIn(), s.nanOut(), s.special(), s.specialMismatch(),
         s.compared(), s.maxAbsErr(), s.meanAbsErr(), s.rmse(), s.maxRelErr(), s.maxUlp(), s.cosSim(),
-        s.snrDb(), s.sparsityOut()};
+        s.snrDb(), s.sparsityOut(), s.ulpExcluded()};
   }
 
   private static double[] metrics(Oracle o) {
     return new double[] {o.n, o.nanIn, o.infIn, o.nanOut, o.special, o.mismatch, o.m, o.maxAbsErr(),
-        o.meanAbsErr(), o.rmse(), o.maxRelErr(), o.maxUlp(), o.cosSim(), o.snrDb(), o.sparsityOut()};
+        o.meanAbsErr(), o.rmse(), o.maxRelErr(), o.maxUlp(), o.cosSim(), o.snrDb(), o.sparsityOut(),
+        o.ulpExcluded};
   }
 
   private static final String[] NAMES = {"n", "nan_in", "inf_in", "nan_out", "special", "mismatch",
       "m", "max_abs_err", "mean_abs_err", "rmse", "max_rel_err", "max_ulp", "cos_sim", "snr_db",
-      "sparsity_out"};
+      "sparsity_out", "ulp_excluded"};
 
   private static void assertSameBits(double[] expected, double[] actual, String what) {
     for (int k = 0; k < expected.length; k++) {
@@ -242,9 +247,10 @@ class ErrorStatsTest {
     for (int k = 0; k < 7; k++) {
       assertEquals(0.0, v[k], NAMES[k]);
     }
-    for (int k = 7; k < v.length; k++) {
+    for (int k = 7; k < v.length - 1; k++) {
       assertTrue(Double.isNaN(v[k]), NAMES[k]);
     }
+    assertEquals(0.0, v[v.length - 1], "ulp_excluded");
     ErrorStats back = ErrorStats.fromBytes(s.toBytes());
     assertTrue(back.isEmpty());
     assertSameBits(v, metrics(back), "round trip");
@@ -280,7 +286,8 @@ class ErrorStatsTest {
     assertEquals(1.0, exact.cosSim(), "both all-zero");
     assertEquals(1.0, exact.sparsityOut());
     assertTrue(Double.isNaN(exact.maxRelErr()), "reference below the floor");
-    assertEquals(0.0, exact.maxUlp());
+    assertTrue(Double.isNaN(exact.maxUlp()), "a zero reference has no float32-normal ulp");
+    assertEquals(1, exact.ulpExcluded());
 
     ErrorStats oneZero = ErrorStats.empty();
     oneZero.update(2f, 0f, 0.25);
@@ -304,6 +311,9 @@ class ErrorStatsTest {
         case 1 -> rnd.nextGaussian() * 1e-7;
         case 2 -> rnd.nextGaussian() * 1e-40;
         case 3 -> rnd.nextGaussian() * 1e39;
+        // Either side of the edges of max_ulp's range (float32-normal references).
+        case 4 -> Math.copySign(0x1p-126 + (rnd.nextInt(5) - 2) * 0x1p-150, rnd.nextGaussian());
+        case 5 -> Math.copySign(0x1p128 + (rnd.nextInt(5) - 2) * 0x1p103, rnd.nextGaussian());
         default -> silu(in);
       };
       float out = switch (rnd.nextInt(30)) {
@@ -413,10 +423,28 @@ class ErrorStatsTest {
   }
 
   @Test
-  void referenceBeyondFloatRangeUsesUlpOfFloatMax() {
+  void maxUlpTakesOnlyReferencesThatRoundToNormalFloats() {
     ErrorStats s = ErrorStats.empty();
-    s.update(1f, Float.MAX_VALUE, 1e300);
-    assertEquals((1e300 - Float.MAX_VALUE) / Math.scalb(1.0, 104), s.maxUlp());
+    s.update(1f, Float.MAX_VALUE, 1e300); // beyond the float range
+    s.update(-20f, 0f, -4e-44); // a subnormal reference: 1e1 ulps of 2^-149 for a flushed output
+    s.update(-30f, 0f, 0x1p-126 - 0x1p-150); // rounds up to 2^-126: normal, 0.99... ulp of it
+    s.update(-30f, 0f, 0x1p-126 - 0x1p-149); // the largest subnormal: excluded
+    s.update(3f, 0f, 0.0); // zero
+    assertEquals(4, s.ulpExcluded());
+    assertEquals((0x1p-126 - 0x1p-150) / 0x1p-149, s.maxUlp());
+    assertEquals(1e300 - Float.MAX_VALUE, s.maxAbsErr());
+    ErrorStats none = ErrorStats.empty();
+    none.update(1f, 0f, 1e-45);
+    assertTrue(Double.isNaN(none.maxUlp()));
+    assertEquals(1, none.ulpExcluded());
+    assertEquals(1, none.compared());
+    // The first reference whose float32 rounding overflows is out; the one below it is in.
+    ErrorStats top = ErrorStats.empty();
+    top.update(1f, Float.MAX_VALUE, 0x1p128 - 0x1p103);
+    assertEquals(1, top.ulpExcluded());
+    top.update(1f, Float.MAX_VALUE, 0x1p128 - 0x1p103 - 0x1p102); // rounds to Float.MAX_VALUE
+    assertEquals(1, top.ulpExcluded());
+    assertEquals(0x1p102 / 0x1p104, top.maxUlp());
   }
 
   @Test

@@ -90,6 +90,7 @@ class JobBenchTest {
       assertEquals(s.nanIn(), row.getLong(row.fieldIndex("nan_in")));
       assertEquals(s.infIn(), row.getLong(row.fieldIndex("inf_in")));
       assertEquals(s.compared(), row.getLong(row.fieldIndex("m")));
+      assertEquals(s.ulpExcluded(), row.getLong(row.fieldIndex("ulp_excluded")));
       // The SQL rounds GELU-tanh from double, the SIMD kernel computes it in float: the outputs
       // differ by float rounding (~1e-7 relative), far below the tanh approximation's own error
       // (~1e-4), which dominates both rmse and max_abs_err.

@@ -81,7 +81,7 @@ class CompareCommandTest {
   private static Row accuracy(String variant, int layer, String impl, double maxAbsErr,
       double snrDb) {
     return RowFactory.create("m", "ckpt-0", layer, "ffn.pre", variant, "fp32", "gelu", impl,
-        100L, 0L, 0L, 0L, maxAbsErr, maxAbsErr / 2, maxAbsErr / 3, 0.1, 2.0, 0.9999, snrDb, 0.0);
+        100L, 0L, 0L, 0L, maxAbsErr, maxAbsErr / 2, maxAbsErr / 3, 0.1, 2.0, 0L, 0.9999, snrDb, 0.0);
   }
 
   private static Row latency(String host, String executor, double nsPerElem) {

@@ -58,7 +58,7 @@ class EngineCommandTest {
       assertTrue(repo.runRecord(RunId.of("profile-gpu")).orElseThrow().args()
           .contains("\"engine\":\"plan\""));
       String metricsColumns = "model, checkpoint, layer, site, variant, n, max_abs_err, "
-          + "mean_abs_err, rmse, max_rel_err, max_ulp, cos_sim, snr_db";
+          + "mean_abs_err, rmse, max_rel_err, max_ulp, ulp_excluded, cos_sim, snr_db";
       List<Row> cpu = rows(repo, "accuracy", "ablate-cpu", metricsColumns);
       assertEquals(2 * 5, cpu.size());
       assertEquals(cpu, rows(repo, "accuracy", "ablate-gpu", metricsColumns));

@@ -54,8 +54,8 @@ class GateCommandsTest {
     CliTest.Result metric = run(base, "--gate", "snr>=40");
     assertEquals(2, metric.code(), metric.err());
     assertTrue(metric.err().contains("gate 'snr>=40': unknown metric 'snr'; valid: n, nan_in, "
-        + "inf_in, nan_out, max_abs_err, mean_abs_err, rmse, max_rel_err, max_ulp, cos_sim, "
-        + "snr_db, sparsity_out"), metric.err());
+        + "inf_in, nan_out, max_abs_err, mean_abs_err, rmse, max_rel_err, max_ulp, ulp_excluded, "
+        + "cos_sim, snr_db, sparsity_out"), metric.err());
     CliTest.Result variant = run(base, "--gate", "silu:snr_db>=40");
     assertEquals(2, variant.code(), variant.err());
     assertTrue(variant.err().contains("variant 'silu' is not among the variants checked: "

@@ -100,7 +100,7 @@ class ReportCommandTest {
   private static Row accuracy(String model, int layer, String variant, double rmse, double maxUlp,
       double snrDb) {
     return RowFactory.create(model, "ckpt-0", layer, "ffn.pre", variant, "fp32", "gelu", "simd",
-        100L, 0L, 0L, 0L, 0.5, 0.25, rmse, 0.125, maxUlp, 0.999999, snrDb, 0.0);
+        100L, 0L, 0L, 0L, 0.5, 0.25, rmse, 0.125, maxUlp, 0L, 0.999999, snrDb, 0.0);
   }
 
   @Test
@@ -145,7 +145,7 @@ class ReportCommandTest {
     // Sorted by run, then model: A's "m" row before its odd model ("m" is a prefix of it).
     assertTrue(acc.get(0).startsWith("| " + A + " | m | ckpt-0 | 0 |"), acc.get(0));
     assertTrue(acc.get(1).startsWith("| " + A + " | m,\"1\"\\|2 | ckpt-0 | 1 |"), acc.get(1));
-    assertTrue(acc.get(1).contains("| NaN | 0.999999 | Infinity |"), acc.get(1));
+    assertTrue(acc.get(1).contains("| NaN | 0 | 0.999999 | Infinity |"), acc.get(1));
     assertTrue(acc.stream().skip(2).allMatch(l -> l.startsWith("| " + B + " |")), r.out());
     assertFalse(r.out().contains(FAILED), r.out());
     assertFalse(r.out().contains("## runs"), r.out());
@@ -164,7 +164,7 @@ class ReportCommandTest {
     assertTrue(lines[1].startsWith(A + ",m,ckpt-0,0,ffn.pre,gelu_tanh,fp32,gelu,simd,100,0,0,0,"),
         lines[1]);
     assertEquals(A + ",\"m,\"\"1\"\"|2\",ckpt-0,1,ffn.pre,relu,fp32,gelu,simd,100,0,0,0,"
-        + "0.5,0.25,0.30000000000000004,0.125,NaN,0.999999,Infinity,0.0", lines[2]);
+        + "0.5,0.25,0.30000000000000004,0.125,NaN,0,0.999999,Infinity,0.0", lines[2]);
     assertTrue(lines[3].startsWith(B + ",m,ckpt-0,0,ffn.pre,gelu_tanh,"), lines[3]);
     String[] silu = lines[4].split(",");
     assertEquals("silu", silu[5]);

@@ -237,7 +237,7 @@ class ResultsFileTest {
         "in", ""), run -> {
           run.write(Tables.ACCURACY, Tables.ACCURACY_SCHEMA, List.of(RowFactory.create("m", "c", 3,
               "ffn.pre", "gelu@int8", "int8", "gelu", "simd", 10L, 0L, 0L, 0L, 0.5, 0.01, 0.02,
-              Double.NaN, 3.0, 0.99, Double.POSITIVE_INFINITY, 0.0)));
+              Double.NaN, 3.0, 2L, 0.99, Double.POSITIVE_INFINITY, 0.0)));
           run.write(Tables.GATES, Tables.GATES_SCHEMA, List.of(
               RowFactory.create("gelu@int8:snr_db>=30", "accuracy", "gelu@int8",
                   "model=m checkpoint=c layer=3 site=ffn.pre", "snr_db", ">=", 30.0,

@@ -3,12 +3,10 @@ package io.ablate.kernel;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ablate.activation.AccuracyBound;
-import io.ablate.activation.Activation;
 import io.ablate.activation.Catalogue;
 import io.ablate.activation.Variant;
 import io.ablate.expr.GpuExpansion;
 import io.ablate.expr.Interpreter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -27,8 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AccuracySuiteTest {
   /** The catalogue with defaults, plus non-default parameters. */
-  static final List<String> VARIANTS = variants();
-  static final String RATIONAL = "rational(p=[0.0218,0.5,1.5957,1.1915,0.5,0.0218],q=[2.383,0,1,0])";
+  static final List<String> VARIANTS = Inputs.suiteVariants();
 
   private static final long SEED = new Random().nextLong();
   private static final float[] INPUTS = Inputs.all(new Random(SEED), 1 << 20, 150_000);
@@ -37,18 +34,6 @@ class AccuracySuiteTest {
 
   enum Form {
     SCALAR, SIMD, GPU
-  }
-
-  static List<String> variants() {
-    List<String> v = new ArrayList<>();
-    for (Activation a : Catalogue.all()) {
-      if (!a.name().equals("rational")) {
-        v.add(a.name());
-      }
-    }
-    v.addAll(List.of("leaky_relu(alpha=0.2)", "swish(beta=1.5)", "swish(beta=0.25)",
-        "softplus(beta=2)", "elu(alpha=0.5)", RATIONAL));
-    return v;
   }
 
   static Stream<Arguments> cases() {

@@ -13,12 +13,12 @@ import io.ablate.kernel.simd.SigmoidSimd;
 /**
  * The logistic function 1/(1 + e^(−x)): the gate of {@code glu}.
  *
- * <p>Accuracy of the float32 forms against the float64 reference: ≤ 2 ulp or ≤ 1e-7 absolute.
+ * <p>Accuracy of the float32 forms against the float64 reference: ≤ 3 ulp wherever the result is a normal float32, its left tail included; subnormal results within 3·2⁻¹⁴⁹ (SIMD: exp ≤ 1 ulp, the add and the division; measured ≤ 2.5 ulp).
  */
 public final class Sigmoid extends ElementwiseActivation {
   public Sigmoid() {
     super("sigmoid", "1 / (1 + e^-x)",
-        "Dauphin et al., ICML 2017 (as the GLU gate)", new AccuracyBound(2, 1e-7));
+        "Dauphin et al., ICML 2017 (as the GLU gate)", new AccuracyBound(3, AccuracyBound.SUBNORMAL));
   }
 
   @Override

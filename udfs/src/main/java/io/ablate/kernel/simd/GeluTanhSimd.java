@@ -32,6 +32,11 @@ public final class GeluTanhSimd extends SigmoidProductKernel {
   }
 
   @Override
+  double exactArgument(float x) {
+    return 2 * Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * (double) x * x);
+  }
+
+  @Override
   float argument(float x) {
     return x * Math.fma(x * x, CUBIC, LINEAR);
   }

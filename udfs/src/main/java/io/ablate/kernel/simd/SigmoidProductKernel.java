@@ -24,6 +24,12 @@ abstract class SigmoidProductKernel extends BlockedSimdKernel {
   private static final FloatVector V_ONE = FloatVector.broadcast(S, 1f);
   private static final FloatVector V_NEG_ZERO = FloatVector.broadcast(S, -0f);
   private static final FloatVector V_NEG_INF = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+  /**
+   * Beyond 2⁶⁴, x·σ(k) = x for every k = βx with β up to 2⁶³ (e^−k is then clamped to e^−87):
+   * kernels that compensate k's rounding compute k from min(x, HUGE), so that +∞ (and a k that
+   * would overflow) leaves the compensation finite (∞ − ∞ would give NaN).
+   */
+  static final FloatVector V_HUGE = FloatVector.broadcast(S, 0x1p64f);
   private final boolean timesX;
 
   /** @param timesX a = x when true, a = 1 (plain σ) when false */
@@ -33,6 +39,13 @@ abstract class SigmoidProductKernel extends BlockedSimdKernel {
 
   /** The sigmoid's argument k at x, as the vector loop computes it (same operations, same bits). */
   abstract float argument(float x);
+
+  /**
+   * The sigmoid's argument at x in double, as the definition states it (its constants in double):
+   * the deep tail's fix-up uses it, since there e^k amplifies the float argument's rounding by |k|
+   * (k = −90 rounded to float is off by up to 2.7e-6, which is 45 float ulps of e^k).
+   */
+  abstract double exactArgument(float x);
 
   /*
    * The loops hold as few operations as they can: C2 compiles one into vector instructions only
@@ -45,6 +58,17 @@ abstract class SigmoidProductKernel extends BlockedSimdKernel {
   /** x·σ(k); lanes with k &lt; −80 (x = −∞ among them, where k = −∞) are left for the fix-up. */
   static FloatVector timesSigmoid(FloatVector x, FloatVector k) {
     return x.div(VectorExp.expNormal(k.neg()).add(V_ONE));
+  }
+
+  /**
+   * x·σ(k + kLow), kLow the part of the exact argument that the float k lost to rounding (|kLow|
+   * ≤ a few ulps of k): e^−(k + kLow) = e^−k·(1 − kLow) to second order (kLow² ≤ 1e-10, far below
+   * a float ulp). Without it the result's relative error grows as |k|·2⁻²⁴: 70 ulps at k = −65.
+   * Lanes with k &lt; −80 are left for the fix-up.
+   */
+  static FloatVector timesSigmoid(FloatVector x, FloatVector k, FloatVector kLow) {
+    FloatVector e = VectorExp.expNormal(k.neg());
+    return x.div(kLow.neg().fma(e, e).add(V_ONE));
   }
 
   /** y with −0 where x = −∞: for a k that is not −∞ there (swish with β ≤ 0). */
@@ -89,7 +113,8 @@ abstract class SigmoidProductKernel extends BlockedSimdKernel {
         f[j] = -0f; // the limit of x·σ(k)
       } else if (k < DEEP_TAIL) {
         double a = timesX ? x : 1.0;
-        f[j] = (float) (a * (k < DoubleExp.MIN_ARG ? 0.0 : DoubleExp.exp(k)));
+        double kd = exactArgument(x);
+        f[j] = (float) (a * (kd < DoubleExp.MIN_ARG ? 0.0 : DoubleExp.exp(kd)));
       }
     }
   }

@@ -24,6 +24,11 @@ public final class SigmoidSimd extends SigmoidProductKernel {
   }
 
   @Override
+  double exactArgument(float x) {
+    return x;
+  }
+
+  @Override
   float argument(float x) {
     return x;
   }

@@ -32,7 +32,7 @@ public abstract class SimdKernel implements Kernel {
       EluSimd.class, GeluSigmoidSimd.class, GeluSimd.class, GeluTanhSimd.class,
       HardSwishSimd.class, IdentitySimd.class, LeakyReluSimd.class, MishSimd.class,
       RationalSimd.class, Relu2Simd.class, ReluSimd.class, SigmoidSimd.class, SiluSimd.class,
-      SoftplusSimd.class, SwishSimd.class);
+      SoftplusSimd.class, SwishPowerOfTwoSimd.class, SwishSimd.class);
 
   @Override
   public final String impl() {
