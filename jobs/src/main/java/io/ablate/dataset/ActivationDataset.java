@@ -418,8 +418,9 @@ public final class ActivationDataset {
     return out;
   }
 
-  /** The scan's own column of each row's index in its file (what {@code _metadata.row_index} reads). */
-  private static final String ROW_INDEX = ParquetFileFormat$.MODULE$.ROW_INDEX_TEMPORARY_COLUMN_NAME();
+  /** The scan's column of each row's index in its file (what {@code _metadata.row_index} reads). */
+  private static final String ROW_INDEX =
+      ParquetFileFormat$.MODULE$.ROW_INDEX_TEMPORARY_COLUMN_NAME();
 
   /**
    * The rows of a query over one input with the columns {@code names}: its scan's columnar batches

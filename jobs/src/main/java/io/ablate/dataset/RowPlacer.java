@@ -36,7 +36,7 @@ public final class RowPlacer {
         InputFileBlockHolder.getLength(), rowIndex);
   }
 
-  /** The row group of row {@code rowIndex} of file, read in split {@code [start, start + length)}. */
+  /** The row group of row {@code rowIndex} of file, read in split {@code [start, start+length)}. */
   public int place(UTF8String file, long start, long length, long rowIndex) {
     if (current == null || start != this.start || !file.equals(this.file)) {
       this.file = file.copy();

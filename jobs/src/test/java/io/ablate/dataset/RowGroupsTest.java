@@ -53,7 +53,8 @@ class RowGroupsTest {
       assertEquals(expected[row], g.groupOf(row, "f"), "row " + row);
     }
     for (long bad : new long[] {-1, 9, Long.MAX_VALUE}) {
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> g.groupOf(bad, "f"));
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> g.groupOf(bad, "f"));
       assertTrue(e.getMessage().contains("f: the reader returned row " + bad)
           && e.getMessage().contains("counts 9 rows"), e.getMessage());
     }
