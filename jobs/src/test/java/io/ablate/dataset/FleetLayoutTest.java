@@ -252,13 +252,15 @@ class FleetLayoutTest {
       spark.conf().unset("spark.sql.parquet.filterPushdown");
     }
     assertEquals(bytes(everyGroup), bytes(got));
-    // Splits smaller than a row group, and the file in one split.
-    for (String maxBytes : List.of("1024", "1g")) {
-      spark.conf().set("spark.sql.files.maxPartitionBytes", maxBytes);
+    // Splits smaller than a row group, the file in one split, and Spark's rows instead of batches.
+    for (String[] setting : new String[][] {{"spark.sql.files.maxPartitionBytes", "1024"},
+        {"spark.sql.files.maxPartitionBytes", "1g"},
+        {"spark.sql.parquet.enableVectorizedReader", "false"}}) {
+      spark.conf().set(setting[0], setting[1]);
       try {
-        assertEquals(bytes(got), bytes(new ProfilePass(List.of(), 200).run(sel)), maxBytes);
+        assertEquals(bytes(got), bytes(new ProfilePass(List.of(), 200).run(sel)), setting[1]);
       } finally {
-        spark.conf().unset("spark.sql.files.maxPartitionBytes");
+        spark.conf().unset(setting[0]);
       }
     }
   }
