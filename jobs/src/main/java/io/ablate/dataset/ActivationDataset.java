@@ -70,6 +70,7 @@ import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat$;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.util.LongAccumulator;
 
@@ -86,8 +87,8 @@ import org.apache.spark.util.LongAccumulator;
  * <p>{@link #rows()} has the normalised columns {@code model, checkpoint, layer, site, sample_id,
  * token}, then either {@code values} (array&lt;float&gt;) or {@code data, dtype}, then {@code _file}
  * (the source file) and {@code _split_start, _split_length} (the byte range of the file split the
- * row was read in, which with {@link #rowGroups()} gives its Parquet row group, as
- * {@link RowPlacer} finds it): the dataset as a table, for inspection.
+ * row was read in: it reads the row groups of {@link #rowGroups()} whose midpoints it holds):
+ * the dataset as a table, for inspection.
  *
  * <p>The passes read {@link #internalRows()} instead, with {@link VectorReader}: the stored columns
  * only, no computed column, so that Spark hands out its Parquet reader's columnar batches as they
@@ -370,8 +371,10 @@ public final class ActivationDataset {
    * projection, {@link #rows()}'s defaults and file names included, would first copy every vector
    * element by element into an {@code UnsafeRow}: that copy was most of a plain scan's time, and
    * its speed depended on how the JIT had compiled Spark's generated code (a scan of 1e8 values
-   * took 0.57–0.70 s, and 0.37 s in some JVMs; 0.26–0.33 s from the batches). Otherwise (the
-   * vectorized reader off, or a plan that is not a bare file scan) the rows of the same query. The
+   * took 0.57–0.70 s, and 0.37 s in some JVMs; 0.26–0.33 s from the batches); the batches' columns
+   * are put in the order of {@link #storedSchema()} (partitioned layouts included). Otherwise (the
+   * vectorized reader off, or a plan that is more than a file scan under projections and the
+   * selection's filter) the rows of the same query. The
    * file and split of the row just read are Spark's own, as for {@code input_file_name()}
    * ({@link VectorReader#file()}).
    */
@@ -380,13 +383,19 @@ public final class ActivationDataset {
   }
 
   /**
-   * The rows of {@link #internalRows()} for a pass that places each row in its row group
-   * ({@link RowPlacer}), which counts every row of a split against the footer: so no row group is
-   * skipped by Parquet's filters and no row is left out; such a pass tests each row with {@link
-   * #rowFilter()} after placing it.
+   * The rows of {@link #internalRows()}, each with one more column after the stored ones (at
+   * {@link #rowIndexOrdinal()}): its index in its file, Spark's {@code _metadata.row_index}, for a
+   * pass that places each row in its Parquet row group ({@link RowPlacer}). The selection is
+   * applied as for {@link #internalRows()}: row groups that Parquet's filters rule out are not
+   * read, and the index of every row left is still its index in the whole file.
    */
   public JavaRDD<InternalRow> placedRows() {
     return internalRows(true);
+  }
+
+  /** The ordinal of the row index in a row of {@link #placedRows()}: after the stored columns. */
+  public int rowIndexOrdinal() {
+    return stored.size();
   }
 
   private JavaRDD<InternalRow> internalRows(boolean placed) {
@@ -394,55 +403,71 @@ public final class ActivationDataset {
     // session (its other settings included), so that nothing else the session reads changes.
     SparkSession session = ((org.apache.spark.sql.classic.SparkSession) spark).cloneSession();
     session.conf().set(BATCH_SIZE, batchRows);
+    List<String> names = new ArrayList<>(Arrays.asList(stored.fieldNames()));
+    List<Column> cols = new ArrayList<>(names.stream().map(functions::col).toList());
     if (placed) {
-      session.conf().set("spark.sql.parquet.filterPushdown", "false");
+      names.add(ROW_INDEX);
+      cols.add(col("_metadata.row_index"));
     }
-    Column[] cols = Arrays.stream(stored.fieldNames()).map(functions::col).toArray(Column[]::new);
     JavaRDD<InternalRow> out = null;
     for (Root r : roots) {
-      Dataset<Row> read = readFiles(session, r, fileSchema).select(cols);
-      JavaRDD<InternalRow> one = scanRows(placed ? read : selection.apply(read));
+      Dataset<Row> read = readFiles(session, r, fileSchema).select(cols.toArray(new Column[0]));
+      JavaRDD<InternalRow> one = scanRows(selection.apply(read), names);
       out = out == null ? one : out.union(one);
     }
     return out;
   }
 
-  /**
-   * The rows of a query over one input: its scan's columnar batches as they are when the query is
-   * a bare scan, or a scan under the selection's filter (its partition filters prune files, its
-   * data filters are pushed to Parquet, which skips the row groups they rule out, and the rows
-   * left are tested against the condition); else the query's rows.
-   */
-  private static JavaRDD<InternalRow> scanRows(Dataset<Row> read) {
-    SparkPlan plan = withoutIdentityProject(read.queryExecution().sparkPlan());
-    Expression condition = null;
-    if (plan instanceof FilterExec filter) {
-      condition = filter.condition();
-      plan = filter.child();
-    }
-    if (plan instanceof FileSourceScanExec scan && scan.supportsColumnar()) {
-      Expression test = condition;
-      scala.collection.immutable.Seq<Attribute> output = scan.output();
-      return scan.executeColumnar().toJavaRDD().mapPartitionsWithIndex((index, batches) ->
-          new BatchRows(batches, test == null ? null : predicate(test, output, index)), false);
-    }
-    return read.queryExecution().toRdd().toJavaRDD();
-  }
+  /** The scan's column of each row's index in its file (what {@code _metadata.row_index} reads). */
+  private static final String ROW_INDEX =
+      ParquetFileFormat$.MODULE$.ROW_INDEX_TEMPORARY_COLUMN_NAME();
 
   /**
-   * The plan under a projection that only passes its child's columns on (Spark plans one over a
-   * filtered scan; it is dropped later, when the plan is prepared for execution).
+   * The rows of a query over one input with the columns {@code names}: its scan's columnar batches
+   * when the query is a scan under projections of its columns (or of the row index) and at most
+   * the selection's filter (its partition filters prune files, its data filters are pushed to
+   * Parquet, which skips the row groups they rule out, and the rows left are tested against the
+   * condition), each batch's columns put in the order of {@code names} (the scan puts partition
+   * columns and the row index after the file's columns); else the query's rows.
    */
-  private static SparkPlan withoutIdentityProject(SparkPlan plan) {
-    if (plan instanceof ProjectExec p && p.output().size() == p.child().output().size()) {
-      for (int i = 0; i < p.output().size(); i++) {
-        if (!p.output().apply(i).exprId().equals(p.child().output().apply(i).exprId())) {
-          return plan;
+  private static JavaRDD<InternalRow> scanRows(Dataset<Row> read, List<String> names) {
+    SparkPlan plan = read.queryExecution().sparkPlan();
+    Expression condition = null;
+    while (plan instanceof ProjectExec || plan instanceof FilterExec && condition == null) {
+      if (plan instanceof FilterExec filter) {
+        condition = filter.condition();
+      }
+      plan = plan.children().apply(0);
+    }
+    if (plan instanceof FileSourceScanExec scan && scan.supportsColumnar()) {
+      scala.collection.immutable.Seq<Attribute> output = scan.output();
+      int[] from = new int[names.size()];
+      List<Attribute> columns = new ArrayList<>();
+      for (int i = 0; i < from.length; i++) {
+        from[i] = -1;
+        for (int j = 0; j < output.size() && from[i] < 0; j++) {
+          from[i] = output.apply(j).name().equals(names.get(i)) ? j : -1;
+        }
+        if (from[i] < 0) {
+          return read.queryExecution().toRdd().toJavaRDD();
+        }
+        columns.add(output.apply(from[i]));
+      }
+      scala.collection.immutable.Seq<Attribute> input =
+          scala.jdk.javaapi.CollectionConverters.asScala(columns).toSeq();
+      Expression test = condition;
+      if (test != null) {
+        for (Attribute a : scala.jdk.javaapi.CollectionConverters.asJava(
+            test.references().toSeq())) {
+          if (columns.stream().noneMatch(c -> c.exprId().equals(a.exprId()))) {
+            return read.queryExecution().toRdd().toJavaRDD();
+          }
         }
       }
-      return p.child();
+      return scan.executeColumnar().toJavaRDD().mapPartitionsWithIndex((index, batches) ->
+          new BatchRows(batches, from, test == null ? null : predicate(test, input, index)), false);
     }
-    return plan;
+    return read.queryExecution().toRdd().toJavaRDD();
   }
 
   private static BasePredicate predicate(Expression condition,
@@ -450,47 +475,6 @@ public final class ActivationDataset {
     BasePredicate p = Predicate.create(condition, input);
     p.initialize(partition);
     return p;
-  }
-
-  /**
-   * The selection's test of a row of {@link #placedRows()} (of {@link #storedSchema()}): true for
-   * every row without a selection.
-   */
-  public RowFilter rowFilter() {
-    if (selection.text() == null) {
-      return RowFilter.ALL;
-    }
-    // The condition as Spark plans it over the scan (its partition-only conjuncts left to the
-    // file pruning, functions such as BETWEEN rewritten to what generated code evaluates).
-    Column[] cols = Arrays.stream(stored.fieldNames()).map(functions::col).toArray(Column[]::new);
-    SparkPlan plan = selection.apply(readFiles(spark, roots.get(0), fileSchema).select(cols))
-        .queryExecution().sparkPlan();
-    plan = withoutIdentityProject(plan);
-    return plan instanceof FilterExec f
-        ? new RowFilter(new Selection.ResolvedCondition(f.condition(), f.child().output()))
-        : RowFilter.ALL;
-  }
-
-  /** A row test a pass applies on the executors; built per task, its code generated there. */
-  public static final class RowFilter implements Serializable {
-    private static final long serialVersionUID = 1L;
-    static final RowFilter ALL = new RowFilter(null);
-    private final Selection.ResolvedCondition condition;
-    private transient BasePredicate predicate;
-
-    RowFilter(Selection.ResolvedCondition condition) {
-      this.condition = condition;
-    }
-
-    public boolean test(InternalRow r) {
-      if (condition == null) {
-        return true;
-      }
-      if (predicate == null) {
-        predicate = predicate(condition.condition(), condition.input(), 0);
-      }
-      return predicate.eval(r);
-    }
   }
 
   /**
@@ -517,22 +501,42 @@ public final class ActivationDataset {
    */
   private static final class BatchRows implements Iterator<InternalRow> {
     private final Iterator<ColumnarBatch> batches;
+    /** The scan's column of each column handed out, or null when they are the scan's own. */
+    private final int[] from;
+    private final ColumnVector[] columns;
     private final BasePredicate test;
     private Iterator<InternalRow> rows = Collections.emptyIterator();
     private InternalRow next;
 
-    BatchRows(Iterator<ColumnarBatch> batches, BasePredicate test) {
+    BatchRows(Iterator<ColumnarBatch> batches, int[] from, BasePredicate test) {
       this.batches = batches;
+      boolean same = true;
+      for (int i = 0; i < from.length; i++) {
+        same &= from[i] == i;
+      }
+      this.from = same ? null : from;
+      this.columns = new ColumnVector[from.length];
       this.test = test;
+    }
+
+    private ColumnarBatch ordered(ColumnarBatch batch) {
+      if (from == null && batch.numCols() == columns.length) {
+        return batch;
+      }
+      // The same vectors in another order: the reader refills them for each batch.
+      for (int i = 0; i < columns.length; i++) {
+        columns[i] = batch.column(from == null ? i : from[i]);
+      }
+      return new ColumnarBatch(columns.clone(), batch.numRows());
     }
 
     @Override
     public boolean hasNext() {
       // Taking the next batch may open the next file: Spark then updates the file and split that
-      // VectorReader.file() and RowPlacer.placeCurrent() read, before its first row is handed out.
+      // VectorReader.file() and RowPlacer.place() read, before its first row is handed out.
       while (next == null) {
         while (!rows.hasNext() && batches.hasNext()) {
-          rows = batches.next().rowIterator();
+          rows = ordered(batches.next()).rowIterator();
         }
         if (!rows.hasNext()) {
           return false;

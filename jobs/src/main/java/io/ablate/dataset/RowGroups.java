@@ -9,8 +9,7 @@ import org.apache.parquet.hadoop.metadata.BlockMetaData;
  * byte offset by which readers give the group to a split. Parquet's reader (the one Spark uses)
  * reads, for a split {@code [start, start + length)}, exactly the row groups whose midpoint (first
  * column's starting position plus half the group's compressed size) lies in that range, in file
- * order; so a split's rows can be placed in their row groups by counting, with no per-row
- * metadata column. {@link Cursor} does that and fails if the counts do not match the footer.
+ * order; a row is placed in its group by its index in the file ({@link #groupOf}).
  *
  * @param firstRows the index of each group's first row, then the file's row count (length
  *     groups + 1)
@@ -45,69 +44,26 @@ public record RowGroups(long[] firstRows, long[] midpoints) implements Serializa
   }
 
   /**
-   * Places the rows of one split, as the reader returns them, in their row groups: each call of
-   * {@link #next} is the split's next row.
+   * The group that holds row {@code row} of the file (named in the error): the last group whose
+   * first row is at most {@code row}, so empty groups are passed over.
    */
-  public final class Cursor {
-    private final String file;
-    private final long start;
-    private final long length;
-    private int group;
-    private long left;
-    private long seen;
-
-    /** A cursor before the first row of split {@code [start, start + length)} of file. */
-    public Cursor(String file, long start, long length) {
-      this.file = file;
-      this.start = start;
-      this.length = length;
-      this.group = -1;
+  public int groupOf(long row, String file) {
+    int groups = count();
+    if (row < 0 || row >= firstRows[groups]) {
+      throw new IllegalStateException(String.format("%s: the reader returned row %d where the "
+          + "footer counts %d rows (was the file rewritten while it was read?)", file, row,
+          firstRows[groups]));
     }
-
-    /** The row group of the split's next row. */
-    public int next() {
-      while (left == 0) {
-        group = nextGroup(group);
-        if (group == count()) {
-          throw mismatch("more than");
-        }
-        left = rows(group);
-      }
-      left--;
-      seen++;
-      return group;
-    }
-
-    /** Checks that the split ended where its row groups do. */
-    public void finish() {
-      if (left != 0 || nextNonEmpty(group) != count()) {
-        throw mismatch("only");
+    int lo = 0;
+    int hi = groups; // firstRows[lo] <= row < firstRows[hi]
+    while (hi - lo > 1) {
+      int mid = (lo + hi) >>> 1;
+      if (firstRows[mid] <= row) {
+        lo = mid;
+      } else {
+        hi = mid;
       }
     }
-
-    private int nextGroup(int g) {
-      for (g++; g < count() && !inSplit(g, start, length); g++) {
-        // skip the groups of other splits
-      }
-      return g;
-    }
-
-    private int nextNonEmpty(int g) {
-      for (g = nextGroup(g); g < count() && rows(g) == 0; g = nextGroup(g)) {
-        // skip empty groups
-      }
-      return g;
-    }
-
-    private IllegalStateException mismatch(String howMany) {
-      long expected = 0;
-      for (int g = 0; g < count(); g++) {
-        expected += inSplit(g, start, length) ? rows(g) : 0;
-      }
-      return new IllegalStateException(String.format("%s, split [%d, %d): the reader returned %s "
-          + "%d rows where the footer's row groups with their midpoints in the split hold %d (was "
-          + "the file rewritten while it was read?)", file, start, start + length, howMany,
-          seen, expected));
-    }
+    return lo;
   }
 }

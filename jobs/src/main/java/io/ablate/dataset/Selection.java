@@ -12,7 +12,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
 import org.apache.spark.sql.catalyst.expressions.And;
-import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.parser.ParseException;
 import org.apache.spark.sql.classic.ExpressionUtils;
@@ -148,8 +147,4 @@ final class Selection {
   Dataset<Row> apply(Dataset<Row> rows) {
     return text == null ? rows : rows.where(ExpressionUtils.column(condition));
   }
-
-  /** A planned condition and its input's attributes (what {@code Predicate.create} takes). */
-  record ResolvedCondition(Expression condition, scala.collection.immutable.Seq<Attribute> input)
-      implements java.io.Serializable {}
 }

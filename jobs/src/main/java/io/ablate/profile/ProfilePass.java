@@ -33,10 +33,10 @@ import scala.Tuple2;
  * quantile sketch is built per (key, unit), a unit being one Parquet row group of one file: Spark never
  * splits a row group across partitions and reads its rows in file order, so each unit's values
  * arrive in the same order in one task whatever the partitioning. Rows are placed in their row
- * group by counting each split's rows against the footer ({@link RowGroups.Cursor}), so the pass
- * reads the same query as the ablation pass and a plain scan; under a selection it reads every
- * row group of the selected files ({@link ActivationDataset#placedRows()}: a group Parquet's
- * filters left out would upset the count) and tests each row once placed. Each unit sketch is built by a
+ * group by their index in their file ({@link ActivationDataset#placedRows()}, {@link RowPlacer}),
+ * so under a selection the pass, as the ablation pass, reads only the row groups Parquet's filters
+ * keep, and a unit's sketch sees the same selected rows in the same order whichever groups were
+ * skipped. Each unit sketch is built by a
  * {@link SketchBuilder} with its own coin flips, seeded from the key, the file's position in the
  * sorted file list and the row group (no shared state: tasks build in parallel). Unit sketches are
  * then merged in unit order, in groups of {@value #GROUP} consecutive units on the executors and
@@ -84,12 +84,12 @@ public final class ProfilePass implements Serializable {
     }
     Units layout = new Units(groupsOf, bases, ordinals);
     JavaRDD<InternalRow> rows = dataset.placedRows();
-    ActivationDataset.RowFilter filter = dataset.rowFilter();
+    int rowIndex = dataset.rowIndexOrdinal();
     LongAccumulator values = rows.context().longAccumulator(VectorReader.VALUES_ACCUMULATOR);
     ProfilePass pass = this;
     List<Tuple2<Object, Object>> merged = rows
         .mapPartitions((Iterator<InternalRow> it) ->
-            pass.partition(reader, layout, filter, it, values).iterator())
+            pass.partition(reader, layout, rowIndex, it, values).iterator())
         .mapToPair(t -> t)
         .reduceByKey(ProfilePass::mergeValues)
         .mapValues(v -> v instanceof ValueStats ? v : pass.mergeGroup(v))
@@ -179,7 +179,7 @@ public final class ProfilePass implements Serializable {
 
   /** The accumulators of one partition: (ProfileKey, ValueStats) and (Group, [UnitSketch]). */
   List<Tuple2<Object, Object>> partition(VectorReader reader, Units layout,
-      ActivationDataset.RowFilter filter, Iterator<InternalRow> rows, LongAccumulator values) {
+      int rowIndex, Iterator<InternalRow> rows, LongAccumulator values) {
     Map<String, Variant> resolved = new HashMap<>();
     Map<String, Kernel> kernels = new HashMap<>();
     for (String name : variants) {
@@ -199,11 +199,7 @@ public final class ProfilePass implements Serializable {
     float[] scratch = new float[0];
     while (rows.hasNext()) {
       InternalRow r = rows.next();
-      // Every row is placed: the placer counts rows.
-      int group = placer.placeCurrent();
-      if (!filter.test(r)) {
-        continue;
-      }
+      int group = placer.placeCurrent(r.getLong(rowIndex));
       if (!placer.fileKey().equals(fileKey)) {
         fileKey = placer.fileKey();
         base = layout.bases().get(fileKey);
@@ -241,7 +237,6 @@ public final class ProfilePass implements Serializable {
         profile(pk, unit, fileOrdinal, group, out, n, stats, sketches, scratch);
       }
     }
-    placer.finish();
     List<Tuple2<Object, Object>> result = new ArrayList<>();
     stats.forEach((key, s) -> result.add(new Tuple2<>(key, s)));
     sketches.forEach((slot, b) -> {

@@ -15,10 +15,15 @@ import io.ablate.testing.LocalSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -147,17 +152,19 @@ class FleetLayoutTest {
         .where("model = 'llama-8b' AND layer BETWEEN 0 AND 0"))));
   }
 
-  @Test
-  void aSelectionOnAFileColumnSkipsRowGroupsAndKeepsExactlyItsRows() throws Exception {
-    // One file, one row group per token value (rows sorted by token, small row groups).
+  /** The flat rows in one file, one row group per token value (sorted by token, small groups). */
+  private static synchronized String groupsFile() {
     String path = dir.resolve("groups").toString();
-    spark.read().parquet(flat).orderBy("token", "layer", "sample_id").coalesce(1).write()
-        .option("parquet.block.size", 2048).option("parquet.page.size.row.check.min", 5)
-        .option("parquet.page.size.row.check.max", 10).parquet(path);
-    ActivationDataset all = open(Source.of(path));
-    long groups = all.rowGroups().values().iterator().next().count();
-    assertTrue(groups > 4, "row groups: " + groups);
-    ActivationDataset sel = open(Source.of(path).where("token = 3"));
+    if (!Files.exists(Path.of(path))) {
+      spark.read().parquet(flat).orderBy("token", "layer", "sample_id").coalesce(1).write()
+          .option("parquet.block.size", 2048).option("parquet.page.size.row.check.min", 5)
+          .option("parquet.page.size.row.check.max", 10).parquet(path);
+    }
+    return path;
+  }
+
+  /** The Parquet records Spark's input metrics count while {@code work} runs. */
+  private static long recordsRead(Runnable work) throws Exception {
     AtomicLong records = new AtomicLong();
     SparkListener listener = new SparkListener() {
       @Override
@@ -166,17 +173,108 @@ class FleetLayoutTest {
       }
     };
     spark.sparkContext().addSparkListener(listener);
-    long rows;
     try {
-      rows = sel.internalRows().count();
+      work.run();
       spark.sparkContext().listenerBus().waitUntilEmpty();
     } finally {
       spark.sparkContext().removeSparkListener(listener);
     }
-    assertEquals(50, rows);
-    assertTrue(records.get() < 400 / 2, "records read " + records.get());
+    return records.get();
+  }
+
+  @Test
+  void aSelectionOnAFileColumnSkipsRowGroupsAndKeepsExactlyItsRows() throws Exception {
+    String path = groupsFile();
+    ActivationDataset all = open(Source.of(path));
+    long groups = all.rowGroups().values().iterator().next().count();
+    assertTrue(groups > 4, "row groups: " + groups);
+    ActivationDataset sel = open(Source.of(path).where("token = 3"));
+    AtomicLong rows = new AtomicLong();
+    long records = recordsRead(() -> rows.set(sel.internalRows().count()));
+    assertEquals(50, rows.get());
+    assertTrue(records < 400 / 2, "records read " + records);
     assertEquals(accuracy(sel), accuracy(open(Source.of(partitioned).where("token = 3"))));
     assertEquals(profiles(sel), profiles(open(Source.of(partitioned).where("token = 3"))));
+  }
+
+  /**
+   * The profile pass under a selection on a file column reads only the row groups Parquet's
+   * filters keep, and gives, sketches included, the profiles of reading every group and testing
+   * each row, whatever the splits; its exact statistics are those of the selected values as
+   * counted here from a plain read (sum exact, in BigDecimal).
+   */
+  @Test
+  void theProfilePassSkipsRowGroupsOutsideTheSelection() throws Exception {
+    String path = groupsFile();
+    ActivationDataset sel = open(Source.of(path).where("token = 3"));
+    AtomicReference<List<Profile>> skipping = new AtomicReference<>();
+    long records = recordsRead(() -> skipping.set(new ProfilePass(List.of(), 200).run(sel)));
+    System.out.println("profile pass, token = 3: " + records + " of 400 records read");
+    assertTrue(records < 400 / 2, "records read " + records);
+    List<Profile> got = skipping.get();
+    assertEquals(1, got.size()); // token 3: odd ids, mistral-7b layer 3, one row of edge values
+
+    Map<String, List<Float>> values = new TreeMap<>();
+    for (org.apache.spark.sql.Row r : spark.read().parquet(path).where("token = 3")
+        .select("model", "layer", "values").collectAsList()) {
+      values.computeIfAbsent(r.getString(0) + "|" + r.getInt(1), x -> new ArrayList<>())
+          .addAll(r.getList(2));
+    }
+    assertEquals(values.keySet(), got.stream().map(p -> p.model() + "|" + p.layer())
+        .collect(Collectors.toCollection(TreeSet::new)));
+    for (Profile p : got) {
+      List<Float> x = values.get(p.model() + "|" + p.layer());
+      List<Float> finite = x.stream().filter(Float::isFinite).toList();
+      long nans = x.stream().filter(v -> v.isNaN()).count();
+      double min = finite.stream().min(Float::compare).orElseThrow();
+      double max = finite.stream().max(Float::compare).orElseThrow();
+      long n = finite.size();
+      BigDecimal sum = finite.stream().map(v -> new BigDecimal(v))
+          .reduce(BigDecimal.ZERO, BigDecimal::add);
+      assertTrue(nans > 0 && x.size() - n - nans > 0 && n > 700, "edge values: " + x.size());
+      String key = p.model() + "|" + p.layer();
+      assertEquals(List.<Object>of(n, finite.stream().filter(v -> v == 0).count(), nans,
+          x.size() - n - nans, min, max),
+          List.<Object>of(p.n(), p.zeros(), p.nans(), p.infs(), p.min(), p.max()), key);
+      double mean = sum.divide(BigDecimal.valueOf(n), MathContext.DECIMAL128).doubleValue();
+      assertEquals(mean, p.mean(), key);
+    }
+
+    // Every row group read and each row tested: the same profiles, sketch bytes included.
+    spark.conf().set("spark.sql.parquet.filterPushdown", "false");
+    List<Profile> everyGroup;
+    try {
+      long all = recordsRead(() -> assertEquals(1,
+          new ProfilePass(List.of(), 200).run(sel).size()));
+      assertEquals(400, all);
+      everyGroup = new ProfilePass(List.of(), 200).run(sel);
+    } finally {
+      spark.conf().unset("spark.sql.parquet.filterPushdown");
+    }
+    assertEquals(bytes(everyGroup), bytes(got));
+    // Splits smaller than a row group, the file in one split, and Spark's rows instead of batches.
+    for (String[] setting : new String[][] {{"spark.sql.files.maxPartitionBytes", "1024"},
+        {"spark.sql.files.maxPartitionBytes", "1g"},
+        {"spark.sql.parquet.enableVectorizedReader", "false"}}) {
+      spark.conf().set(setting[0], setting[1]);
+      try {
+        assertEquals(bytes(got), bytes(new ProfilePass(List.of(), 200).run(sel)), setting[1]);
+      } finally {
+        spark.conf().unset(setting[0]);
+      }
+    }
+  }
+
+  /** Profiles as rows compared with equals (the sketch's bytes as a list). */
+  private static List<List<Object>> bytes(List<Profile> profiles) {
+    List<List<Object>> out = new ArrayList<>();
+    for (Profile p : profiles) {
+      List<Object> row = new ArrayList<>(
+          scala.jdk.javaapi.CollectionConverters.asJava(p.toRow().toSeq()));
+      row.replaceAll(v -> v instanceof byte[] b ? java.util.Arrays.toString(b) : v);
+      out.add(row);
+    }
+    return out;
   }
 
   @Test
@@ -322,13 +420,28 @@ class FleetLayoutTest {
   }
 
   @Test
-  void rowFilterOfPlacedRowsMatchesTheSelection() {
-    ActivationDataset sel = open(Source.of(flat).where("layer = 2 AND token < 4"));
-    ActivationDataset.RowFilter f = sel.rowFilter();
-    VectorReader reader = new VectorReader(sel);
-    List<String> kept = sel.placedRows().filter(f::test).map(r -> reader.key(r).layer() + "")
-        .collect();
-    assertEquals(50, kept.size());
-    assertTrue(kept.stream().allMatch("2"::equals));
+  void placedRowsAreTheSelectionsRowsWithTheirIndexInTheirFile() {
+    // Partitioned: the scan puts the partition columns after the file's, the row index after them.
+    for (String root : List.of(flat, partitioned)) {
+      ActivationDataset sel = open(Source.of(root).where("layer = 2 AND token < 4"));
+      VectorReader reader = new VectorReader(sel);
+      int index = sel.rowIndexOrdinal();
+      int sample = sel.storedSchema().fieldIndex("sample_id");
+      int token = sel.storedSchema().fieldIndex("token");
+      Set<String> kept = new TreeSet<>(sel.placedRows().map(r -> ActivationDataset.fileKey(
+          VectorReader.file().toString()) + "|" + reader.key(r).model() + "|"
+          + reader.key(r).layer() + "|" + r.getUTF8String(sample) + "|" + r.getInt(token) + "|"
+          + r.getLong(index)).collect());
+      Set<String> expected = new TreeSet<>(spark.read().parquet(root)
+          .where("layer = 2 AND token < 4").selectExpr("_metadata.file_path", "model",
+              "layer", "sample_id", "token", "_metadata.row_index").collectAsList().stream()
+          .map(r -> ActivationDataset.fileKey(r.getString(0)) + "|" + r.get(1) + "|" + r.get(2)
+              + "|" + r.get(3) + "|" + r.get(4) + "|" + r.get(5)).toList());
+      assertEquals(50, kept.size(), root);
+      assertEquals(expected, kept, root);
+      // Views of the scan's batches, not rows copied by a projection.
+      assertEquals(List.of("ColumnarBatchRow"), sel.placedRows()
+          .map(r -> r.getClass().getSimpleName()).distinct().collect(), root);
+    }
   }
 }

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ablate.testing.LocalSpark;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -18,15 +17,17 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Placing rows in row groups by counting each split's rows ({@link RowPlacer}): checked against
- * Spark's own {@code _metadata.row_index} over many split sizes, on rows from the Parquet reader's
- * batches and from its row path, and failing loudly when counts disagree.
+ * Placing rows in row groups by their index in their file ({@link RowPlacer}): checked against
+ * Spark's own {@code _metadata.row_index} of a plain read over many split sizes, on rows from the
+ * Parquet reader's batches and from its row path, and failing loudly when a row does not fit the
+ * footer.
  */
 class RowGroupsTest {
   @TempDir
@@ -44,33 +45,36 @@ class RowGroupsTest {
   }
 
   @Test
-  void cursorWalksTheGroupsWhoseMidpointsLieInTheSplit() {
+  void aRowIsPlacedInTheGroupThatHoldsItsIndexAndInItsSplit() {
     // Groups of 3, 0, 2 and 4 rows, midpoints at bytes 10, 30, 50 and 70.
     RowGroups g = new RowGroups(new long[] {0, 3, 3, 5, 9}, new long[] {10, 30, 50, 70});
-    RowGroups.Cursor first = g.new Cursor("f", 0, 60);
-    int[] seen = new int[5];
-    for (int i = 0; i < 5; i++) {
-      seen[i] = first.next();
+    int[] expected = {0, 0, 0, 2, 2, 3, 3, 3, 3};
+    for (int row = 0; row < 9; row++) {
+      assertEquals(expected[row], g.groupOf(row, "f"), "row " + row);
     }
-    assertEquals(List.of(0, 0, 0, 2, 2), Arrays.stream(seen).boxed().toList());
-    first.finish();
-    IllegalStateException more = assertThrows(IllegalStateException.class, first::next);
-    assertTrue(more.getMessage().contains("f, split [0, 60): the reader returned more than 5 rows")
-        && more.getMessage().contains("hold 5"), more.getMessage());
-
-    RowGroups.Cursor last = g.new Cursor("f", 60, 40);
-    assertEquals(3, last.next());
-    IllegalStateException fewer = assertThrows(IllegalStateException.class, last::finish);
-    assertTrue(fewer.getMessage().contains("returned only 1 rows") && fewer.getMessage()
-        .contains("hold 4"), fewer.getMessage());
-
-    RowGroups.Cursor empty = g.new Cursor("f", 11, 19); // no midpoint in [11, 30)
-    empty.finish();
-    assertThrows(IllegalStateException.class, empty::next);
+    for (long bad : new long[] {-1, 9, Long.MAX_VALUE}) {
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> g.groupOf(bad, "f"));
+      assertTrue(e.getMessage().contains("f: the reader returned row " + bad)
+          && e.getMessage().contains("counts 9 rows"), e.getMessage());
+    }
+    RowPlacer placer = new RowPlacer(Map.of("/data/f.parquet", g));
+    UTF8String file = UTF8String.fromString("file:///data/f.parquet");
+    assertEquals(0, placer.place(file, 0, 60, 1));
+    assertEquals(2, placer.place(file, 0, 60, 4));
+    assertEquals("/data/f.parquet", placer.fileKey());
+    assertEquals(3, placer.place(file, 60, 40, 8));
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> placer.place(file, 60, 40, 2));
+    assertTrue(e.getMessage().contains("/data/f.parquet, split [60, 100): row 2 is in row group 0"),
+        e.getMessage());
+    e = assertThrows(IllegalStateException.class,
+        () -> placer.place(UTF8String.fromString("file:///data/g.parquet"), 0, 60, 0));
+    assertTrue(e.getMessage().contains("g.parquet"), e.getMessage());
   }
 
   @Test
-  void rowGroupsFromCountingEqualSparksRowIndexForAnySplitSize() {
+  void rowGroupsFromTheRowIndexEqualSparksRowIndexForAnySplitSize() {
     String path = dir.resolve("groups").toString();
     // Three files of ~1 MB, each in row groups of ~64 KB (≈ 16 per file) of uneven row counts.
     spark.sql("SELECT CAST(id % 4 AS INT) AS layer, CAST(id AS STRING) AS sample_id, "
@@ -102,9 +106,9 @@ class RowGroupsTest {
   }
 
   /**
-   * Each row's group by counting, as the profile pass reads it ({@link
-   * ActivationDataset#internalRows()}, {@link RowPlacer#placeCurrent()}), equals its group from
-   * {@code _metadata.row_index}.
+   * Each row's index and group as the profile pass reads them ({@link
+   * ActivationDataset#placedRows()}, {@link RowPlacer#placeCurrent}) agree with the
+   * {@code _metadata.row_index} of a plain read of the files.
    */
   private static void checkAgainstRowIndex(ActivationDataset ds, String path, long maxBytes) {
     Map<String, Long> truth = new HashMap<>();
@@ -115,26 +119,27 @@ class RowGroupsTest {
     VectorReader reader = new VectorReader(ds);
     int sample = ds.storedSchema().fieldIndex("sample_id");
     Map<String, RowGroups> layout = ds.rowGroups();
-    JavaRDD<InternalRow> rows = ds.internalRows();
+    JavaRDD<InternalRow> rows = ds.placedRows();
+    int index = ds.rowIndexOrdinal();
     List<String> placed = rows.mapPartitions((Iterator<InternalRow> it) -> {
       List<String> out = new ArrayList<>();
       RowPlacer placer = new RowPlacer(layout);
       while (it.hasNext()) {
         InternalRow r = it.next();
-        int group = placer.placeCurrent();
+        int group = placer.placeCurrent(r.getLong(index));
         reader.key(r);
-        out.add(placer.fileKey() + "|" + r.getUTF8String(sample) + "|" + group);
+        out.add(placer.fileKey() + "|" + r.getUTF8String(sample) + "|" + r.getLong(index) + "|"
+            + group);
       }
-      placer.finish();
       return out.iterator();
     }).collect();
     List<String> wrong = new ArrayList<>();
     for (String p : placed) {
-      String file = p.substring(0, p.indexOf('|'));
-      int group = Integer.parseInt(p.substring(p.lastIndexOf('|') + 1));
-      long row = truth.get(p.substring(0, p.lastIndexOf('|')));
-      long[] firstRows = layout.get(file).firstRows();
-      if (!(firstRows[group] <= row && row < firstRows[group + 1])) {
+      String[] f = p.split("\\|");
+      int group = Integer.parseInt(f[3]);
+      long row = truth.get(f[0] + "|" + f[1]);
+      long[] firstRows = layout.get(f[0]).firstRows();
+      if (row != Long.parseLong(f[2]) || !(firstRows[group] <= row && row < firstRows[group + 1])) {
         wrong.add(p + ": row " + row);
       }
     }
