@@ -84,7 +84,8 @@ public final class SweepJob {
         // variant with no differentiable form (dynamically calibrated int8, whose scale is a
         // whole tensor's).
         for (Variant variant : sizes.stream().map(Size::layers).distinct()
-            .flatMap(l -> java.util.Arrays.stream(initial(v, l).layerActivations())).toList()) {
+            .flatMap(l -> java.util.Arrays.stream(ModelConfig.layerActivations(
+                LearnableFfn.resolve(v, l).initial(), l))).toList()) {
           if (variant.expression().isEmpty()) {
             throw AblateException.badInput("%s cannot be trained: its int8 scale is calibrated "
                 + "per tensor, so it has no single expression to differentiate; give a fixed "
@@ -110,10 +111,11 @@ public final class SweepJob {
       for (String name : variants) {
         for (Size size : sizes) {
           LearnableFfn.Spec spec = LearnableFfn.resolve(name, size.layers());
-          ModelConfig shape = initial(name, size.layers());
           // A gated FFN gets the parameters of an elementwise one; a model of both kinds is
-          // described by its elementwise width (ModelConfig.intermediate(int)).
-          int width = shape.gated() ? ModelConfig.gatedWidth(size.ffn()) : size.ffn();
+          // described by its elementwise width (ModelConfig.widths()).
+          boolean gated = java.util.Arrays.stream(ModelConfig.layerActivations(spec.initial(),
+              size.layers())).allMatch(Variant::gated);
+          int width = gated ? ModelConfig.gatedWidth(size.ffn()) : size.ffn();
           ModelConfig config = new ModelConfig(ModelConfig.Arch.LLAMA, vocabSize, size.hidden(),
               size.layers(), heads, kvHeads, width, 2 * maxLen, 1e-6, 10000, spec.initial(),
               false);
@@ -122,18 +124,12 @@ public final class SweepJob {
           for (double lr : lrs) {
             for (int s = 1; s <= seeds; s++) {
               points.add(new Point(points.size(), label, size, sizes.size() > 1, s, lr, config,
-                  spec.learns()));
+                  spec));
             }
           }
         }
       }
       return points;
-    }
-
-    /** A variant's starting activation in a model of the sweep's shape (its widths aside). */
-    private static ModelConfig initial(String variant, int layers) {
-      return new ModelConfig(ModelConfig.Arch.LLAMA, 8, 8, layers, 1, 1, 8, 8, 1e-6, 10000,
-          LearnableFfn.resolve(variant, layers).initial(), false);
     }
   }
 
@@ -151,15 +147,10 @@ public final class SweepJob {
 
   /** One training of the grid; {@code sized}: the grid has more than one size. */
   public record Point(int index, String variant, Size size, boolean sized, long seed, double lr,
-      ModelConfig config, boolean[] learns) implements Serializable {
+      ModelConfig config, LearnableFfn.Spec spec) implements Serializable {
     /** The FFN activation this training runs: learnable where the variant learns. */
     Ffn ffn() {
-      for (boolean b : learns) {
-        if (b) {
-          return new LearnableFfn(config, learns);
-        }
-      }
-      return new TorchFfn(config);
+      return spec.learnsAny() ? new LearnableFfn(config, spec.learns()) : new TorchFfn(config);
     }
 
     /** A directory name for its model: variant, size (if the grid has several), lr, seed. */

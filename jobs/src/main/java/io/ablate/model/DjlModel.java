@@ -1,12 +1,12 @@
 package io.ablate.model;
 
-import io.ablate.activation.Variant;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.ablate.activation.Variant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

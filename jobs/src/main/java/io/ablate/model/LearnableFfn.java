@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,7 +34,7 @@ public final class LearnableFfn implements Ffn {
    * A spec resolved: the activation every layer starts with (a catalogue name or a per-layer mix)
    * and which layers learn their parameters.
    */
-  public record Spec(String initial, boolean[] learns) {
+  public record Spec(String initial, boolean[] learns) implements java.io.Serializable {
     /** Whether any layer learns. */
     public boolean learnsAny() {
       for (boolean b : learns) {
@@ -43,11 +44,6 @@ public final class LearnableFfn implements Ffn {
       }
       return false;
     }
-  }
-
-  /** Whether {@code spec} has a learnable parameter. */
-  public static boolean isLearnable(String spec) {
-    return LEARNED.matcher(spec).find();
   }
 
   /**
@@ -148,53 +144,46 @@ public final class LearnableFfn implements Ffn {
    * (during a training: the tensors are alive until it ends).
    */
   @Override
-  public Variant activation(int layer) {
-    return current(layer);
-  }
-
-  public Variant current(int l) {
-    if (!learns[l] || bound[l] == null) {
-      return variants[l];
-    }
-    Map<String, float[]> values = new LinkedHashMap<>();
-    for (int k = 0; k < bound.length; k++) {
-      for (Map.Entry<String, NDArray> e : bound[k] == null ? Map.<String, NDArray>of().entrySet()
-          : bound[k].entrySet()) {
-        values.put(name(k, e.getKey()), e.getValue().toFloatArray());
-      }
-    }
-    return trained(values)[l];
+  public Variant activation(int l) {
+    return learns[l] && bound[l] != null
+        ? withValues(l, p -> bound[l].get(p).toFloatArray()) : variants[l];
   }
 
   /**
    * Every layer's activation with the learned values of {@link #parameters} (by their names, as a
-   * training's outcome has them): the trained model's own. Each value is written as the shortest
-   * decimal of its float32 value, so that the variant computes with the same float32 constants.
+   * training's outcome has them): the trained model's own.
    */
   public Variant[] trained(Map<String, float[]> learned) {
     Variant[] out = variants.clone();
     for (int l = 0; l < out.length; l++) {
-      if (!learns[l]) {
-        continue;
-      }
-      Variant v = variants[l];
-      Map<String, double[]> values = new HashMap<>();
-      for (String p : v.params().names()) {
-        float[] f = learned.get(name(l, p));
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-          d[i] = Double.parseDouble(Float.toString(f[i]));
-        }
-        values.put(p, d);
-      }
-      try {
-        out[l] = new Variant(v.activation(), v.activation().resolve(values), v.precision());
-      } catch (AblateException e) {
-        throw AblateException.badInput("layer %d's learned %s left its valid range: %s", l,
-            v.activation().name(), e.getMessage());
-      }
+      int layer = l;
+      out[l] = learns[l] ? withValues(l, p -> learned.get(name(layer, p))) : variants[l];
     }
     return out;
+  }
+
+  /**
+   * Layer {@code l}'s variant with each parameter's values from {@code values}, each written as
+   * the shortest decimal of its float32 value, so that the variant computes with the same float32
+   * constants.
+   */
+  private Variant withValues(int l, Function<String, float[]> values) {
+    Variant v = variants[l];
+    Map<String, double[]> given = new HashMap<>();
+    for (String p : v.params().names()) {
+      float[] f = values.apply(p);
+      double[] d = new double[f.length];
+      for (int i = 0; i < f.length; i++) {
+        d[i] = Double.parseDouble(Float.toString(f[i]));
+      }
+      given.put(p, d);
+    }
+    try {
+      return new Variant(v.activation(), v.activation().resolve(given), v.precision());
+    } catch (AblateException e) {
+      throw AblateException.badInput("layer %d's learned %s left its valid range: %s", l,
+          v.activation().name(), e.getMessage());
+    }
   }
 
   private static String name(int layer, String param) {

@@ -87,12 +87,17 @@ public record ModelConfig(Arch arch, int vocabSize, int hidden, int layers, int 
 
   /** Each layer's own activation. */
   public Variant[] layerActivations() {
-    if (!isMix()) {
-      Variant[] all = new Variant[layers];
-      java.util.Arrays.fill(all, baseline());
-      return all;
+    return layerActivations(activation, layers);
+  }
+
+  /** Each of {@code layers} layers' activation under {@code activation}, a name or a mix. */
+  public static Variant[] layerActivations(String activation, int layers) {
+    if (VariantConfig.isMix(activation)) {
+      return VariantConfig.mix(activation, layers);
     }
-    return VariantConfig.mix(activation, layers);
+    Variant[] all = new Variant[layers];
+    java.util.Arrays.fill(all, Catalogue.variant(activation));
+    return all;
   }
 
   /** Layer {@code l}'s own activation. */
@@ -100,25 +105,34 @@ public record ModelConfig(Arch arch, int vocabSize, int hidden, int layers, int 
     return layerActivations()[l];
   }
 
-  /** Whether layer {@code l}'s FFN is gated (its activation's kind). */
-  public boolean gated(int l) {
-    return layerActivation(l).gated();
-  }
-
   /** Whether the model mixes gated and elementwise FFNs. */
   public boolean mixedKinds() {
-    Variant[] all = layerActivations();
+    return mixedKinds(layerActivations());
+  }
+
+  private static boolean mixedKinds(Variant[] all) {
     return java.util.Arrays.stream(all).anyMatch(Variant::gated)
         && !java.util.Arrays.stream(all).allMatch(Variant::gated);
   }
 
   /**
-   * Layer {@code l}'s FFN width: {@code intermediate}, except the gated layers of a model that
-   * mixes kinds, which are round(2/3 of it) wide: the rule that gives a gated FFN (three matrices)
-   * the parameters of an elementwise one (two).
+   * Each layer's FFN width: {@code intermediate}, except the gated layers of a model that mixes
+   * kinds, which are round(2/3 of it) wide: the rule that gives a gated FFN (three matrices) the
+   * parameters of an elementwise one (two).
    */
+  public int[] widths() {
+    Variant[] all = layerActivations();
+    boolean mixed = mixedKinds(all);
+    int[] out = new int[all.length];
+    for (int l = 0; l < out.length; l++) {
+      out[l] = mixed && all[l].gated() ? gatedWidth(intermediate) : intermediate;
+    }
+    return out;
+  }
+
+  /** Layer {@code l}'s FFN width ({@link #widths}). */
   public int intermediate(int l) {
-    return mixedKinds() && gated(l) ? gatedWidth(intermediate) : intermediate;
+    return widths()[l];
   }
 
   /** A gated FFN's width for the parameters of an elementwise one {@code elementwise} wide. */
@@ -127,8 +141,8 @@ public record ModelConfig(Arch arch, int vocabSize, int hidden, int layers, int 
   }
 
   /**
-   * Whether every layer's FFN is gated: its activation's kind. GPT-2 FFNs are elementwise; Hugging Face's
-   * LLaMA FFNs gated, and Ablate also writes and reads LLaMA models with an elementwise FFN (no
+   * Whether every layer's FFN is gated: its activation's kind. GPT-2 FFNs are elementwise; Hugging
+   * Face's LLaMA FFNs gated, and Ablate also writes and reads LLaMA models with an elementwise FFN (no
    * {@code gate_proj}: key {@code ablate_activation} in config.json), so that activations of both
    * kinds can be trained on one backbone.
    */

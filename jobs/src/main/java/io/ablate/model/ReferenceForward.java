@@ -12,10 +12,13 @@ import io.ablate.expr.Interpreter;
 public final class ReferenceForward {
   private final ModelConfig c;
   private final Weights w;
+  /** Each layer's own activation (its kind says whether the FFN is gated). */
+  private final Variant[] own;
 
   public ReferenceForward(Weights weights) {
     this.c = weights.config();
     this.w = weights;
+    this.own = c.layerActivations();
   }
 
   /** Sees the FFN activation input of each layer and token (gated: gate then up, one vector). */
@@ -74,7 +77,7 @@ public final class ReferenceForward {
         rope(k, c.kvHeads());
         add(x, linear(attention(q, k, v), p + "self_attn.o_proj.weight"));
         double[][] m = rmsNorm(x, p + "post_attention_layernorm.weight");
-        if (!c.gated(l)) {
+        if (!own[l].gated()) {
           double[][] h = linear(m, p + "mlp.up_proj.weight");
           for (int t = 0; probe != null && t < n; t++) {
             probe.accept(l, t, h[t].clone());

@@ -76,11 +76,8 @@ public final class Weights {
       m.put("ln_f.bias", new int[] {d});
     } else {
       int hd = c.headDim();
-      boolean[] gated = new boolean[c.layers()];
-      Variant[] acts = c.layerActivations();
-      for (int l = 0; l < gated.length; l++) {
-        gated[l] = acts[l].gated();
-      }
+      Variant[] own = c.layerActivations();
+      int[] widths = c.widths();
       m.put("model.embed_tokens.weight", new int[] {c.vocabSize(), d});
       for (int l = 0; l < c.layers(); l++) {
         String p = "model.layers." + l + ".";
@@ -90,8 +87,8 @@ public final class Weights {
         m.put(p + "self_attn.v_proj.weight", new int[] {c.kvHeads() * hd, d});
         m.put(p + "self_attn.o_proj.weight", new int[] {d, c.heads() * hd});
         m.put(p + "post_attention_layernorm.weight", new int[] {d});
-        int width = c.intermediate(l);
-        if (gated[l]) {
+        int width = widths[l];
+        if (own[l].gated()) {
           m.put(p + "mlp.gate_proj.weight", new int[] {width, d});
         }
         m.put(p + "mlp.up_proj.weight", new int[] {width, d});

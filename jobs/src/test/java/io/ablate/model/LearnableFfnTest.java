@@ -31,7 +31,7 @@ class LearnableFfnTest {
     assertEquals(Catalogue.variant(RationalFit.GELU_SPEC).name(), c.layerActivation(0).name());
     assertEquals("gelu", c.layerActivation(2).name());
     assertFalse(LearnableFfn.resolve("gelu", 2).learnsAny());
-    assertFalse(LearnableFfn.isLearnable("swish(beta=1.5)"));
+    assertFalse(LearnableFfn.resolve("swish(beta=1.5)", 2).learnsAny());
     AblateException unknown = assertThrows(AblateException.class,
         () -> LearnableFfn.resolve("swish(gamma=learn)", 2));
     assertTrue(unknown.getMessage().contains("gamma"), unknown.getMessage());
@@ -75,7 +75,8 @@ class LearnableFfnTest {
     List<double[]> seen = new ArrayList<>();
     LearnableFfn ffn = new LearnableFfn(c, new boolean[] {true, true});
     Trainer.Outcome a = Trainer.train(c, data, s, ffn, st -> seen.add(new double[] {st.loss(),
-        ffn.current(0).params().get("beta"), ffn.current(1).params().get("beta")}), st -> false);
+        ffn.activation(0).params().get("beta"), ffn.activation(1).params().get("beta")}),
+        st -> false);
     Map<String, float[]> learned = a.activationParameters();
     assertEquals(List.of("model.layers.0.mlp.act.beta", "model.layers.1.mlp.act.beta"),
         List.copyOf(learned.keySet()));
