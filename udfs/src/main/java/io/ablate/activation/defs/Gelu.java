@@ -6,6 +6,7 @@ import io.ablate.activation.AccuracyBound;
 import io.ablate.activation.ElementwiseActivation;
 import io.ablate.activation.Params;
 import io.ablate.expr.Expr;
+import io.ablate.expr.FastErf;
 import io.ablate.kernel.Kernel;
 import io.ablate.kernel.ScalarFn;
 import io.ablate.kernel.simd.GeluSimd;
@@ -32,7 +33,7 @@ public final class Gelu extends ElementwiseActivation {
   @Override
   public ScalarFn scalar(Params p) {
     return x -> x == Float.NEGATIVE_INFINITY ? -0f
-        : (float) (0.5 * x * io.ablate.expr.Erf.erfcc(-x * INV_SQRT2));
+        : (float) (0.5 * x * FastErf.erfc(-x * INV_SQRT2));
   }
 
   @Override

@@ -41,6 +41,9 @@ final class VectorExp {
   private static final FloatVector V_MAX_ARG = v(89f);
   /** e^−87 ≈ 1.6e-38 is a normal float (above 2^−126 ≈ 1.18e-38). */
   private static final FloatVector V_MIN_NORMAL_ARG = v(-87f);
+  /** {@link #expTimes2To48}'s range: 2ⁿ⁺⁴⁸ stays a normal float for n in [−174, 79]. */
+  private static final FloatVector V_MIN_ARG_48 = v(-120f);
+  private static final FloatVector V_MAX_ARG_48 = v(55f);
   private static final FloatVector V_LOG2E = v(LOG2E);
   private static final FloatVector V_ROUND = v(ROUND);
   private static final FloatVector V_NEG_LN2_HI = v(-LN2_HI);
@@ -48,6 +51,8 @@ final class VectorExp {
   private static final FloatVector V_ONE = v(1f);
   private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
   private static final IntVector I_ROUND_BITS = IntVector.broadcast(IS, ROUND_BITS);
+  /** ROUND_BITS − 48: t's bits minus it are n + 48. */
+  private static final IntVector I_ROUND_BITS_48 = IntVector.broadcast(IS, ROUND_BITS - 48);
   private static final IntVector I_BIAS = IntVector.broadcast(IS, 127);
   private static final IntVector I_MANTISSA_BITS = IntVector.broadcast(IS, 23);
   private static final IntVector I_ONE = IntVector.broadcast(IS, 1);
@@ -97,11 +102,28 @@ final class VectorExp {
   static FloatVector exp(FloatVector x) {
     FloatVector xc = x.max(V_MIN_ARG).min(V_MAX_ARG); // NaN stays NaN
     FloatVector t = xc.fma(V_LOG2E, V_ROUND);
-    // e^r = s + ((1 − s) + r + r²·P(r)) with s = 1 + r rounded, (1 − s) + r its exact rounding
-    // error (Fast2Sum: |r| < 1): one rounding at the end instead of two.
-    FloatVector r = reducedArgument(xc, t);
+    return scaled(accurate(reducedArgument(xc, t)), t);
+  }
+
+  /**
+   * e^x·2⁴⁸ for x in [−120, 55] (clamped to it; NaN stays NaN): a normal float over the whole
+   * range, so a caller whose result is normal though e^x is not (mish near x = −90) loses nothing
+   * to the subnormals, and removes the 2⁴⁸ exactly. Rounded as {@link #exp} is.
+   */
+  static FloatVector expTimes2To48(FloatVector x) {
+    FloatVector xc = x.max(V_MIN_ARG_48).min(V_MAX_ARG_48);
+    FloatVector t = xc.fma(V_LOG2E, V_ROUND);
+    return accurate(reducedArgument(xc, t))
+        .mul(powerOfTwo(t.reinterpretAsInts().sub(I_ROUND_BITS_48)));
+  }
+
+  /**
+   * e^r = s + ((1 − s) + r + r²·P(r)) with s = 1 + r rounded, (1 − s) + r its exact rounding error
+   * (Fast2Sum: |r| &lt; 1): one rounding at the end instead of two.
+   */
+  private static FloatVector accurate(FloatVector r) {
     FloatVector s = r.add(V_ONE);
-    return scaled(polynomial(r).fma(r.mul(r), V_ONE.sub(s).add(r)).add(s), t);
+    return polynomial(r).fma(r.mul(r), V_ONE.sub(s).add(r)).add(s);
   }
 
   /**
