@@ -23,11 +23,11 @@ final class Render {
   /** One row per variant and layer: the error against the reference. */
   static String accuracy(List<AccuracyPass.Result> results) {
     TextTable t = new TextTable("variant", "layer", "site", "n", "max_abs_err", "rmse", "max_ulp",
-        "cos_sim", "snr_db", "sparsity_out");
+        "ulp_excluded", "cos_sim", "snr_db", "sparsity_out");
     for (AccuracyPass.Result r : results) {
       ErrorStats s = r.stats();
       t.row(r.variant(), r.key().layer(), r.key().site(), s.n(), f("%.3e", s.maxAbsErr()),
-          f("%.3e", s.rmse()), f("%.3e", s.maxUlp()), f("%.6f", s.cosSim()),
+          f("%.3e", s.rmse()), f("%.3e", s.maxUlp()), s.ulpExcluded(), f("%.6f", s.cosSim()),
           f("%.1f", s.snrDb()), f("%.3f", s.sparsityOut()));
     }
     return t.render();

@@ -70,6 +70,14 @@ class AblateCommandTest {
       assertEquals("gelu", relu.getAs("reference"));
       assertEquals(40L * 32, (long) relu.getAs("n"));
       assertEquals("first", relu.getAs("run_id"));
+      // The printed table carries max_ulp's count of excluded elements (zero, subnormal and
+      // out-of-range references), the same number as the table in Parquet.
+      List<String> header = List.of(quiet.out().lines().findFirst().orElseThrow().trim().split("\\s+"));
+      int excludedColumn = header.indexOf("ulp_excluded");
+      assertEquals(header.indexOf("max_ulp") + 1, excludedColumn, header.toString());
+      String[] layer0 = quiet.out().lines().skip(2).findFirst().orElseThrow().trim().split("\\s+");
+      assertEquals(String.valueOf((long) relu.getAs("ulp_excluded")), layer0[excludedColumn],
+          quiet.out());
       Row swiglu = rows.stream().filter(x -> x.getAs("variant").equals("swiglu@bf16")).findFirst()
           .orElseThrow();
       assertEquals("bf16", swiglu.getAs("precision"));

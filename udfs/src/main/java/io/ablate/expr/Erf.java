@@ -123,9 +123,9 @@ public final class Erf {
 
   /**
    * Numerical Recipes' {@code erfcc} (Press et al., 2nd ed., §6.2): a Chebyshev fit with relative
-   * error below 1.2e-7 for all x, one exponential and no branches but the reflection. The float32
-   * forms of GELU use it (in double for the scalar kernel, in float for SIMD, through
-   * {@link GpuExpansion} on the GPU); the accuracy suite checks them against {@link #erfc}.
+   * error below 1.2e-7 for all x, one exponential and no branches but the reflection: GELU's GPU
+   * form ({@link GpuExpansion}, whose coefficients this evaluates in double, as the GPU does; the
+   * tests check the fit against {@link #erfc}).
    */
   public static double erfcc(double x) {
     double z = Math.abs(x);

@@ -123,8 +123,8 @@ class AccuracySuiteTest {
 
   @Test
   void scalarKernelsAreWithinOneUlpOrTheFloor() {
-    // The elementwise scalar forms compute in double and round once: within 1 ulp (gelu's erfcc
-    // fit adds up to 1.2e-7 relative). Gated forms round f(gate) and the product: the stated bound.
+    // The elementwise scalar forms compute in double and round once: within 1 ulp. Gated forms
+    // round f(gate) and the product: the stated bound.
     for (String name : VARIANTS) {
       Variant v = Catalogue.variant(name);
       if (v.gated()) {

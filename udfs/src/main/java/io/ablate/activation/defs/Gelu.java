@@ -12,17 +12,21 @@ import io.ablate.kernel.ScalarFn;
 import io.ablate.kernel.simd.GeluSimd;
 
 /**
- * GELU, exact form x·Φ(x) = ½·x·erfc(−x/√2) (Hendrycks &amp; Gimpel 2016). The reference uses
- * {@link io.ablate.expr.Erf#erfc}; the float32 forms use the erfcc fit (relative error &lt; 1.2e-7).
+ * GELU, exact form x·Φ(x) = ½·x·erfc(−x/√2) (Hendrycks &amp; Gimpel 2016). The reference and the
+ * scalar form use {@link FastErf#erfc} in double (1e-15 relative); the SIMD form
+ * ({@link GeluSimd}) a rational fit of the normal tail's Mills ratio times e^(−x²/2) with its
+ * argument split exactly; the GPU form Numerical Recipes' erfcc fit in double (1.2e-7 relative).
  *
- * <p>Accuracy of the float32 forms against the float64 reference: ≤ 2.5 ulp or ≤ 1e-7 absolute (SIMD: erfcc's 1.2e-7 and float32 evaluation of its exponent enter through x·h, h ≤ ½; measured ≤ 1.9 ulp).
+ * <p>Accuracy of the float32 forms against the float64 reference: within the bound wherever the
+ * result is a normal float32, left tail included (SIMD: the rational evaluated in float32, about
+ * ten roundings, and the exponential; scalar ½ ulp, GPU 2.2).
  */
 public final class Gelu extends ElementwiseActivation {
   private static final double INV_SQRT2 = 1 / Math.sqrt(2);
 
   public Gelu() {
     super("gelu", "x * Phi(x) = 0.5 * x * erfc(-x / sqrt(2))",
-        "Hendrycks & Gimpel, arXiv:1606.08415", new AccuracyBound(2.5, 1e-7));
+        "Hendrycks & Gimpel, arXiv:1606.08415", new AccuracyBound(7, AccuracyBound.SUBNORMAL));
   }
 
   @Override

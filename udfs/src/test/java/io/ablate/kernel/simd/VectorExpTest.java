@@ -36,23 +36,44 @@ class VectorExpTest {
   }
 
   @Test
-  void leanAndNormalFormsAreWithinTheirScannedBound() {
-    // expLean sums e^r with two roundings: an exhaustive scan of every float in [−104, 89] found
-    // 1.0104 ulp at most (x = −5.8778844; 1.0077 at 26.728634, both part of every run). expNormal is
-    // expLean where e^x is normal.
-    float[] x = concat(Inputs.grid(-104f, 89f, 1 << 20), Inputs.random(RANDOM, 300_000), Inputs.EDGES,
-        new float[] {-5.8778844f, 26.728634f, -71.0360336f});
-    float[] lean = apply(x, VectorExp::expLean);
-    double worst = maxUlp(x, lean, Math::exp);
-    System.out.printf("VectorExp.expLean max %.4f ulp%n", worst);
-    assertTrue(worst <= 1.0104, "expLean max error " + worst + " ulp");
+  void normalFormIsWithinItsScannedBound() {
+    // expNormal sums e^r with two roundings: an exhaustive scan of every float in [−87, 88] found
+    // 1.0104 ulp at most (x = −5.8778844; 1.0077 at 26.728634, both part of every run).
+    float[] x = concat(Inputs.grid(-87f, 88f, 1 << 20), uniform(300_000, -87, 88),
+        new float[] {-5.8778844f, 26.728634f, -71.0360336f, 0f, -0f, -87f, 88f});
     float[] normal = apply(x, VectorExp::expNormal);
+    double worst = maxUlp(x, normal, Math::exp);
+    System.out.printf("VectorExp.expNormal max %.4f ulp%n", worst);
+    assertTrue(worst <= 1.0104, "expNormal max error " + worst + " ulp");
+    assertEquals(Float.floatToRawIntBits(apply(new float[] {-200f}, VectorExp::expNormal)[0]),
+        Float.floatToRawIntBits(apply(new float[] {-87f}, VectorExp::expNormal)[0]),
+        "below −87 the argument is clamped to −87");
+  }
+
+  @Test
+  void scaledFormIsTheExponentialTimesTwoToThe48() {
+    // Where e^x is normal, exp(x)·2⁴⁸ is exact in float32: the same bits. Below, e^x·2⁴⁸ stays a
+    // normal float and is rounded once (as exp is where it is normal), to [−120, −87].
+    float[] x = concat(Inputs.grid(-120f, 55f, 1 << 20), uniform(300_000, -120, 55),
+        new float[] {-5.858587f, -87f, -87.5f, -103.5f, -120f, 0f, -0f, 55f});
+    float[] scaled = apply(x, VectorExp::expTimes2To48);
+    float[] plain = apply(x, VectorExp::exp);
+    double worst = 0;
     for (int i = 0; i < x.length; i++) {
-      if (x[i] >= -87f && x[i] <= 88f) {
-        assertEquals(Float.floatToRawIntBits(lean[i]), Float.floatToRawIntBits(normal[i]),
-            "x = " + x[i]);
+      if (Math.abs(plain[i]) >= Float.MIN_NORMAL) {
+        assertEquals(Float.floatToRawIntBits(plain[i] * 0x1p48f),
+            Float.floatToRawIntBits(scaled[i]), "x = " + x[i]);
+      } else {
+        double exact = Math.exp(x[i]) * 0x1p48;
+        worst = Math.max(worst, Math.abs(scaled[i] - exact) / Math.ulp((float) exact));
       }
     }
+    assertTrue(worst <= 0.8, "expTimes2To48 below −87: " + worst + " ulp");
+    float[] clamped = apply(new float[] {-1e30f, Float.NEGATIVE_INFINITY, Float.NaN},
+        VectorExp::expTimes2To48);
+    assertEquals(apply(new float[] {-120f}, VectorExp::expTimes2To48)[0], clamped[0]);
+    assertEquals(clamped[0], clamped[1]);
+    assertTrue(Float.isNaN(clamped[2]));
   }
 
   @Test
