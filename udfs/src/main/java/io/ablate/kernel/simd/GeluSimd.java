@@ -55,7 +55,7 @@ public final class GeluSimd extends BlockedSimdKernel {
     FloatVector a = x.abs().min(A_MAX);
     FloatVector h = a.mul(a);
     FloatVector l = a.fma(a, h.neg());
-    FloatVector e = VectorExp.exp(h.mul(MINUS_HALF));
+    FloatVector e = VectorExp.expLean(h.mul(MINUS_HALF));
     FloatVector p = P4.fma(a, P3).fma(a, P2).fma(a, P1).fma(a, P0);
     FloatVector q = Q5.fma(a, Q4).fma(a, Q3).fma(a, Q2).fma(a, Q1).fma(a, Q0);
     FloatVector r = l.mul(MINUS_HALF).fma(p, p).div(q);
