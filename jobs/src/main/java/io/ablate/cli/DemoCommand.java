@@ -216,7 +216,7 @@ final class DemoCommand implements Callable<Integer> {
         gated ones on ffn.gate_up vs %s).
           max_abs_err, rmse  largest and root-mean-square absolute error
           max_ulp      largest error in float32 ulps of the reference, where the reference is a
-                       normal float32 (|r| >= 2^-126; ulp_excluded counts the others): 0.5-3 is
+                       normal float32 (|r| >= 2^-126; ulp_excluded counts the others): 0.5-7 is
                        float32-accurate, bf16 rounding gives 2^15 = 3.3e4, an output of 0 for a
                        nonzero reference 0.8e7-1.7e7 (2^23-2^24); more: output beyond the reference
           snr_db       10*log10(sum ref^2 / sum err^2): about 6 dB per correct significand bit

@@ -13,7 +13,8 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>Q(a) = e^(−a²/2)·R(a), R = ½·erfcx(a/√2) a smooth function (from ½ at 0 down to about
  * 1/(a√(2π))) taken from a rational fit of degrees 4/5 on [0, 14.5] (relative error 5.9e-9 in
- * exact arithmetic, 2.1e-8 with the coefficients in float32: {@link #P0} …). e^(−a²/2) keeps
+ * exact arithmetic, 2.1e-8 with the coefficients in float32: {@link #NUMERATOR},
+ * {@link #DENOMINATOR}). e^(−a²/2) keeps
  * relative accuracy into the tail because its argument is exact: a² = h + l by FMA, e^(−h/2) with
  * −h/2 exact, and e^(−l/2) = 1 − l/2 folded into R's numerator (l is below half an ulp of h). The
  * erfcc fit this replaces had 1.2e-7 relative error of its own and an exponent −z² + P(t) whose
@@ -21,20 +22,28 @@ import jdk.incubator.vector.FloatVector;
  * covers +∞; a is clamped at 20 (e^(−200) is 0 in float32) so that a² stays finite.
  */
 public final class GeluSimd extends BlockedSimdKernel {
-  // R's coefficients in powers of a (numerator P0…P4, denominator Q0…Q5), fitted in float64 by
-  // Lawson-weighted linearised least squares on the relative error, rounded to float32 and each
-  // moved by a few ulps to the neighbour with the smallest maximum error.
-  private static final FloatVector P0 = v(0x1.0p-1f);
-  private static final FloatVector P1 = v(0x1.c0d0acp-2f);
-  private static final FloatVector P2 = v(0x1.774468p-3f);
-  private static final FloatVector P3 = v(0x1.4cdeap-5f);
-  private static final FloatVector P4 = v(0x1.0dc4e6p-8f);
-  private static final FloatVector Q0 = v(0x1.0p0f);
-  private static final FloatVector Q1 = v(0x1.acaa86p0f);
-  private static final FloatVector Q2 = v(0x1.33d776p0f);
-  private static final FloatVector Q3 = v(0x1.e0bd78p-2f);
-  private static final FloatVector Q4 = v(0x1.a13776p-4f);
-  private static final FloatVector Q5 = v(0x1.5219fep-7f);
+  /**
+   * R's coefficients in powers of a, numerator then denominator: fitted in float64 by
+   * Lawson-weighted linearised least squares on the relative error over [0, 14.5], rounded to
+   * float32, each then moved by a few ulps to the neighbour with the smallest maximum error.
+   */
+  static final float[] NUMERATOR = {0x1.0p-1f, 0x1.c0d0acp-2f, 0x1.774468p-3f, 0x1.4cdeap-5f,
+      0x1.0dc4e6p-8f};
+  static final float[] DENOMINATOR = {0x1.0p0f, 0x1.acaa86p0f, 0x1.33d776p0f, 0x1.e0bd78p-2f,
+      0x1.a13776p-4f, 0x1.5219fep-7f};
+  /** The interval of the fit: beyond it the result is subnormal (or x, for x &gt; 10). */
+  static final float FIT_LIMIT = 14.5f;
+  private static final FloatVector P0 = v(NUMERATOR[0]);
+  private static final FloatVector P1 = v(NUMERATOR[1]);
+  private static final FloatVector P2 = v(NUMERATOR[2]);
+  private static final FloatVector P3 = v(NUMERATOR[3]);
+  private static final FloatVector P4 = v(NUMERATOR[4]);
+  private static final FloatVector Q0 = v(DENOMINATOR[0]);
+  private static final FloatVector Q1 = v(DENOMINATOR[1]);
+  private static final FloatVector Q2 = v(DENOMINATOR[2]);
+  private static final FloatVector Q3 = v(DENOMINATOR[3]);
+  private static final FloatVector Q4 = v(DENOMINATOR[4]);
+  private static final FloatVector Q5 = v(DENOMINATOR[5]);
   // Constants as static final vectors: C2 folds them, where a broadcast in the loop would cost
   // inlining budget (see VectorExp).
   private static final FloatVector MINUS_HALF = v(-0.5f);
