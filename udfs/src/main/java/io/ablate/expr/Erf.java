@@ -120,22 +120,4 @@ public final class Erf {
     double expMinusD = 1.0 - d * (1.0 - d * (0.5 - d * (1.0 / 6)));
     return Math.exp(-hi * hi) * expMinusD;
   }
-
-  /**
-   * Numerical Recipes' {@code erfcc} (Press et al., 2nd ed., §6.2): a Chebyshev fit with relative
-   * error below 1.2e-7 for all x, one exponential and no branches but the reflection: GELU's GPU
-   * form ({@link GpuExpansion}, whose coefficients this evaluates in double, as the GPU does; the
-   * tests check the fit against {@link #erfc}).
-   */
-  public static double erfcc(double x) {
-    double z = Math.abs(x);
-    double t = 1.0 / (1.0 + 0.5 * z);
-    double[] c = GpuExpansion.ERFCC;
-    double p = c[c.length - 1];
-    for (int i = c.length - 2; i >= 0; i--) {
-      p = c[i] + t * p;
-    }
-    double y = t * Math.exp(-z * z + p);
-    return x >= 0 ? y : 2.0 - y;
-  }
 }

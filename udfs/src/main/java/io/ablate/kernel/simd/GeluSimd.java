@@ -36,25 +36,19 @@ public final class GeluSimd extends BlockedSimdKernel {
       0x1.a13776p-4f, 0x1.5219fep-7f};
   /** The interval of the fit: beyond it the result is subnormal (or x, for x &gt; 10). */
   static final float FIT_LIMIT = 14.5f;
-  private static final FloatVector P0 = v(NUMERATOR[0]);
-  private static final FloatVector P1 = v(NUMERATOR[1]);
-  private static final FloatVector P2 = v(NUMERATOR[2]);
-  private static final FloatVector P3 = v(NUMERATOR[3]);
-  private static final FloatVector P4 = v(NUMERATOR[4]);
-  private static final FloatVector Q0 = v(DENOMINATOR[0]);
-  private static final FloatVector Q1 = v(DENOMINATOR[1]);
-  private static final FloatVector Q2 = v(DENOMINATOR[2]);
-  private static final FloatVector Q3 = v(DENOMINATOR[3]);
-  private static final FloatVector Q4 = v(DENOMINATOR[4]);
-  private static final FloatVector Q5 = v(DENOMINATOR[5]);
-  // Constants as static final vectors: C2 folds them, where a broadcast in the loop would cost
-  // inlining budget (see VectorExp).
-  private static final FloatVector MINUS_HALF = v(-0.5f);
-  private static final FloatVector A_MAX = v(20f);
-
-  private static FloatVector v(float c) {
-    return FloatVector.broadcast(S, c);
-  }
+  private static final FloatVector P0 = constant(NUMERATOR[0]);
+  private static final FloatVector P1 = constant(NUMERATOR[1]);
+  private static final FloatVector P2 = constant(NUMERATOR[2]);
+  private static final FloatVector P3 = constant(NUMERATOR[3]);
+  private static final FloatVector P4 = constant(NUMERATOR[4]);
+  private static final FloatVector Q0 = constant(DENOMINATOR[0]);
+  private static final FloatVector Q1 = constant(DENOMINATOR[1]);
+  private static final FloatVector Q2 = constant(DENOMINATOR[2]);
+  private static final FloatVector Q3 = constant(DENOMINATOR[3]);
+  private static final FloatVector Q4 = constant(DENOMINATOR[4]);
+  private static final FloatVector Q5 = constant(DENOMINATOR[5]);
+  private static final FloatVector MINUS_HALF = constant(-0.5f);
+  private static final FloatVector A_MAX = constant(20f);
 
   @Override
   void compute(float[] xs, float[] f, int n) {

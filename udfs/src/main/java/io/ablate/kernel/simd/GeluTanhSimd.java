@@ -115,11 +115,12 @@ public final class GeluTanhSimd extends SigmoidProductKernel {
 
   @Override
   double exactArgument(float x) {
-    return 2 * Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * (double) x * x);
+    return LINEAR_EXACT * (x + 0.044715 * x * (double) x * x);
   }
 
   @Override
   float argument(float x) {
-    return Math.min(x, 0x1p20f) * Math.fma(x * x, CUBIC, LINEAR);
+    float xc = Math.min(x, 0x1p20f);
+    return xc * Math.fma(xc * xc, CUBIC, LINEAR);
   }
 }

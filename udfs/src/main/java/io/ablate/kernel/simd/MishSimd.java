@@ -17,15 +17,11 @@ import jdk.incubator.vector.FloatVector;
  * above 20 it is x (n/(n + 2) rounds to 1; +∞ included), where x·N could overflow.
  */
 public final class MishSimd extends BlockedSimdKernel {
-  private static final FloatVector V_EXP_MAX_ARG = v(20f);
-  private static final FloatVector V_TWO_POW_MINUS_48 = v(0x1p-48f);
-  private static final FloatVector V_TWO_POW_49 = v(0x1p49f);
-  private static final FloatVector V_ZERO_TAIL = v(-110f);
-  private static final FloatVector V_NEG_ZERO = v(-0f);
-
-  private static FloatVector v(float c) {
-    return FloatVector.broadcast(S, c);
-  }
+  private static final FloatVector V_EXP_MAX_ARG = constant(20f);
+  private static final FloatVector V_TWO_POW_MINUS_48 = constant(0x1p-48f);
+  private static final FloatVector V_TWO_POW_49 = constant(0x1p49f);
+  private static final FloatVector V_ZERO_TAIL = constant(-110f);
+  private static final FloatVector V_NEG_ZERO = constant(-0f);
 
   @Override
   void compute(float[] xs, float[] f, int n) {

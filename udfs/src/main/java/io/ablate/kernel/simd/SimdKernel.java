@@ -39,6 +39,14 @@ public abstract class SimdKernel implements Kernel {
     return "simd";
   }
 
+  /**
+   * A constant as a vector, for {@code static final} fields: C2 folds those to loads, where a
+   * broadcast (or a scalar operand) in a loop costs inlining budget at each use.
+   */
+  static FloatVector constant(float c) {
+    return FloatVector.broadcast(S, c);
+  }
+
   protected static FloatVector load(float[] a, int off) {
     return FloatVector.fromArray(S, a, off);
   }

@@ -1,5 +1,6 @@
 package io.ablate.kernel.simd;
 
+import static io.ablate.kernel.simd.SimdKernel.constant;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 
@@ -37,18 +38,18 @@ final class VectorExp {
   // Every constant of the loops is a static final vector: C2 folds it to a load, where a broadcast
   // (or an operation with a scalar operand, which broadcasts) costs inlining budget each time.
   /** e^x is 0 in float32 below −104 (half the smallest subnormal) and +∞ above 89. */
-  private static final FloatVector V_MIN_ARG = v(-104f);
-  private static final FloatVector V_MAX_ARG = v(89f);
+  private static final FloatVector V_MIN_ARG = constant(-104f);
+  private static final FloatVector V_MAX_ARG = constant(89f);
   /** e^−87 ≈ 1.6e-38 is a normal float (above 2^−126 ≈ 1.18e-38). */
-  private static final FloatVector V_MIN_NORMAL_ARG = v(-87f);
+  private static final FloatVector V_MIN_NORMAL_ARG = constant(-87f);
   /** {@link #expTimes2To48}'s range: 2ⁿ⁺⁴⁸ stays a normal float for n in [−174, 79]. */
-  private static final FloatVector V_MIN_ARG_48 = v(-120f);
-  private static final FloatVector V_MAX_ARG_48 = v(55f);
-  private static final FloatVector V_LOG2E = v(LOG2E);
-  private static final FloatVector V_ROUND = v(ROUND);
-  private static final FloatVector V_NEG_LN2_HI = v(-LN2_HI);
-  private static final FloatVector V_NEG_LN2_LO = v(-LN2_LO);
-  private static final FloatVector V_ONE = v(1f);
+  private static final FloatVector V_MIN_ARG_48 = constant(-120f);
+  private static final FloatVector V_MAX_ARG_48 = constant(55f);
+  private static final FloatVector V_LOG2E = constant(LOG2E);
+  private static final FloatVector V_ROUND = constant(ROUND);
+  private static final FloatVector V_NEG_LN2_HI = constant(-LN2_HI);
+  private static final FloatVector V_NEG_LN2_LO = constant(-LN2_LO);
+  private static final FloatVector V_ONE = constant(1f);
   private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
   private static final IntVector I_ROUND_BITS = IntVector.broadcast(IS, ROUND_BITS);
   /** ROUND_BITS − 48: t's bits minus it are n + 48. */
@@ -56,35 +57,35 @@ final class VectorExp {
   private static final IntVector I_BIAS = IntVector.broadcast(IS, 127);
   private static final IntVector I_MANTISSA_BITS = IntVector.broadcast(IS, 23);
   private static final IntVector I_ONE = IntVector.broadcast(IS, 1);
-  private static final FloatVector V_TWO = v(2f);
-  private static final FloatVector V_HALF = v(0.5f);
+  private static final FloatVector V_TWO = constant(2f);
+  private static final FloatVector V_HALF = constant(0.5f);
   /** Cephes expf: e^r ≈ 1 + r + r²·P(r), P's coefficients. */
-  private static final FloatVector E0 = v(1.9875691500e-4f);
-  private static final FloatVector E1 = v(1.3981999507e-3f);
-  private static final FloatVector E2 = v(8.3334519073e-3f);
-  private static final FloatVector E3 = v(4.1665795894e-2f);
-  private static final FloatVector E4 = v(1.6666665459e-1f);
-  private static final FloatVector E5 = v(5.0000001201e-1f);
+  private static final FloatVector E0 = constant(1.9875691500e-4f);
+  private static final FloatVector E1 = constant(1.3981999507e-3f);
+  private static final FloatVector E2 = constant(8.3334519073e-3f);
+  private static final FloatVector E3 = constant(4.1665795894e-2f);
+  private static final FloatVector E4 = constant(1.6666665459e-1f);
+  private static final FloatVector E5 = constant(5.0000001201e-1f);
   /** atanh series: 1/(2k+1). */
-  private static final FloatVector A17 = v(1f / 17);
-  private static final FloatVector A15 = v(1f / 15);
-  private static final FloatVector A13 = v(1f / 13);
-  private static final FloatVector A11 = v(1f / 11);
-  private static final FloatVector A9 = v(1f / 9);
-  private static final FloatVector A7 = v(1f / 7);
-  private static final FloatVector A5 = v(1f / 5);
-  private static final FloatVector A3 = v(1f / 3);
+  private static final FloatVector A17 = constant(1f / 17);
+  private static final FloatVector A15 = constant(1f / 15);
+  private static final FloatVector A13 = constant(1f / 13);
+  private static final FloatVector A11 = constant(1f / 11);
+  private static final FloatVector A9 = constant(1f / 9);
+  private static final FloatVector A7 = constant(1f / 7);
+  private static final FloatVector A5 = constant(1f / 5);
+  private static final FloatVector A3 = constant(1f / 3);
   /** expm1 series: 1/k!. */
-  private static final FloatVector F12 = v(1f / 479001600);
-  private static final FloatVector F11 = v(1f / 39916800);
-  private static final FloatVector F10 = v(1f / 3628800);
-  private static final FloatVector F9 = v(1f / 362880);
-  private static final FloatVector F8 = v(1f / 40320);
-  private static final FloatVector F7 = v(1f / 5040);
-  private static final FloatVector F6 = v(1f / 720);
-  private static final FloatVector F5 = v(1f / 120);
-  private static final FloatVector F4 = v(1f / 24);
-  private static final FloatVector F3 = v(1f / 6);
+  private static final FloatVector F12 = constant(1f / 479001600);
+  private static final FloatVector F11 = constant(1f / 39916800);
+  private static final FloatVector F10 = constant(1f / 3628800);
+  private static final FloatVector F9 = constant(1f / 362880);
+  private static final FloatVector F8 = constant(1f / 40320);
+  private static final FloatVector F7 = constant(1f / 5040);
+  private static final FloatVector F6 = constant(1f / 720);
+  private static final FloatVector F5 = constant(1f / 120);
+  private static final FloatVector F4 = constant(1f / 24);
+  private static final FloatVector F3 = constant(1f / 6);
 
   private VectorExp() {}
 
@@ -179,10 +180,6 @@ final class VectorExp {
     return E0.fma(r, E1).fma(r, E2).fma(r, E3).fma(r, E4).fma(r, E5);
   }
 
-
-  private static FloatVector v(float value) {
-    return FloatVector.broadcast(S, value);
-  }
 
   private static FloatVector powerOfTwo(IntVector n) {
     return n.add(I_BIAS).lanewise(LSHL, I_MANTISSA_BITS).reinterpretAsFloats();
